@@ -1,0 +1,61 @@
+# The two commands a newcomer needs: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 0.0.0.0
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+themes/base/static/portal/portal.css: node_modules/.installed $(wildcard themes/base/scss/*.scss)
+	npm run --silent build
+
+.PHONY: setup
+setup: $(VENV)/.installed node_modules/.installed themes/base/static/portal/portal.css ## Install Python and npm dependencies, build the CSS
+
+.PHONY: migrate
+migrate: setup ## Migrate the shared and every council's schema, then create the demo councils
+	$(MANAGE) migrate_schemas --shared --verbosity 0
+	$(MANAGE) migrate_schemas --tenant --verbosity 0
+	$(MANAGE) seed_demo
+
+.PHONY: run
+run: migrate ## Set everything up and serve the platform and both demo councils on :8000
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+.PHONY: chromium
+chromium: ## Install Debian's Chromium for the browser tests, where this machine allows it
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "Could not install chromium; the browser tests will be skipped."; \
+	  else echo "chromium is not installed and cannot be installed here; the browser tests will be skipped."; fi; }
+
+.PHONY: test
+test: setup chromium ## Set everything up and run every test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: setup ## ruff: lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: clean
+clean: ## Remove the local database, files and build output (keeps the virtualenv)
+	rm -rf .data staticfiles themes/base/static/portal/portal.css

@@ -1,0 +1,11 @@
+"""A council's own site: families and the SEND team, on the council's host."""
+
+from django.urls import include, path
+
+from citizen import views as citizen_views
+
+urlpatterns = [
+    path("", citizen_views.home, name="home"),
+    path("branding.css", citizen_views.branding_css, name="branding-css"),
+    path("dev/", include("casework.dev_urls")),  # 404 unless DEBUG (casework.dev_views)
+]

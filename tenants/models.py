@@ -1,0 +1,253 @@
+"""Councils (tenants), their domains and every per-council setting. Public schema."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django_tenants.models import DomainMixin, TenantMixin
+
+from .storage import council_path
+
+SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,39}$"
+RESERVED_SLUGS = {"public", "platform", "admin", "www", "api", "static", "media", "pg-catalog"}
+
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", "Enter a colour as # followed by six hexadecimal digits, for example #1d70b8."
+)
+
+
+def validate_council_slug(value: str) -> None:
+    if not re.match(SLUG_PATTERN, value):
+        raise ValidationError(
+            "A council's short name must be 2 to 40 characters: lower-case letters, digits and "
+            "hyphens, starting with a letter (for example 'north-yorkshire')."
+        )
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"'{value}' is reserved by the platform; choose another short name.")
+
+
+def logo_upload_to(instance: Council, filename: str) -> str:
+    return council_path("branding", filename, schema_name=instance.schema_name)
+
+
+class Council(TenantMixin):
+    """A council that runs its SEND Citizen Portal on the platform.
+
+    The platform itself is the row whose schema is `public` (its own domain serves
+    the operators' admin); every other row is a council with a schema of its own.
+    """
+
+    name = models.CharField(max_length=120, help_text="The council's name, e.g. 'Cumbria County Council'.")
+    slug = models.SlugField(
+        max_length=40, unique=True, validators=[validate_council_slug], help_text="Short name; also the schema name."
+    )
+    service_name = models.CharField(
+        max_length=80, default="SEND Citizen Portal", help_text="Shown in the header of every page."
+    )
+    logo = models.FileField(upload_to=logo_upload_to, blank=True)
+    primary_colour = models.CharField(max_length=7, default="#1d70b8", validators=[hex_colour])
+    sender_email = models.EmailField(
+        blank=True, help_text="The address families' emails come from (codes, alerts). Required for a council."
+    )
+    sender_name = models.CharField(max_length=80, blank=True)
+    contact_email = models.EmailField(blank=True, help_text="The SEND service's general contact address.")
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_address = models.TextField(blank=True)
+    feedback_questionnaire_url = models.URLField(
+        blank=True, help_text="Shown to families once a final EHC plan has been issued."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_platform(self) -> bool:
+        return self.schema_name == "public"
+
+    @property
+    def from_address(self) -> str:
+        if not self.sender_email:
+            return ""
+        return f"{self.sender_name} <{self.sender_email}>" if self.sender_name else self.sender_email
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.is_platform and not self.sender_email:
+            raise ValidationError({"sender_email": "Enter the address the council's emails are sent from."})
+
+
+class Domain(DomainMixin):
+    """A host name that serves a council's site (or the platform's, for `public`)."""
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        super().clean()
+        self.domain = (self.domain or "").strip().lower()
+        if not re.match(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$", self.domain):
+            raise ValidationError({"domain": "Enter a host name without a scheme or port, e.g. send.cumbria.gov.uk."})
+
+
+class ServiceArea(models.Model):
+    """An area of the council's SEND service, with the address families' requests go to."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="service_areas")
+    name = models.CharField(max_length=80)
+    contact_email = models.EmailField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint("council", Lower("name"), name="service_area_name_unique_per_council"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SignInPolicy(models.Model):
+    """How a council's families and staff sign in. Defaults follow current guidance
+    (NCSC: long passwords, a block list, no composition rules, no expiry); a council
+    that opts into stricter rules (Somerset's guidance) gets exactly those."""
+
+    council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="sign_in_policy")
+    password_min_length = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(8), MaxValueValidator(128)]
+    )
+    password_max_length = models.PositiveSmallIntegerField(
+        default=128, validators=[MinValueValidator(8), MaxValueValidator(1024)]
+    )
+    require_uppercase = models.BooleanField(default=False)
+    require_lowercase = models.BooleanField(default=False)
+    require_digit = models.BooleanField(default=False)
+    require_special = models.BooleanField(default=False)
+    disallow_username = models.BooleanField(default=True, help_text="Refuse a password that is the email address.")
+    password_history_count = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(24)], help_text="Refuse any of the last N passwords (0: off)."
+    )
+    disallow_simple_change = models.BooleanField(
+        default=False, help_text="Refuse a small change of the previous password (Password32! → Password33!)."
+    )
+    password_max_age_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Empty: passwords never expire."
+    )
+    block_common_passwords = models.BooleanField(default=True)
+    otp_lifetime_minutes = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="How long an emailed two-step code works (at most 60 minutes).",
+    )
+    otp_max_attempts = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    otp_resend_cooldown_seconds = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(10), MaxValueValidator(600)]
+    )
+    lockout_failure_limit = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(3), MaxValueValidator(20)]
+    )
+    lockout_minutes = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(5), MaxValueValidator(12 * 60)]
+    )
+
+    class Meta:
+        verbose_name_plural = "sign-in policies"
+
+    def __str__(self) -> str:
+        return f"Sign-in policy for {self.council}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.password_min_length and self.password_max_length and self.password_min_length > self.password_max_length:
+            raise ValidationError(
+                {"password_max_length": "The longest allowed password must be at least the shortest allowed."}
+            )
+
+
+class Tile(models.Model):
+    """A tile on the council's home page: the SEND area, or a link out (school admissions…)."""
+
+    class Kind(models.TextChoices):
+        SEND = "send", "SEND area"
+        LINK = "link", "Link to another service"
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="tiles")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.LINK)
+    title = models.CharField(max_length=80)
+    description = models.CharField(max_length=200, blank=True)
+    url = models.URLField(blank=True, help_text="Where a link tile goes. Not used for the SEND tile.")
+    order = models.PositiveSmallIntegerField(default=0)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council"], condition=models.Q(kind="send"), name="one_send_tile_per_council"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == self.Kind.LINK and not self.url:
+            raise ValidationError({"url": "Enter the address this tile links to."})
+
+
+class CouncilLink(models.Model):
+    """Help pages and guides linked from the council's footer."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(max_length=80)
+    url = models.URLField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FormVariant(models.Model):
+    """A form the council offers families (its own copy of a built-in definition).
+
+    The versioned definition itself arrives with the forms issue; this records which
+    variants a council uses and which built-in each was copied from.
+    """
+
+    class BuiltIn(models.TextChoices):
+        SECTION_A = "section-a", "Section A (the child's and family's views)"
+        APPENDIX_A = "appendix-a", "Appendix A (request for an EHC needs assessment)"
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="form_variants")
+    slug = models.SlugField(max_length=60)
+    title = models.CharField(max_length=120)
+    based_on = models.CharField(max_length=20, choices=BuiltIn.choices, blank=True)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["council", "slug"], name="form_variant_slug_unique")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,92 @@
+"""Every test runs against real PostgreSQL schemas with both demo councils present,
+so isolation between councils is tested everywhere by default."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from tenants.demo import CUMBRIA, SOMERSET, seed_demo
+from tenants.hosts import forget_hosts
+from tenants.models import Council
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated, with the platform row and both demo councils
+    committed once for the session (each test then runs in a transaction)."""
+    with django_db_blocker.unblock():
+        seed_demo(platform_domain=settings.PLATFORM_DOMAIN)
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    yield
+    connection.set_schema_to_public()
+    forget_hosts()
+
+
+@pytest.fixture
+def cumbria(db) -> Council:
+    return Council.objects.get(slug=CUMBRIA.slug)
+
+
+@pytest.fixture
+def somerset(db) -> Council:
+    return Council.objects.get(slug=SOMERSET.slug)
+
+
+@pytest.fixture
+def in_council():
+    """`with in_council(council): …` runs ORM calls in that council's schema."""
+    return tenant_context
+
+
+@pytest.fixture
+def cumbria_client(db) -> Client:
+    return Client(HTTP_HOST=CUMBRIA.domain)
+
+
+@pytest.fixture
+def somerset_client(db) -> Client:
+    return Client(HTTP_HOST=SOMERSET.domain)
+
+
+@pytest.fixture
+def platform_client(db) -> Client:
+    return Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+
+
+class _RealQueries:
+    """Counts the queries a block runs, leaving out django-tenants' `SET search_path`
+    (sent before each cursor because TENANT_LIMIT_SET_CALLS stays off)."""
+
+    def __init__(self, connection):
+        from django.test.utils import CaptureQueriesContext
+
+        self._context = CaptureQueriesContext(connection)
+
+    def __enter__(self):
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._context.__exit__(*exc)
+
+    @property
+    def sql(self) -> list[str]:
+        return [q["sql"] for q in self._context.captured_queries if not q["sql"].startswith("SET search_path")]
+
+    @property
+    def count(self) -> int:
+        return len(self.sql)
+
+
+@pytest.fixture
+def real_queries(db):
+    """`with real_queries() as q: …` then `assert q.count <= N` (q.sql lists them)."""
+    return lambda: _RealQueries(connection)
