@@ -48,11 +48,11 @@ chromium: ## Install Debian's Chromium for the browser tests, where this machine
 	  else echo "chromium is not installed and cannot be installed here; the browser tests will be skipped."; fi; }
 
 .PHONY: test
-test: setup chromium ## Set everything up and run every test
+test: setup chromium lint ## Set everything up, lint, and run every test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: setup ## ruff: lint and format check
+lint: setup ## ruff: lint (incl. A005, no module shadowing the standard library) and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 

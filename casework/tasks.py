@@ -1,9 +1,8 @@
 import logging
 
-from config.celery import app
-
 from casework.models import OutboundEmail
 from casework.services.emails import email_deliver
+from config.celery import app
 
 logger = logging.getLogger(__name__)
 

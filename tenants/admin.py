@@ -33,7 +33,10 @@ class SignInPolicyInline(admin.StackedInline):
                 ]
             },
         ),
-        ("Two-step verification", {"fields": ["otp_lifetime_minutes", "otp_max_attempts", "otp_resend_cooldown_seconds"]}),
+        (
+            "Two-step verification",
+            {"fields": ["otp_lifetime_minutes", "otp_max_attempts", "otp_resend_cooldown_seconds"]},
+        ),
         ("Lockouts and sessions", {"fields": ["lockout_failure_limit", "lockout_minutes", "idle_timeout_minutes"]}),
     ]
 
@@ -61,7 +64,10 @@ class CouncilAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "schema_name", "is_active", "created_at"]}),
         ("Branding", {"fields": ["service_name", "logo", "primary_colour"]}),
-        ("Emails and contacts", {"fields": ["sender_name", "sender_email", "contact_email", "contact_phone", "contact_address"]}),
+        (
+            "Emails and contacts",
+            {"fields": ["sender_name", "sender_email", "contact_email", "contact_phone", "contact_address"]},
+        ),
         ("Families", {"fields": ["feedback_questionnaire_url"]}),
     ]
     inlines = [DomainInline, ServiceAreaInline, SignInPolicyInline, TileInline, CouncilLinkInline, FormVariantInline]

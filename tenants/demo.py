@@ -13,7 +13,7 @@ from .models import Council, CouncilLink, FormVariant, ServiceArea, SignInPolicy
 from .services import Provisioned, council_create, platform_ensure
 
 OPERATOR_EMAIL = "operator@platform.localhost"
-OPERATOR_PASSWORD = "demo-operator-password"
+OPERATOR_PASSWORD = "demo-operator-password"  # noqa: S105 - printed by `make run`; demo only
 
 
 @dataclass(frozen=True)

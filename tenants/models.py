@@ -20,6 +20,18 @@ hex_colour = RegexValidator(
 )
 
 
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of white text on `colour` (#rrggbb)."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
+
+
 def validate_council_slug(value: str) -> None:
     if not re.match(SLUG_PATTERN, value):
         raise ValidationError(
@@ -86,6 +98,14 @@ class Council(TenantMixin):
         super().clean()
         if not self.is_platform and not self.sender_email:
             raise ValidationError({"sender_email": "Enter the address the council's emails are sent from."})
+        if re.match(r"^#[0-9a-fA-F]{6}$", self.primary_colour or "") and contrast_with_white(self.primary_colour) < 4.5:
+            # The header shows white text on this colour (WCAG 2.2 1.4.3 needs 4.5:1).
+            raise ValidationError(
+                {
+                    "primary_colour": f"White text on {self.primary_colour} has a contrast of "
+                    f"{contrast_with_white(self.primary_colour):.1f}:1; choose a darker colour (at least 4.5:1)."
+                }
+            )
 
 
 class Domain(DomainMixin):
@@ -175,7 +195,11 @@ class SignInPolicy(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.password_min_length and self.password_max_length and self.password_min_length > self.password_max_length:
+        if (
+            self.password_min_length
+            and self.password_max_length
+            and self.password_min_length > self.password_max_length
+        ):
             raise ValidationError(
                 {"password_max_length": "The longest allowed password must be at least the shortest allowed."}
             )

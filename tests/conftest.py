@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
@@ -28,6 +29,7 @@ def _back_to_public():
     yield
     connection.set_schema_to_public()
     forget_hosts()
+    cache.clear()
 
 
 @pytest.fixture

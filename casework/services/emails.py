@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from casework.models import OutboundEmail
-from tenants.queue import enqueue_on_commit
+from tenants.enqueue import enqueue_on_commit
 
 
 def email_queue(*, to: list[str], subject: str, body: str) -> OutboundEmail:

@@ -1,9 +1,20 @@
 """The test suite: `make test`. Same embedded default as development."""
 
 from .dev import *  # noqa: F403
-from .dev import DATA_DIR
+from .dev import CACHES, DATA_DIR, DATABASES, TEMPLATES, env, template_loaders
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = DATA_DIR / "test-media"
 TENANT_HOST_CACHE_SECONDS = 30
+# Tasks run in-process under test even when REDIS_URL is set (CI sets it; base.py would
+# then send them to a broker nobody consumes). The Celery worker that the broker test
+# starts with these settings turns this off.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# Templates load as in production (cached, keyed per council).
+TEMPLATES[0]["OPTIONS"]["loaders"] = template_loaders(False)
+# Two suites at once on one machine (parallel work trees, helpers) each name their own.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test_{DATABASES['default']['NAME']}")}
+# A cache per test process, cleared after every test (tests/conftest.py); the per-council
+# key function is the production one.
+CACHES = {"default": CACHES["default"] | {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": ""}}

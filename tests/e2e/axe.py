@@ -1,0 +1,36 @@
+"""axe-core, run inside the page, for WCAG 2.2 A and AA (the level councils must meet)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa")
+
+
+def _describe(violation: dict) -> str:
+    lines = [f"- {violation['id']} ({violation.get('impact')}): {violation['help']} <{violation['helpUrl']}>"]
+    for node in violation["nodes"]:
+        html = " ".join(node["html"].split())
+        if len(html) > 160:
+            html = html[:157] + "..."
+        target = " >> ".join(str(selector) for selector in node["target"])  # one per frame
+        lines.append(f"    at {target}: {html}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """Fail with every WCAG 2.2 A/AA violation axe-core finds on the current page."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"axe-core is not installed at {AXE_SCRIPT} (run `npm ci`)")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}})""",
+        list(WCAG_TAGS),
+    )
+    violations = results["violations"]
+    if violations:
+        report = "\n".join(_describe(v) for v in violations)
+        pytest.fail(f"axe-core found {len(violations)} WCAG 2.2 A/AA violation(s) on {page.url}:\n{report}")

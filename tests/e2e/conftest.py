@@ -1,0 +1,141 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server.
+
+The live server is our own, not pytest-django's `live_server`: that one (and
+`transactional_db`) flushes every table afterwards, which would delete the demo
+councils the session seeded in the public schema. Tests request `db`, which lifts
+pytest-django's block on database access (for the server's threads too) while they run;
+the server's own connections see the committed seed data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler, _StaticFilesHandler
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(
+                "REQUIRE_BROWSER is set but Debian's chromium is not installed: "
+                "neither `chromium` nor `chromium-browser` is on PATH (apt-get install chromium)"
+            )
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
+    return path
+
+
+class _Server(ThreadedWSGIServer):
+    # Django's server runs requests in daemon threads, which server_close() does not
+    # wait for. A thread keeping a browser's connection alive also keeps its database
+    # connection (CONN_MAX_AGE), and the test database cannot be dropped while it is
+    # open. So: ordinary threads, joined on close (they close their connections as
+    # they end), and idle keep-alive connections dropped after a few seconds, so the
+    # join cannot hang on a client that never hangs up.
+    daemon_threads = False
+
+
+class _RequestHandler(QuietWSGIRequestHandler):
+    timeout = 5
+
+
+class _LiveServerThread(LiveServerThread):
+    server_class = _Server
+
+    def _create_server(self, connections_override=None):
+        return self.server_class(
+            (self.host, self.port),
+            _RequestHandler,
+            allow_reuse_address=False,
+            connections_override=connections_override,
+        )
+
+
+@pytest.fixture(scope="session")
+def live_server_port(django_db_setup, django_db_blocker) -> Iterator[int]:
+    """The whole site (platform and every council, by Host) on 127.0.0.1, one server
+    for the session, in a background thread with its own database connections."""
+    server = _LiveServerThread("127.0.0.1", _StaticFilesHandler, connections_override={}, port=0)
+    server.daemon = True
+    with django_db_blocker.unblock():
+        server.start()
+        server.is_ready.wait()
+    if server.error:
+        raise server.error
+    yield server.port
+    server.terminate()
+
+
+@pytest.fixture(scope="session")
+def live_server_url(live_server_port) -> Callable[..., str]:
+    """`live_server_url("cumbria.localhost")` → "http://cumbria.localhost:PORT/" (Chromium
+    sends every *.localhost name to loopback, so no hosts file is needed)."""
+    return lambda host, path="/": f"http://{host}:{live_server_port}{path}"
+
+
+@pytest.fixture(scope="package")
+def browser(chromium_path, live_server_port):
+    """One Chromium for all the browser tests.
+
+    Playwright's sync API marks its event loop as running in this thread between
+    calls, for as long as it is started. Django then takes the thread for an async
+    one: it refuses ORM calls (the `db` fixture's transaction) unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set, and keeps a separate set of database
+    connections for it (asgiref's thread-critical Local). Nothing here is really
+    async, so for as long as Playwright runs the variable is set, and before it
+    stops those connections are closed (else they would stop the test database
+    from being dropped). The scope is this package, not the session, so that no
+    other test runs while Playwright is started.
+
+    Started after the live server, so closed before it: the browser hangs up its
+    keep-alive connections and the server's threads end at once.
+    """
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_playwright().start()
+        try:
+            browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+        finally:
+            connections.close_all()
+            playwright.stop()
+
+
+@pytest.fixture
+def new_context(browser):
+    """`new_context(**options)` opens a fresh browser context (closed after the test)."""
+    contexts = []
+
+    def _open(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
