@@ -7,5 +7,6 @@ from citizen import views as citizen_views
 urlpatterns = [
     path("", citizen_views.home, name="home"),
     path("branding.css", citizen_views.branding_css, name="branding-css"),
+    path("", include("citizen.accounts.urls")),
     path("dev/", include("casework.dev_urls")),  # 404 unless DEBUG (casework.dev_views)
 ]

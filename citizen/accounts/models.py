@@ -3,11 +3,20 @@ a council is held in that council's schema (staff and family memberships)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_otp.models import SideChannelDevice
 
 
 class AccountManager(BaseUserManager["Account"]):
@@ -46,6 +55,15 @@ class Account(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Platform operator: may use the platform admin.")
     date_joined = models.DateTimeField(default=timezone.now)
     password_changed_at = models.DateTimeField(default=timezone.now)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    address_line_1 = models.CharField("Address line 1", max_length=120, blank=True)
+    address_line_2 = models.CharField("Address line 2", max_length=120, blank=True)
+    town = models.CharField("Town or city", max_length=80, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    phone_numbers = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    # Part of every session's auth hash: raising it ends every session of the account,
+    # on every council's site ("sign out everywhere", a password reset).
+    session_version = models.PositiveIntegerField(default=0)
 
     objects = AccountManager()
 
@@ -64,3 +82,77 @@ class Account(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    def get_session_auth_hash(self) -> str:
+        return salted_hmac(
+            "citizen.accounts.Account.get_session_auth_hash",
+            f"{self.password}:{self.session_version}",
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class PasswordHistory(models.Model):
+    """Every password an account has had, as the normal password hash (never weaker),
+    newest first: for the "not one of your last N" and "not a simple change" rules."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "password history"
+
+
+def code_digest(code: str) -> str:
+    """A keyed hash of a two-step code: the code itself is never stored."""
+    key = hashlib.sha256(f"two-step-code:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+
+
+class EmailCodeDevice(SideChannelDevice):
+    """Two-step verification by a 6-digit code sent to the account's email.
+
+    Extends django-otp's side-channel device: unlike django-otp's own email device
+    (which keeps the code in plain text and sends it synchronously, DESIGN.md) only a
+    keyed hash is kept, and failures are counted across codes: a new code does not
+    reset the count, only a right code does (or the lockout running out).
+    """
+
+    code_digest = models.CharField(max_length=64, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user"], name="one_email_code_device_per_account")]
+
+    def save(self, *args, **kwargs):
+        self.token = None  # django-otp's plain-text field stays empty
+        super().save(*args, **kwargs)
+
+    def new_code(self, *, lifetime: timedelta) -> str:
+        """A fresh single-use code; any earlier one stops working. Returns the code
+        for the email, the only place it ever exists in plain text."""
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        now = timezone.now()
+        self.code_digest = code_digest(code)
+        self.valid_until = now + lifetime
+        self.last_sent_at = now
+        self.save()
+        return code
+
+    def generate_token(self, length=6, valid_secs=300, commit=True):  # django-otp's API
+        return self.new_code(lifetime=timedelta(seconds=valid_secs))
+
+    def verify_token(self, token) -> bool:
+        """django-otp's API. Callers lock the row first (services.two_step_verify)."""
+        now = timezone.now()
+        if not self.code_digest or now >= self.valid_until:
+            return False
+        if not hmac.compare_digest(self.code_digest, code_digest(str(token).strip())):
+            return False
+        self.code_digest = ""
+        self.valid_until = now
+        self.save()
+        return True

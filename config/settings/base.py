@@ -29,13 +29,17 @@ SHARED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "citizen.accounts",
+    "django_otp",
+    "axes",  # the operators' sign-in on the platform's own site
     "django.contrib.admin",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for the GOV.UK form renderer
 ]
 TENANT_APPS = [
     "django.contrib.sessions",
+    "axes",  # sign-in failures and lockouts are counted per council, in its schema
     "casework",
     "citizen",
 ]
@@ -78,8 +82,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "citizen.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -115,11 +122,38 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = template_loaders(DEBUG)
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Council passwords are checked by the council's own policy (citizen.accounts.passwords);
+# these apply only where no council is involved (operators in the platform admin).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+PASSWORD_HASHERS = [
+    # Argon2 first: the history and "simple change" rules verify several hashes at once.
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "home"
+
+# django-axes: failures counted per account and per address, limits from the council's
+# sign-in policy (tenants.policies).
+AXES_FAILURE_LIMIT = "citizen.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "citizen.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "citizen.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# GOV.UK Frontend markup for every Django form (themes/base/templates/govuk/).
+FORM_RENDERER = "config.forms.GovukFormRenderer"
 
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a typed address without a scheme is https
 

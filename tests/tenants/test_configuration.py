@@ -74,7 +74,7 @@ def test_turning_off_the_send_tile_takes_effect_at_once(cumbria, cumbria_client)
 
 
 def test_operators_can_open_every_council_configuration_screen(platform_client, cumbria):
-    assert platform_client.login(email=OPERATOR_EMAIL, password=OPERATOR_PASSWORD)
+    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
     assert platform_client.get("/admin/tenants/council/").status_code == 200
     page = platform_client.get(f"/admin/tenants/council/{cumbria.pk}/change/").content.decode()
     for text in ["Carlisle &amp; Eden", "otp_lifetime_minutes", "Sender email", "Feedback questionnaire url"]:
@@ -82,7 +82,7 @@ def test_operators_can_open_every_council_configuration_screen(platform_client, 
 
 
 def test_operators_change_a_council_through_the_admin_and_see_errors(platform_client, cumbria):
-    assert platform_client.login(email=OPERATOR_EMAIL, password=OPERATOR_PASSWORD)
+    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
     url = f"/admin/tenants/council/{cumbria.pk}/change/"
     data = _form_data(platform_client.get(url).context)
 
@@ -124,9 +124,16 @@ def test_a_council_host_never_serves_the_admin(request, client_fixture):
     assert client.get("/admin/").status_code == 404
 
 
+def test_operators_sign_in_to_the_admin_with_their_password(platform_client):
+    response = platform_client.post(
+        "/admin/login/?next=/admin/", {"username": OPERATOR_EMAIL, "password": OPERATOR_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert platform_client.get("/admin/tenants/council/").status_code == 200
+
+
 def test_people_who_are_not_operators_cannot_use_the_admin(platform_client):
-    Account.objects.create_user("parent@example.org", "a long family password")
-    assert platform_client.login(email="parent@example.org", password="a long family password")
+    platform_client.force_login(Account.objects.create_user("parent@example.org", "a long family password"))
     response = platform_client.get("/admin/tenants/council/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
@@ -151,7 +158,7 @@ def test_files_are_stored_under_the_councils_prefix(cumbria, somerset, in_counci
 
 
 def test_the_platform_row_is_not_listed_as_a_council(platform_client):
-    assert platform_client.login(email=OPERATOR_EMAIL, password=OPERATOR_PASSWORD)
+    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
     listed = {
         council.schema_name for council in platform_client.get("/admin/tenants/council/").context["cl"].result_list
     }

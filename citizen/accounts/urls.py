@@ -1,0 +1,39 @@
+"""Sign-in journeys on a council's site. Every name here is part of the journeys'
+contract (templates and emails link to them)."""
+
+from django.urls import path
+
+from .views import account, registration, sign_in, two_step
+
+app_name = "accounts"
+
+urlpatterns = [
+    # Registration and activation (views/registration.py)
+    path("register/", registration.register, name="register"),
+    path("register/check-your-email/", registration.register_sent, name="register-sent"),
+    path("activate/<str:uidb64>/<str:token>/", registration.activate, name="activate"),
+    path("activate/resend/", registration.activation_resend, name="activation-resend"),
+    # Forgotten password (views/registration.py)
+    path("password/forgotten/", registration.password_reset, name="password-reset"),
+    path("password/forgotten/check-your-email/", registration.password_reset_sent, name="password-reset-sent"),
+    path(
+        "password/reset/<str:uidb64>/<str:token>/", registration.password_reset_confirm, name="password-reset-confirm"
+    ),
+    path("password/reset/done/", registration.password_reset_done, name="password-reset-done"),
+    # Signing in and out (views/sign_in.py)
+    path("sign-in/", sign_in.sign_in, name="sign-in"),
+    path("sign-out/", sign_in.sign_out, name="sign-out"),
+    path("signed-out/", sign_in.timed_out, name="timed-out"),
+    path("password/change-required/", sign_in.password_change_required, name="password-change-required"),
+    # Two-step verification (views/two_step.py)
+    path("two-step/set-up/", two_step.set_up, name="two-step-set-up"),
+    path("two-step/", two_step.verify, name="two-step-verify"),
+    path("two-step/new-code/", two_step.new_code, name="two-step-new-code"),
+    # My account (views/account.py)
+    path("account/", account.my_account, name="my-account"),
+    path("account/password/", account.change_password, name="change-password"),
+    path("account/email/", account.change_email, name="change-email"),
+    path("account/email/confirm/<str:token>/", account.confirm_email, name="confirm-email"),
+    path("account/details/", account.change_details, name="change-details"),
+    path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
+]

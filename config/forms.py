@@ -1,0 +1,61 @@
+"""Every Django form renders as GOV.UK Frontend markup: labels, hints, "(optional)",
+error messages linked by aria-describedby, and an error summary (themes/base/templates/govuk/)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+
+
+INPUT_CLASSES = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.RadioSelect: "govuk-radios__input",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+    forms.ClearableFileInput: "govuk-file-upload",
+    forms.FileInput: "govuk-file-upload",
+}
+
+
+class GovukRadioSelect(forms.RadioSelect):
+    template_name = "govuk/widgets/radios.html"
+
+
+class GovukCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    template_name = "govuk/widgets/checkboxes.html"
+
+
+class GovukForm(forms.Form):
+    """A form whose widgets carry GOV.UK classes and whose errors are announced.
+
+    `widths` maps a field to a GOV.UK input width class suffix ("20", "10", "one-half").
+    """
+
+    widths: dict[str, str] = {}
+    # GOV.UK: no browser validation bubbles; the server says what is wrong, in words.
+    use_required_attribute = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = next((c for t, c in INPUT_CLASSES.items() if isinstance(widget, t)), "govuk-input")
+            if name in self.widths:
+                css += f" govuk-input--width-{self.widths[name]}"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                error_class = {"govuk-input": "govuk-input--error", "govuk-textarea": "govuk-textarea--error"}
+                for base, error in error_class.items():
+                    if base in widget.attrs.get("class", "").split():
+                        widget.attrs["class"] += f" {error}"
