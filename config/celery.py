@@ -2,7 +2,9 @@
 and run in its schema; with no REDIS_URL they run in-process."""
 
 import os
+from pathlib import Path
 
+from celery.signals import heartbeat_sent
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -10,3 +12,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 app = CeleryApp("send_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+_HEARTBEAT_FILE = os.environ.get("CELERY_HEARTBEAT_FILE")
+
+
+@heartbeat_sent.connect
+def _touch_heartbeat(**kwargs) -> None:
+    """The worker's liveness probe (helm chart) checks this file is fresh."""
+    if _HEARTBEAT_FILE:
+        Path(_HEARTBEAT_FILE).touch()

@@ -42,6 +42,26 @@ def validate_council_slug(value: str) -> None:
         raise ValidationError(f"'{value}' is reserved by the platform; choose another short name.")
 
 
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def logo_content_type(head: bytes) -> str | None:
+    return next((kind for magic, kind in LOGO_TYPES.items() if head.startswith(magic)), None)
+
+
+def validate_logo(upload) -> None:
+    """A logo is a PNG or JPEG by its content (not its name), 1 MB at most. SVG is
+    refused: served from the council's own site, it could carry script."""
+    if upload.size > LOGO_MAX_BYTES:
+        raise ValidationError(f"The logo must be 1 MB or smaller; this file is {upload.size / 1024 / 1024:.1f} MB.")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if logo_content_type(head) is None:
+        raise ValidationError("The logo must be a PNG or JPEG image.")
+
+
 def logo_upload_to(instance: Council, filename: str) -> str:
     return council_path("branding", filename, schema_name=instance.schema_name)
 
@@ -60,7 +80,7 @@ class Council(TenantMixin):
     service_name = models.CharField(
         max_length=80, default="SEND Citizen Portal", help_text="Shown in the header of every page."
     )
-    logo = models.FileField(upload_to=logo_upload_to, blank=True)
+    logo = models.FileField(upload_to=logo_upload_to, blank=True, validators=[validate_logo])
     primary_colour = models.CharField(max_length=7, default="#1d70b8", validators=[hex_colour])
     sender_email = models.EmailField(
         blank=True, help_text="The address families' emails come from (codes, alerts). Required for a council."

@@ -7,6 +7,8 @@ from .base import database_from_url, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Old keys still accepted while sessions and links signed with them run out (rotation).
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 if not SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to at least 32 random characters.")
