@@ -1,14 +1,28 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from citizen.accounts.decorators import password_change_pending, two_step_required
+from tenants.models import Tile
 from tenants.selectors import council_tiles
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """What the service does and the council's tiles; signed in, the SEND tile opens the SEND area."""
+    if password_change_pending(request):
+        return redirect("accounts:password-change-required")
     return render(request, "citizen/home.html", {"tiles": council_tiles(council=request.tenant)})
+
+
+@require_GET
+@two_step_required
+def send_home(request: HttpRequest) -> HttpResponse:
+    """The family's SEND area: only while the council has the SEND tile turned on."""
+    if not any(tile.kind == Tile.Kind.SEND for tile in council_tiles(council=request.tenant)):
+        raise Http404
+    return render(request, "citizen/send_home.html", {"page_title": "Your SEND area"})
 
 
 @require_GET
@@ -16,3 +30,19 @@ def home(request: HttpRequest) -> HttpResponse:
 def branding_css(request: HttpRequest) -> HttpResponse:
     """The council's colour as a stylesheet, so pages carry no inline style."""
     return HttpResponse(f":root {{ --council-colour: {request.tenant.primary_colour}; }}\n", content_type="text/css")
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def branding_logo(request: HttpRequest) -> FileResponse:
+    """The council's logo, streamed from storage (filesystem or S3 alike); the header
+    links here with a version so a new logo shows at once."""
+    from tenants.models import logo_content_type
+
+    logo = request.tenant.logo
+    if not logo:
+        raise Http404
+    handle = logo.open("rb")
+    content_type = logo_content_type(handle.read(8)) or "application/octet-stream"
+    handle.seek(0)
+    return FileResponse(handle, content_type=content_type)

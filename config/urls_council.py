@@ -7,6 +7,8 @@ from citizen import views as citizen_views
 urlpatterns = [
     path("", citizen_views.home, name="home"),
     path("branding.css", citizen_views.branding_css, name="branding-css"),
+    path("send/", citizen_views.send_home, name="send-home"),
+    path("branding/logo", citizen_views.branding_logo, name="branding-logo"),
     path("", include("citizen.accounts.urls")),
     path("dev/", include("casework.dev_urls")),  # 404 unless DEBUG (casework.dev_views)
 ]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -27,3 +30,17 @@ def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **k
         {"page_title": "You cannot sign in for now", "minutes": minutes},
         status=429,
     )
+
+
+class CouncilAxesHandler(AxesDatabaseHandler):
+    """axes' database handler, except that a successful sign-in clears only the failures
+    recorded against that account: axes' own reset also clears every failure from the
+    address, so someone could guess at another person's password, sign in to their own
+    account from the same address, and guess again without ever being locked out."""
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count

@@ -103,6 +103,9 @@ class PasswordHistory(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "password history"
 
+    def __str__(self) -> str:
+        return f"Password of {self.account} set {self.created_at:%Y-%m-%d}"
+
 
 def code_digest(code: str) -> str:
     """A keyed hash of a two-step code: the code itself is never stored."""

@@ -147,7 +147,8 @@ AXES_FAILURE_LIMIT = "citizen.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = "citizen.accounts.lockout.cool_off"
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_USERNAME_FORM_FIELD = "email"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the account's own failures only: CouncilAxesHandler
+AXES_HANDLER = "citizen.accounts.lockout.CouncilAxesHandler"
 AXES_LOCKOUT_CALLABLE = "citizen.accounts.lockout.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

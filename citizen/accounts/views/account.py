@@ -1,31 +1,187 @@
-"""Placeholder views: each answers 404 until its journey is written."""
+"""My account: see and change your details, email address and password; sign out
+everywhere. Each page needs only sign-in (not two-step, and not while a password
+change is outstanding: `sign_in_required`); changing the email address or the
+password asks for the current password instead."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ..decorators import sign_in_required
+from ..forms_account import AccountDetailsForm, ChangeEmailForm, ChangePasswordForm
+from ..passwords import policy_rules
+from ..policies import current_policy
+from ..services_account import (
+    account_change_password,
+    account_email_change_confirm,
+    account_email_change_request,
+    account_sign_out_everywhere,
+    account_update_details,
+)
+from ..tokens_email import (
+    EMAIL_CHANGE_LINK_LIFETIME,
+    EmailAddressUnavailable,
+    EmailChangeLinkExpired,
+    EmailChangeLinkInvalid,
+    email_change_pending,
+)
+
+TEMPLATES = "accounts/account"
+WRONG_PASSWORDS = "account_wrong_passwords"  # session key: wrong current passwords typed here
 
 
-def py(request, *args, **kwargs):
-    raise Http404
+def _wrong_password_typed(request: HttpRequest) -> HttpResponse | None:
+    """Count a wrong current password. Past the council's sign-in failure limit the
+    session ends: whoever is guessing (at an unattended computer, with a stolen
+    session) must then get past the sign-in page's own lockout."""
+    failures = request.session.get(WRONG_PASSWORDS, 0) + 1
+    if failures >= current_policy(request).lockout_failure_limit:
+        logout(request)
+        return render(
+            request, f"{TEMPLATES}/signed_out.html", {"page_title": "You have been signed out", "reason": "password"}
+        )
+    request.session[WRONG_PASSWORDS] = failures
+    return None
 
 
-def my_account(request, *args, **kwargs):
-    raise Http404
+@require_safe
+@sign_in_required
+@never_cache
+def my_account(request: HttpRequest) -> HttpResponse:
+    return render(request, f"{TEMPLATES}/my_account.html", {"page_title": "My account", "account": request.user})
 
 
-def change_password(request, *args, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@sign_in_required
+@never_cache
+def change_password(request: HttpRequest) -> HttpResponse:
+    policy = current_policy(request)
+    form = ChangePasswordForm(request.POST if request.method == "POST" else None, policy=policy, account=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            account_change_password(
+                account=request.user, password=form.cleaned_data["password"], absolute_url=request.build_absolute_uri
+            )
+            update_session_auth_hash(request, request.user)  # this session stays; every other one has ended
+            request.session.pop(WRONG_PASSWORDS, None)
+            messages.success(request, "Your password has been changed")
+            return redirect("accounts:my-account")
+        if form.current_password_wrong and (signed_out := _wrong_password_typed(request)):
+            return signed_out
+    return render(
+        request,
+        f"{TEMPLATES}/change_password.html",
+        {"page_title": "Change your password", "form": form, "rules": policy_rules(policy)},
+    )
 
 
-def change_email(request, *args, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@sign_in_required
+@never_cache
+def change_email(request: HttpRequest) -> HttpResponse:
+    form = ChangeEmailForm(request.POST if request.method == "POST" else None, account=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            new_email = form.cleaned_data["email"]
+            account_email_change_request(
+                account=request.user, new_email=new_email, absolute_url=request.build_absolute_uri
+            )
+            request.session.pop(WRONG_PASSWORDS, None)
+            hours = int(EMAIL_CHANGE_LINK_LIFETIME.total_seconds() // 3600)
+            messages.success(
+                request,
+                f"Check your email: we have sent a link to {new_email}. Open it within {hours} hours to confirm "
+                "your new email address. Until then, your email address stays the same.",
+            )
+            return redirect("accounts:my-account")
+        if form.current_password_wrong and (signed_out := _wrong_password_typed(request)):
+            return signed_out
+    return render(request, f"{TEMPLATES}/change_email.html", {"page_title": "Change your email address", "form": form})
 
 
-def confirm_email(request, *args, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@never_cache
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """Opened from the link sent to the new address, in whatever browser that is: the
+    signed link identifies the account, so no sign-in is needed. GET only shows a
+    button, so an email scanner fetching the link does not use it up."""
+    try:
+        if request.method == "POST":
+            account = account_email_change_confirm(token=token)
+            return render(
+                request,
+                f"{TEMPLATES}/email_changed.html",
+                {"page_title": "Your email address has been changed", "new_email": account.email},
+            )
+        claim = email_change_pending(token, schema_name=connection.schema_name)
+    except EmailChangeLinkExpired:
+        return _link_problem(request, "expired")
+    except EmailChangeLinkInvalid:
+        return _link_problem(request, "invalid")
+    except EmailAddressUnavailable:
+        return _link_problem(request, "unavailable")
+    return render(
+        request,
+        f"{TEMPLATES}/confirm_email.html",
+        {"page_title": "Confirm your new email address", "new_email": claim.new_email},
+    )
 
 
-def change_details(request, *args, **kwargs):
-    raise Http404
+def _link_problem(request: HttpRequest, problem: str) -> HttpResponse:
+    titles = {
+        "expired": "This link has expired",
+        "invalid": "This link has already been used or is not valid",
+        "unavailable": "This email address cannot be used",
+    }
+    return render(
+        request,
+        f"{TEMPLATES}/email_link_problem.html",
+        {"page_title": titles[problem], "problem": problem},
+        status=400,
+    )
 
 
-def sign_out_everywhere(request, *args, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@sign_in_required
+@never_cache
+def change_details(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = AccountDetailsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            account_update_details(
+                account=request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                address_line_1=data["address_line_1"],
+                address_line_2=data["address_line_2"],
+                town=data["town"],
+                postcode=data["postcode"],
+                phone_numbers=form.phone_numbers(),
+            )
+            messages.success(request, "Your details have been updated")
+            return redirect("accounts:my-account")
+    else:
+        form = AccountDetailsForm(initial=AccountDetailsForm.initial_for(request.user))
+    return render(request, f"{TEMPLATES}/change_details.html", {"page_title": "Change your details", "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@sign_in_required
+@never_cache
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        account_sign_out_everywhere(account=request.user)
+        logout(request)
+        return render(
+            request,
+            f"{TEMPLATES}/signed_out.html",
+            {"page_title": "You have been signed out everywhere", "reason": "everywhere"},
+        )
+    return render(request, f"{TEMPLATES}/sign_out_everywhere.html", {"page_title": "Sign out everywhere"})

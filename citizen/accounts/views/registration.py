@@ -1,39 +1,187 @@
-"""Placeholder views: each answers 404 until its journey is written."""
+"""Registering, activating an account, and resetting a forgotten password.
 
-from django.http import Http404
+Every page answers the same whether or not an email address has an account
+(DESIGN.md, "Sign-in and two-step verification")."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
+
+from ..forms_registration import EmailAddressForm, PasswordResetForm, RegistrationForm
+from ..policies import current_policy
+from ..services_registration import (
+    ACTIVATION_LINK_LIFETIME,
+    PASSWORD_RESET_LINK_LIFETIME,
+    account_activate,
+    account_activation_resend,
+    account_password_reset,
+    account_password_reset_request,
+    account_register,
+    password_reset_link_account,
+)
+
+TEMPLATES = "accounts/registration"
+# Session keys: the address a "Check your email" page names, and the token of a
+# forgotten-password link, kept out of the address bar (and so out of Referer headers
+# and browser history) once the link has been opened, as Django's own view does.
+REGISTERED_EMAIL = "accounts:registered-email"
+RESET_EMAIL = "accounts:password-reset-email"
+RESET_TOKEN = "accounts:password-reset-token"  # noqa: S105 - a session key, not a secret
+RESET_URL_TOKEN = "set-password"  # noqa: S105
 
 
-def py(request, *args, **kwargs):
-    raise Http404
+def _base_url(request: HttpRequest) -> str:
+    """This council's site as the person reached it, for the links in emails."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
-def register(request, *args, **kwargs):
-    raise Http404
+def _form_data(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
 
 
-def register_sent(request, *args, **kwargs):
-    raise Http404
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(_form_data(request), policy=current_policy(request))
+    if form.is_valid():
+        data = form.cleaned_data
+        account_register(
+            email=data["email"],
+            password=data["password"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            address_line_1=data["address_line_1"],
+            address_line_2=data["address_line_2"],
+            town=data["town"],
+            postcode=data["postcode"],
+            phone_numbers=form.phone_numbers,
+            base_url=_base_url(request),
+        )
+        request.session[REGISTERED_EMAIL] = data["email"]
+        return redirect("accounts:register-sent")
+    return render(request, f"{TEMPLATES}/register.html", {"form": form, "page_title": "Create an account"})
 
 
-def activate(request, *args, **kwargs):
-    raise Http404
+@require_GET
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        f"{TEMPLATES}/register_sent.html",
+        {
+            "page_title": "Check your email",
+            "email": request.session.get(REGISTERED_EMAIL, ""),
+            "lifetime": ACTIVATION_LINK_LIFETIME,
+        },
+    )
 
 
-def activation_resend(request, *args, **kwargs):
-    raise Http404
+@never_cache
+@require_safe
+def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    account = account_activate(uidb64=uidb64, token=token)
+    if account is None:
+        return render(
+            request,
+            f"{TEMPLATES}/activate_invalid.html",
+            {
+                "page_title": "This activation link has expired or has already been used",
+                "lifetime": ACTIVATION_LINK_LIFETIME,
+            },
+        )
+    return render(request, f"{TEMPLATES}/activate_done.html", {"page_title": "Your account is active"})
 
 
-def password_reset(request, *args, **kwargs):
-    raise Http404
+@never_cache
+@require_http_methods(["GET", "POST"])
+def activation_resend(request: HttpRequest) -> HttpResponse:
+    form = EmailAddressForm(_form_data(request))
+    if form.is_valid():
+        account_activation_resend(email=form.cleaned_data["email"], base_url=_base_url(request))
+        return render(
+            request,
+            f"{TEMPLATES}/activation_resend_sent.html",
+            {
+                "page_title": "Check your email",
+                "email": form.cleaned_data["email"],
+                "lifetime": ACTIVATION_LINK_LIFETIME,
+            },
+        )
+    return render(
+        request, f"{TEMPLATES}/activation_resend.html", {"form": form, "page_title": "Get a new activation link"}
+    )
 
 
-def password_reset_sent(request, *args, **kwargs):
-    raise Http404
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = EmailAddressForm(_form_data(request))
+    if form.is_valid():
+        account_password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
+        request.session[RESET_EMAIL] = form.cleaned_data["email"]
+        return redirect("accounts:password-reset-sent")
+    return render(request, f"{TEMPLATES}/password_reset.html", {"form": form, "page_title": "Reset your password"})
 
 
-def password_reset_confirm(request, *args, **kwargs):
-    raise Http404
+@require_GET
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        f"{TEMPLATES}/password_reset_sent.html",
+        {
+            "page_title": "Check your email",
+            "email": request.session.get(RESET_EMAIL, ""),
+            "lifetime": PASSWORD_RESET_LINK_LIFETIME,
+        },
+    )
 
 
-def password_reset_done(request, *args, **kwargs):
-    raise Http404
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    if token != RESET_URL_TOKEN:
+        if password_reset_link_account(uidb64=uidb64, token=token) is None:
+            return _reset_link_invalid(request)
+        request.session[RESET_TOKEN] = token
+        return redirect("accounts:password-reset-confirm", uidb64=uidb64, token=RESET_URL_TOKEN)
+
+    token = request.session.get(RESET_TOKEN, "")
+    account = password_reset_link_account(uidb64=uidb64, token=token)
+    if account is None:
+        return _reset_link_invalid(request)
+    form = PasswordResetForm(_form_data(request), policy=current_policy(request), account=account)
+    if form.is_valid():
+        done = account_password_reset(
+            account=account, token=token, password=form.cleaned_data["password"], base_url=_base_url(request)
+        )
+        request.session.pop(RESET_TOKEN, None)
+        if not done:
+            return _reset_link_invalid(request)
+        return redirect("accounts:password-reset-done")
+    return render(
+        request, f"{TEMPLATES}/password_reset_confirm.html", {"form": form, "page_title": "Create a new password"}
+    )
+
+
+@require_GET
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, f"{TEMPLATES}/password_reset_done.html", {"page_title": "Your password has been changed"})
+
+
+def _reset_link_invalid(request: HttpRequest) -> HttpResponse:
+    request.session.pop(RESET_TOKEN, None)
+    return render(
+        request,
+        f"{TEMPLATES}/password_reset_invalid.html",
+        {
+            "page_title": "This password reset link has expired or has already been used",
+            "lifetime": PASSWORD_RESET_LINK_LIFETIME,
+        },
+    )

@@ -1,6 +1,6 @@
 """The password policy engine, vector by vector, for each demo council.
 
-Somerset uses exactly the rules in its guidance (10–128 characters, upper, lower, digit,
+Somerset uses exactly the rules in its guidance (10 to 128 characters, upper, lower, digit,
 special, not the username, not one of the last 10, not a simple change, 60 days);
 Cumbria has a new council's defaults (12+ characters, block list, nothing else)."""
 
@@ -80,7 +80,9 @@ def test_somerset_refuses_the_last_ten_passwords_and_allows_the_eleventh(somerse
     tenth_previous = passwords[1]  # the current one is passwords[-1], the 1st of the last 10
     eleventh_previous = passwords[0]
     assert any("used this password before" in p for p in problems(somerset_policy, tenth_previous, account=account))
-    assert not any("used this password before" in p for p in problems(somerset_policy, eleventh_previous, account=account))
+    assert not any(
+        "used this password before" in p for p in problems(somerset_policy, eleventh_previous, account=account)
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,8 +155,8 @@ def test_cumbria_has_no_history_simple_change_or_expiry_rules(cumbria_policy, ac
 def test_the_rules_are_listed_in_plain_english(somerset_policy, cumbria_policy):
     somerset = policy_rules(somerset_policy)
     assert somerset[0] == "be between 10 and 128 characters long"
-    assert "include at least one capital letter, one small letter, one number and one special character" in (
-        somerset[1]
+    assert (
+        "include at least one capital letter, one small letter, one number and one special character" in (somerset[1])
     )
     assert "not be any of your previous 10 passwords" in somerset
     assert "be changed every 60 days" in somerset

@@ -1,0 +1,123 @@
+"""Who may open a page on a council's site: signed in, verified by two-step, staff.
+
+Each decorator also holds back a person whose password must change first (it broke
+this council's policy or is too old, found at sign-in): until they set a new one, every
+protected page sends them to the change page (DESIGN.md, "Tenancy").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from casework.models import StaffMembership
+
+from .models import EmailCodeDevice
+
+# Session key: set at sign-in when the password must change before anything else ("expired"
+# or "policy", the reason the change page gives).
+PASSWORD_CHANGE_REQUIRED = "accounts:password-change-required"  # noqa: S105 - a session key, not a password
+
+View = Callable[..., HttpResponse]
+
+
+def next_path(request: HttpRequest) -> str | None:
+    """The `next` (posted or in the query) when it is an address on this same host;
+    None otherwise, so nobody can be sent on to another site after signing in."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+def safe_next(request: HttpRequest, default: str = "home") -> str:
+    """Where to go after signing in or verifying: a safe `next`, else `default` (a URL name)."""
+    return next_path(request) or reverse(default)
+
+
+def url_with_next(name: str, next_url: str | None) -> str:
+    """The URL called `name`, carrying `next_url` as `?next=` when there is one."""
+    url = reverse(name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def password_change_pending(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated and request.session.get(PASSWORD_CHANGE_REQUIRED))
+
+
+def has_confirmed_device(account) -> bool:
+    return EmailCodeDevice.objects.filter(user=account, confirmed=True).exists()
+
+
+def active_staff_membership(account, roles: Iterable[str] | None = None) -> StaffMembership | None:
+    """The account's active membership of this council's SEND team (with one of `roles`)."""
+    memberships = StaffMembership.objects.filter(account=account, is_active=True)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return memberships.first()
+
+
+def sign_in_required(view: View) -> View:
+    """Signed in on this council's site, with no password change outstanding."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("accounts:sign-in"))
+        if password_change_pending(request):
+            return redirect(url_with_next("accounts:password-change-required", request.get_full_path()))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def two_step_required(view: View) -> View:
+    """Signed in and verified by an emailed code in this session: first time, to set-up;
+    afterwards, to the page that sends a code. Either way back to this page after."""
+
+    @wraps(view)
+    @sign_in_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_verified():
+            step = "accounts:two-step-verify" if has_confirmed_device(request.user) else "accounts:two-step-set-up"
+            return redirect(url_with_next(step, request.get_full_path()))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(*, roles: Iterable[str] | None = None) -> Callable[[View], View]:
+    """Two-step verified, then an active staff membership of this council with one of
+    `roles` (any role when None). Anyone else gets 403 "you do not have access": staff
+    screens are at well-known addresses, so hiding them (404) protects nothing, and a
+    member of staff with the wrong role should be told plainly. Two-step comes first, so
+    a password alone does not even reveal whether an account is staff here.
+
+    The view finds the membership at `request.staff_membership`.
+    """
+    allowed = None if roles is None else frozenset(roles)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        @two_step_required
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            membership = active_staff_membership(request.user, allowed)
+            if membership is None:
+                return render(
+                    request, "accounts/sign_in/no_access.html", {"page_title": "You do not have access"}, status=403
+                )
+            request.staff_membership = membership
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
