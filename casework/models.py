@@ -69,10 +69,23 @@ class OutboundEmail(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # For a failed email: when the retry sweep may try again (exponential backoff); empty
+    # once the attempts have run out, until an operator retries it.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.status})"
+
+    def is_due(self, now) -> bool:
+        """Whether a delivery attempt may run now: a queued email always, a failed one
+        once its backoff has passed (never after the last attempt, unless retried)."""
+        if self.status == self.Status.QUEUED:
+            return True
+        return self.status == self.Status.FAILED and self.next_attempt_at is not None and self.next_attempt_at <= now

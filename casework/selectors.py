@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from casework.models import OutboundEmail
+from tenants.models import Council
+
+# A queued email not sent after this long is shown to the operators (the sweep retries
+# queued emails after a minute, so this means the broker or the workers are down).
+QUEUED_TOO_LONG = timedelta(minutes=15)
 
 
 def outbox_emails(*, limit: int = 100) -> QuerySet[OutboundEmail]:
@@ -15,3 +25,38 @@ def outbox_emails(*, limit: int = 100) -> QuerySet[OutboundEmail]:
 def sent_emails(*, limit: int = 100) -> QuerySet[OutboundEmail]:
     """The current council's delivered emails, newest first."""
     return OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).order_by("-sent_at", "-id")[:limit]
+
+
+def emails_needing_attention(*, now: datetime | None = None, limit: int = 200) -> QuerySet[OutboundEmail]:
+    """The current council's failed emails, and queued ones that have waited too long,
+    oldest first. The body is left out: it may carry a code or a link."""
+    now = now or timezone.now()
+    stuck = Q(status=OutboundEmail.Status.FAILED) | Q(
+        status=OutboundEmail.Status.QUEUED, created_at__lte=now - QUEUED_TOO_LONG
+    )
+    return OutboundEmail.objects.filter(stuck).defer("body", "from_address").order_by("created_at", "id")[:limit]
+
+
+@dataclass(frozen=True)
+class CouncilOutboxProblems:
+    council: Council
+    emails: list[OutboundEmail]
+
+
+def emails_needing_attention_everywhere(*, now: datetime | None = None) -> list[CouncilOutboxProblems]:
+    """For the platform operators: each council's emails needing attention (councils with
+    none left out). One query per council, in its schema."""
+    now = now or timezone.now()
+    found = []
+    for council in Council.objects.exclude(schema_name="public").order_by("name"):
+        with tenant_context(council):
+            emails = list(emails_needing_attention(now=now))
+        if emails:
+            found.append(CouncilOutboxProblems(council=council, emails=emails))
+    return found
+
+
+def masked_address(address: str) -> str:
+    """Enough of an address for an operator to tell emails apart: "j***@example.org"."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}" if local else "***"

@@ -1,24 +1,47 @@
+"""The council's background work. Each task runs in the council it was enqueued from
+(tenant-schemas-celery), or, for the scheduled ones, in every active council
+(tenants.scheduler.CouncilBeatScheduler and CELERY_BEAT_SCHEDULE)."""
+
 import logging
 
+from django.db import connection
+
 from casework.models import OutboundEmail
-from casework.services.emails import email_deliver
+from casework.services.emails import email_deliver, emails_retry_due
 from config.celery import app
 
 logger = logging.getLogger(__name__)
 
 
-class DeliveryFailed(Exception):
-    pass
-
-
-@app.task(bind=True, max_retries=8)
-def deliver_email(self, email_id: int) -> None:
+@app.task
+def deliver_email(email_id: int) -> None:
+    # No Celery retry here: the backoff lives in the row (next_attempt_at) and the retry
+    # sweep acts on it, so it survives a broker restart, and a Celery retry on top
+    # would spend the attempts twice as fast.
     email = email_deliver(email_id=email_id)
-    if email is None or email.status != OutboundEmail.Status.FAILED:
-        return
-    if self.request.is_eager:
-        # In-process: the email stays marked failed for the retry sweep; the page
-        # that queued it is not failed for a provider's fault.
-        logger.warning("email %s failed to send: %s", email_id, email.last_error)
-        return
-    raise self.retry(exc=DeliveryFailed(email.last_error), countdown=min(30 * 2**self.request.retries, 3600))
+    if email is not None and email.status == OutboundEmail.Status.FAILED:
+        logger.warning(
+            "email %s in %s failed to send (attempt %s): %s",
+            email_id,
+            connection.schema_name,
+            email.attempts,
+            email.last_error,
+        )
+
+
+@app.task
+def retry_unsent_emails() -> int:
+    """Every minute in each council: enqueue again what is still unsent and due."""
+    if connection.schema_name == "public":
+        # Beat without the tenant-aware scheduler (DESIGN.md, "Known traps").
+        logger.error("retry_unsent_emails ran in the public schema; it must run in a council")
+        return 0
+    email_ids = emails_retry_due()
+    if email_ids:
+        logger.info("retry sweep in %s enqueued %s emails", connection.schema_name, len(email_ids))
+    return len(email_ids)
+
+
+# Deadline reminders (statutory EHC milestones coming due) arrive with the casework
+# issue: a `send_deadline_reminders` task here, scheduled per council beside
+# retry_unsent_emails in CELERY_BEAT_SCHEDULE (config/settings/base.py).

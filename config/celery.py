@@ -7,7 +7,9 @@ from pathlib import Path
 from celery.signals import heartbeat_sent
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# Production unless told otherwise (manage.py sets dev first; the image and chart set it):
+# a worker or gunicorn started without it must never run with development settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = CeleryApp("send_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -4,6 +4,7 @@ reaches a pod by its address (no council host) still gets an answer."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 from django.conf import settings
@@ -32,10 +33,27 @@ def check_broker() -> str:
     return "ok"
 
 
+# A storage check that passed is trusted for this long by this process: on S3 each
+# check is three requests (exists, put, delete), and probes come every few seconds.
+# A failure is never remembered: the next probe checks again.
+STORAGE_CHECK_TRUSTED_SECONDS = 60
+_storage_ok_until = 0.0
+
+
 def check_storage() -> str:
+    global _storage_ok_until
+    if time.monotonic() < _storage_ok_until:
+        return "ok"
     name = default_storage.save(f"health/{uuid.uuid4().hex}", ContentFile(b"ok"))
     default_storage.delete(name)
+    _storage_ok_until = time.monotonic() + STORAGE_CHECK_TRUSTED_SECONDS
     return "ok"
+
+
+def forget_storage_check() -> None:
+    """The next readiness probe checks the storage again (tests; a changed storage)."""
+    global _storage_ok_until
+    _storage_ok_until = 0.0
 
 
 CHECKS = {"database": check_database, "broker": check_broker, "storage": check_storage}

@@ -4,11 +4,20 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from casework import operator_views
+
 admin.site.site_header = "SEND Citizen Portal platform"
 admin.site.site_title = "SEND platform"
 admin.site.index_title = "Councils and platform operations"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    # Before admin.site.urls, whose catch-all would take "outbox/" for an app's index.
+    path("admin/outbox/", admin.site.admin_view(operator_views.outbox), name="platform-outbox"),
+    path(
+        "admin/outbox/<slug:council_slug>/<int:email_id>/retry/",
+        admin.site.admin_view(operator_views.retry),
+        name="platform-outbox-retry",
+    ),
     path("admin/", admin.site.urls),
 ]

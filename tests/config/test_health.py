@@ -3,7 +3,17 @@
 import pytest
 from django.test import Client
 
+from config.health import forget_storage_check
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _check_storage_afresh():
+    """A storage check that passed is trusted for a minute; each test checks its own."""
+    forget_storage_check()
+    yield
+    forget_storage_check()
 
 
 @pytest.mark.parametrize("host", ["cumbria.localhost", "localhost", "10.0.0.7", "unknown.example"])

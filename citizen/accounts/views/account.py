@@ -14,8 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..decorators import sign_in_required
-from ..forms_account import AccountDetailsForm, ChangeEmailForm, ChangePasswordForm
+from ..forms_account import ChangeEmailForm, ChangePasswordForm
 from ..passwords import policy_rules
+from ..personal_details import PersonalDetailsForm
 from ..policies import current_policy
 from ..services_account import (
     account_change_password,
@@ -152,23 +153,13 @@ def _link_problem(request: HttpRequest, problem: str) -> HttpResponse:
 @never_cache
 def change_details(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = AccountDetailsForm(request.POST)
+        form = PersonalDetailsForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            account_update_details(
-                account=request.user,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                address_line_1=data["address_line_1"],
-                address_line_2=data["address_line_2"],
-                town=data["town"],
-                postcode=data["postcode"],
-                phone_numbers=form.phone_numbers(),
-            )
+            account_update_details(account=request.user, **form.personal_details())
             messages.success(request, "Your details have been updated")
             return redirect("accounts:my-account")
     else:
-        form = AccountDetailsForm(initial=AccountDetailsForm.initial_for(request.user))
+        form = PersonalDetailsForm(initial=PersonalDetailsForm.initial_for(request.user))
     return render(request, f"{TEMPLATES}/change_details.html", {"page_title": "Change your details", "form": form})
 
 

@@ -51,20 +51,14 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = RegistrationForm(_form_data(request), policy=current_policy(request))
     if form.is_valid():
-        data = form.cleaned_data
+        email = form.cleaned_data["email"]
         account_register(
-            email=data["email"],
-            password=data["password"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            address_line_1=data["address_line_1"],
-            address_line_2=data["address_line_2"],
-            town=data["town"],
-            postcode=data["postcode"],
-            phone_numbers=form.phone_numbers,
+            email=email,
+            password=form.cleaned_data["password"],
+            **form.personal_details(),
             base_url=_base_url(request),
         )
-        request.session[REGISTERED_EMAIL] = data["email"]
+        request.session[REGISTERED_EMAIL] = email
         return redirect("accounts:register-sent")
     return render(request, f"{TEMPLATES}/register.html", {"form": form, "page_title": "Create an account"})
 

@@ -507,6 +507,31 @@ def test_details_are_saved_with_the_postcode_tidied(cumbria, cumbria_client, par
     assert "Your details have been updated" in cumbria_client.get(reverse("accounts:my-account")).content.decode()
 
 
+def test_a_confirmation_shows_once_in_a_success_banner_above_the_page_then_goes(cumbria, cumbria_client, parent):
+    sign_in(cumbria_client, cumbria, parent)
+    response = cumbria_client.post(reverse("accounts:change-details"), DETAILS, follow=True)
+
+    main = re.search(r"<main.*?</main>", response.content.decode(), re.S).group()
+    assert main.count("Your details have been updated") == 1
+    assert len(re.findall(r'class="govuk-notification-banner[ "]', main)) == 1
+    assert 'govuk-notification-banner--success" role="alert"' in banner(response)
+    assert main.index("Your details have been updated") < main.index("<h1")
+    again = cumbria_client.get(reverse("accounts:my-account")).content.decode()
+    assert "Your details have been updated" not in again
+    assert "govuk-notification-banner" not in again
+
+
+def test_the_confirmation_shows_on_whichever_page_comes_next(cumbria, cumbria_client, parent):
+    sign_in(cumbria_client, cumbria, parent)
+    cumbria_client.post(reverse("accounts:change-details"), DETAILS)
+
+    home = cumbria_client.get(reverse("home"))
+
+    assert home.status_code == 200
+    assert home.content.decode().count("Your details have been updated") == 1
+    assert 'role="alert"' in banner(home)
+
+
 def test_phone_numbers_are_optional(cumbria, cumbria_client, parent):
     sign_in(cumbria_client, cumbria, parent)
     cumbria_client.post(reverse("accounts:change-details"), DETAILS | {"phone_1": "", "phone_2": ""})

@@ -1,0 +1,117 @@
+"""Email backends beyond Django's own SMTP one: Amazon SES (the platform's default when
+EMAIL_BACKEND_KIND=ses) and GOV.UK Notify (a council that brings its own Notify service).
+
+Both raise on failure: the outbox (casework.services.emails.email_deliver) records the
+error and the retry sweep tries again later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import boto3
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from notifications_python_client.notifications import NotificationsAPIClient
+
+# Notify answers in well under a second; a hung request must not hold a worker (and the
+# email's row lock) for the client's default 30 s.
+NOTIFY_TIMEOUT_SECONDS = 10
+
+
+class SesEmailBackend(BaseEmailBackend):
+    """Sends through Amazon SES (API v2, `SendEmail` with the raw MIME message, so every
+    header and alternative part goes as Django built it).
+
+    Region and endpoint from AWS_SES_REGION and AWS_SES_ENDPOINT_URL; credentials from
+    boto3's usual chain (in Kubernetes, the service account's role). The sender address
+    (or its domain) must be a verified SES identity."""
+
+    def __init__(self, fail_silently: bool = False, **kwargs) -> None:
+        super().__init__(fail_silently=fail_silently, **kwargs)
+        self._client = None
+
+    def open(self) -> bool:
+        if self._client is not None:
+            return False
+        self._client = boto3.session.Session().client(
+            "sesv2",
+            region_name=settings.AWS_SES_REGION,
+            endpoint_url=settings.AWS_SES_ENDPOINT_URL or None,
+        )
+        return True
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        if not email_messages:
+            return 0
+        opened = self.open()
+        sent = 0
+        try:
+            for message in email_messages:
+                if not message.recipients():
+                    continue
+                try:
+                    self._send(message)
+                except Exception:
+                    if not self.fail_silently:
+                        raise
+                else:
+                    sent += 1
+        finally:
+            if opened:
+                self.close()
+        return sent
+
+    def _send(self, message: EmailMessage) -> None:
+        destination = {"ToAddresses": list(message.to)}
+        if message.cc:
+            destination["CcAddresses"] = list(message.cc)
+        if message.bcc:
+            destination["BccAddresses"] = list(message.bcc)
+        self._client.send_email(
+            FromEmailAddress=message.from_email,
+            Destination=destination,
+            Content={"Raw": {"Data": message.message().as_bytes(linesep="\r\n")}},
+        )
+
+
+class NotifyEmailBackend(BaseEmailBackend):
+    """Sends through a GOV.UK Notify service, with one email template whose subject is
+    ((subject)) and whose message is ((body)): the usual way to use Notify as a transport
+    for text written elsewhere. Notify sends from the service's own sender name and
+    reply-to address, and takes one recipient per request.
+
+    Built per council (casework.services.emails.email_connection), with that council's
+    API key and template id."""
+
+    def __init__(self, *, api_key: str, template_id: str, fail_silently: bool = False, **kwargs) -> None:
+        super().__init__(fail_silently=fail_silently, **kwargs)
+        self._api_key = api_key
+        self._template_id = str(template_id)
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        client = NotificationsAPIClient(
+            self._api_key, base_url=settings.NOTIFY_BASE_URL, timeout=NOTIFY_TIMEOUT_SECONDS
+        )
+        sent = 0
+        for message in email_messages:
+            try:
+                for address in message.recipients():
+                    client.send_email_notification(
+                        email_address=address,
+                        template_id=self._template_id,
+                        personalisation={"subject": message.subject, "body": message.body},
+                        reference=message.extra_headers.get("X-Outbox-Reference"),
+                    )
+            except Exception:
+                if not self.fail_silently:
+                    raise
+            else:
+                sent += 1
+        return sent

@@ -1,0 +1,51 @@
+"""Celery beat sends each scheduled task to every active council, in its schema, never
+to `public` (DESIGN.md, "Known traps": beat runs in `public` unless its scheduler is the
+tenant-aware one). The schema is checked inside the task."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app as celery_app
+from tenants.scheduler import CouncilBeatScheduler
+
+pytestmark = pytest.mark.django_db
+
+
+def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_warnings():
+    assert celery_app.conf.beat_scheduler == "tenants.scheduler.CouncilBeatScheduler"
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks == {"casework.tasks.retry_unsent_emails", "citizen.tasks.send_password_expiry_warnings"}
+    assert all("tenant_schemas" not in entry for entry in settings.CELERY_BEAT_SCHEDULE.values())  # every council
+    celery_app.loader.import_default_modules()  # what a worker does at start (autodiscovery)
+    for task in tasks:
+        assert task in celery_app.tasks
+
+
+@pytest.mark.parametrize(
+    ("entry_name", "service"),
+    [
+        ("retry-unsent-emails", "casework.tasks.emails_retry_due"),
+        ("password-expiry-warnings", "citizen.tasks.password_expiry_warnings_send"),
+    ],
+)
+def test_each_scheduled_task_runs_once_in_each_active_council(
+    entry_name, service, cumbria, somerset, tmp_path, monkeypatch
+):
+    ran_in: list[str] = []
+    monkeypatch.setattr(service, lambda **kwargs: ran_in.append(connection.schema_name) or [])
+    scheduler = CouncilBeatScheduler(app=celery_app, schedule_filename=str(tmp_path / "beat-schedule"))
+    try:
+        entry = scheduler.schedule[f"{entry_name}@__all_tenants_only__"]
+        scheduler.apply_entry(entry)
+        assert sorted(ran_in) == sorted([cumbria.schema_name, somerset.schema_name])
+
+        ran_in.clear()
+        somerset.is_active = False
+        somerset.save(update_fields=["is_active"])
+        scheduler.apply_entry(entry)
+        assert ran_in == [cumbria.schema_name]
+    finally:
+        scheduler.close()
