@@ -1,9 +1,11 @@
 """The platform operators' screens for councils and their configuration."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 
 from .models import Council, CouncilLink, Domain, FormVariant, ServiceArea, SignInPolicy, Tile
+from .storage import StorageRefused
 
 
 class DomainInline(admin.TabularInline):
@@ -119,6 +121,15 @@ class CouncilAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(schema_name="public")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The admin saves inside a transaction: when storage refuses the logo the whole
+        # change is rolled back; say so on the page instead of a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StorageRefused as refused:
+            self.message_user(request, str(refused), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def has_add_permission(self, request):
         # A council is provisioned by `manage.py create_council` (schema, domain, first admin).

@@ -284,3 +284,27 @@ def test_two_overlapping_logo_downloads_each_get_the_whole_logo(s3_storage, cumb
 
     assert second == logo
     assert started + b"".join(first) == logo
+
+
+def test_an_operator_is_told_when_s3_refuses_a_logo_and_nothing_changes(
+    s3_storage, s3, bucket, cumbria, platform_client
+):
+    from citizen.accounts.models import Account
+    from tenants.demo import OPERATOR_EMAIL
+    from tests.tenants.test_configuration import _form_data
+
+    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
+    url = f"/admin/tenants/council/{cumbria.pk}/change/"
+    data = _form_data(platform_client.get(url).context)
+    deny_writes(s3, bucket)
+
+    response = platform_client.post(
+        url,
+        data | {"logo": SimpleUploadedFile("crest.png", PNG, content_type="image/png"), "primary_colour": "#003078"},
+    )
+
+    assert response.status_code == 302 and response["Location"] == url
+    page = platform_client.get(url).content.decode()
+    assert "could not be stored" in page
+    cumbria.refresh_from_db()
+    assert not cumbria.logo and cumbria.primary_colour == "#005b4f"
