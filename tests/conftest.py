@@ -3,6 +3,8 @@ so isolation between councils is tested everywhere by default."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -92,3 +94,28 @@ class _RealQueries:
 def real_queries(db):
     """`with real_queries() as q: …` then `assert q.count <= N` (q.sql lists them)."""
     return lambda: _RealQueries(connection)
+
+
+@pytest.fixture(params=[CUMBRIA.slug, SOMERSET.slug])
+def site(request):
+    """One demo council (each in turn), a client on its host, and the other council."""
+    slug = request.param
+    other = SOMERSET.slug if slug == CUMBRIA.slug else CUMBRIA.slug
+    return SimpleNamespace(
+        council=request.getfixturevalue(slug),
+        other=request.getfixturevalue(other),
+        client=request.getfixturevalue(f"{slug}_client"),
+        domain=CUMBRIA.domain if slug == CUMBRIA.slug else SOMERSET.domain,
+        other_domain=SOMERSET.domain if slug == CUMBRIA.slug else CUMBRIA.domain,
+    )
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """POST, delivering the emails queued by the request (on commit), as a real commit would."""
+
+    def _post(client: Client, path: str, data: dict, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, data, **kwargs)
+
+    return _post

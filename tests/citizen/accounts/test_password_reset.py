@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -19,7 +18,7 @@ from citizen.accounts.passwords import policy_rules
 from citizen.accounts.services import account_set_password
 from citizen.accounts.tokens import account_uid, activation_tokens, password_reset_tokens
 from citizen.models import FamilyMembership
-from tenants.demo import CUMBRIA, SOMERSET
+from tenants.demo import CUMBRIA
 from tenants.models import Council, SignInPolicy
 
 pytestmark = pytest.mark.django_db
@@ -29,31 +28,6 @@ PASSWORD = "Password32!"  # meets both councils' policies
 NEW_PASSWORD = "Kettle-Harbour-Violet7"
 FORGOTTEN = "/password/forgotten/"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@pytest.fixture(params=[CUMBRIA.slug, SOMERSET.slug])
-def site(request):
-    """One demo council (each in turn), a client on its host, and the other council."""
-    slug = request.param
-    other = SOMERSET.slug if slug == CUMBRIA.slug else CUMBRIA.slug
-    return SimpleNamespace(
-        council=request.getfixturevalue(slug),
-        other=request.getfixturevalue(other),
-        client=request.getfixturevalue(f"{slug}_client"),
-        domain=CUMBRIA.domain if slug == CUMBRIA.slug else SOMERSET.domain,
-        other_domain=SOMERSET.domain if slug == CUMBRIA.slug else CUMBRIA.domain,
-    )
-
-
-@pytest.fixture
-def post(django_capture_on_commit_callbacks):
-    """POST, delivering the emails queued by the request (on commit)."""
-
-    def _post(client: Client, path: str, data: dict, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(path, data, **kwargs)
-
-    return _post
 
 
 @pytest.fixture

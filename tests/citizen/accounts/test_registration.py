@@ -4,7 +4,6 @@ password policy, Cumbria's defaults), through real HTTP requests."""
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.hashers import check_password
@@ -44,30 +43,6 @@ DETAILS = {
     "phone_2": "",
 }
 REGISTER = "/register/"
-
-
-@pytest.fixture(params=[CUMBRIA.slug, SOMERSET.slug])
-def site(request):
-    """One demo council (each in turn), a client on its host, and the other council."""
-    slug = request.param
-    other = SOMERSET.slug if slug == CUMBRIA.slug else CUMBRIA.slug
-    return SimpleNamespace(
-        council=request.getfixturevalue(slug),
-        other=request.getfixturevalue(other),
-        client=request.getfixturevalue(f"{slug}_client"),
-        domain=CUMBRIA.domain if slug == CUMBRIA.slug else SOMERSET.domain,
-    )
-
-
-@pytest.fixture
-def post(django_capture_on_commit_callbacks):
-    """POST, delivering the emails queued by the request (on commit)."""
-
-    def _post(client: Client, path: str, data: dict, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(path, data, **kwargs)
-
-    return _post
 
 
 def emails_in(council: Council, *to: str) -> list[OutboundEmail]:
