@@ -89,3 +89,296 @@ class OutboundEmail(models.Model):
         if self.status == self.Status.QUEUED:
             return True
         return self.status == self.Status.FAILED and self.next_attempt_at is not None and self.next_attempt_at <= now
+
+
+# --- The SEND domain: children, access, cases on the statutory clock, documents,
+# messages, audit. Deadlines are never stored as typed: they are computed by
+# casework.clock from the recorded dates; `Case.next_deadline` is a cached copy of that
+# computation, refreshed by the services on every write, for sorting and filtering.
+
+
+class Child(models.Model):
+    legal_first_name = models.CharField(max_length=80)
+    legal_last_name = models.CharField(max_length=80)
+    known_as = models.CharField("Name known by", max_length=80, blank=True)
+    date_of_birth = models.DateField()
+    setting = models.CharField("School or college", max_length=160, blank=True)
+    service_area = models.ForeignKey("tenants.ServiceArea", null=True, on_delete=models.SET_NULL, related_name="+")
+    council_reference = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        indexes = [
+            models.Index(Lower("legal_last_name"), Lower("legal_first_name"), "date_of_birth", name="child_name_dob"),
+            models.Index(fields=["updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.legal_first_name} {self.legal_last_name}"
+
+
+class Relationship(models.TextChoices):
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    YOUNG_PERSON = "young_person", "The young person themself"
+
+
+class ChildAccess(models.Model):
+    """An account verified to see a child's records, and as what."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="accesses")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "account"], condition=models.Q(revoked_at__isnull=True), name="one_live_access"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.child} ({self.get_relationship_display()})"
+
+
+class AccessRequest(models.Model):
+    """A family's request to see a child's records, decided by staff case by case."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the SEND team"
+        MORE_EVIDENCE = "more_evidence", "The SEND team needs more from you"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    child_first_name = models.CharField(max_length=80)
+    child_last_name = models.CharField(max_length=80)
+    child_date_of_birth = models.DateField()
+    child_setting = models.CharField(max_length=160, blank=True)
+    family_note = models.TextField(blank=True)
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_requests")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    question = models.TextField(blank=True, help_text="What staff asked the family for")
+    evidence_document_requested = models.BooleanField(default=False)
+    family_answer = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Access request {self.pk} ({self.get_status_display()})"
+
+
+class CaseKind(models.TextChoices):
+    ASSESSMENT = "assessment", "EHC needs assessment"
+    ANNUAL_REVIEW = "annual_review", "Annual review"
+    REASSESSMENT = "reassessment", "Re-assessment"
+    PHASE_TRANSFER = "phase_transfer", "Phase transfer"
+
+
+class Case(models.Model):
+    """A piece of statutory work about a child, on the clock."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    kind = models.CharField(max_length=20, choices=CaseKind.choices)
+    reference = models.CharField(max_length=40, unique=True)
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The date the clock counts from (the request received, the plan issued, the
+    # decision to re-assess, the date of the move), as the case kind needs it.
+    started_on = models.DateField()
+    transfer_kind = models.CharField(max_length=30, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    # Cached from casework.clock on every write (casework.services.cases.case_refresh).
+    stage = models.CharField(max_length=40, blank=True)
+    next_deadline = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [models.F("next_deadline").asc(nulls_last=True), "id"]
+        indexes = [
+            models.Index(fields=["next_deadline", "id"]),
+            models.Index(fields=["stage"]),
+            models.Index(fields=["updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+
+class Milestone(models.Model):
+    """A dated step recorded on a case. `key` is the name casework.clock gives the date
+    (e.g. "decided_whether_to_assess", "draft_served", "final_issued")."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="milestones")
+    key = models.CharField(max_length=40)
+    occurred_on = models.DateField()
+    outcome = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="one_milestone_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.key} on {self.occurred_on}"
+
+
+class AdviceRequest(models.Model):
+    """Advice asked of a professional during an assessment (reg 8: 6 weeks)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="advice_requests")
+    adviser = models.CharField(max_length=120)
+    requested_on = models.DateField()
+    received_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Advice from {self.adviser}"
+
+
+class CaseException(models.Model):
+    """An exception to the time limits (reg 10(4)), with its dates and reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exceptions")
+    reason = models.CharField(max_length=30)  # casework.clock.ExceptionReason
+    start = models.DateField()
+    end = models.DateField()
+    setting = models.CharField(max_length=160, blank=True)
+    details = models.TextField(blank=True, help_text="Staff only: never shown to the family")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.start}–{self.end}"
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    from tenants.storage import council_path
+
+    return council_path("documents", f"{instance.case_id}", filename)
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        DRAFT_PLAN = "draft_plan", "Draft EHC plan"
+        FINAL_PLAN = "final_plan", "Final EHC plan"
+        DECISION_LETTER = "decision_letter", "Decision letter"
+        ADVICE = "advice", "Advice"
+        ANNUAL_REVIEW = "annual_review", "Annual review papers"
+        FAMILY_UPLOAD = "family_upload", "From the family"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=document_upload_to, max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    shared_with_family_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "created_at"]), models.Index(fields=["updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Message(models.Model):
+    """One message in a case's thread between the family and the SEND team."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    from_send_team = models.BooleanField()
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on {self.case_id}"
+
+
+class ThreadReadMarker(models.Model):
+    """How far an account has read a case's thread (for unread counts)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "account"], name="one_read_marker")]
+
+    def __str__(self) -> str:
+        return f"{self.account} read {self.case_id} to {self.last_read_at}"
+
+
+class AuditEvent(models.Model):
+    """Every view and change of a child's data: who, what, when, from where."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "Viewed"
+        DOWNLOADED = "downloaded", "Downloaded"
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        SHARED = "shared", "Shared with the family"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DECIDED = "decided", "Decided"
+        SENT = "sent", "Sent"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_role = models.CharField(max_length=20)  # a StaffRole, "family", or "api"
+    action = models.CharField(max_length=20, choices=Action.choices)
+    subject = models.CharField(max_length=40)  # "child", "case", "document", "message", "access_request"…
+    subject_id = models.BigIntegerField(null=True)
+    child = models.ForeignKey(Child, null=True, on_delete=models.SET_NULL, related_name="+")
+    case = models.ForeignKey(Case, null=True, on_delete=models.SET_NULL, related_name="+")
+    summary = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["child", "created_at"]), models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_role} {self.action} {self.subject} {self.subject_id}"

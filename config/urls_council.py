@@ -10,5 +10,6 @@ urlpatterns = [
     path("send/", citizen_views.send_home, name="send-home"),
     path("branding/logo", citizen_views.branding_logo, name="branding-logo"),
     path("", include("citizen.accounts.urls")),
+    path("staff/", include("casework.urls")),
     path("dev/", include("casework.dev_urls")),  # 404 unless DEBUG (casework.dev_views)
 ]

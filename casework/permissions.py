@@ -1,0 +1,11 @@
+"""What each staff role may do in its council. One table, read by the views' decorators
+(citizen.accounts.decorators.staff_required(roles=…)) and by the tests' matrix."""
+
+from __future__ import annotations
+
+from casework.models import StaffRole
+
+CASEWORK = (StaffRole.CASEWORKER, StaffRole.TEAM_MANAGER, StaffRole.COUNCIL_ADMIN)
+MANAGE_TEAM = (StaffRole.COUNCIL_ADMIN,)
+DASHBOARD = (StaffRole.TEAM_MANAGER, StaffRole.COUNCIL_ADMIN)
+COUNCIL_SETTINGS = (StaffRole.COUNCIL_ADMIN,)

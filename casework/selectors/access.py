@@ -1,0 +1,66 @@
+"""Who may see what: the access checks behind every read of a child's data."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from casework.models import Case, Child, ChildAccess, Document, StaffMembership
+
+
+def staff_membership(*, account) -> StaffMembership | None:
+    """The account's active place in this council's SEND team, if any."""
+    if account is None or not account.is_authenticated:
+        return None
+    return StaffMembership.objects.filter(account=account, is_active=True).first()
+
+
+def children_for_family(*, account) -> QuerySet[Child]:
+    """The children this account is verified for, now (revoked access excluded)."""
+    return Child.objects.filter(accesses__account=account, accesses__revoked_at__isnull=True).distinct()
+
+
+def family_access(*, account, child: Child) -> ChildAccess | None:
+    return ChildAccess.objects.filter(account=account, child=child, revoked_at__isnull=True).first()
+
+
+def child_for_family(*, account, child_id: int) -> Child:
+    child = children_for_family(account=account).filter(pk=child_id).first()
+    if child is None:
+        raise Http404
+    return child
+
+
+def case_for_family(*, account, case_id: int) -> Case:
+    case = (
+        Case.objects.select_related("child")
+        .filter(pk=case_id, child__accesses__account=account, child__accesses__revoked_at__isnull=True)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def documents_for_family(*, case: Case) -> QuerySet[Document]:
+    """What staff shared with the family on this case (and have not withdrawn)."""
+    return case.documents.filter(shared_with_family_at__isnull=False, withdrawn_at__isnull=True)
+
+
+def case_for_staff(*, membership: StaffMembership | None, case_id: int) -> Case:
+    """Any case of this council, for an active member of its SEND team."""
+    if membership is None or not membership.is_active:
+        raise Http404
+    case = Case.objects.select_related("child").filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def child_for_staff(*, membership: StaffMembership | None, child_id: int) -> Child:
+    if membership is None or not membership.is_active:
+        raise Http404
+    child = Child.objects.filter(pk=child_id).first()
+    if child is None:
+        raise Http404
+    return child

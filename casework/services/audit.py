@@ -1,0 +1,43 @@
+"""Audit events: every view and change of a child's data, who, what, when, from where."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from casework.models import AuditEvent, Case, Child
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The address axes resolved for this request (it honours TRUSTED_PROXY_COUNT)."""
+    if request is None:
+        return None
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+
+
+def audit_record(
+    *,
+    actor,
+    actor_role: str,
+    action: str,
+    subject: str,
+    subject_id: int | None = None,
+    child: Child | None = None,
+    case: Case | None = None,
+    summary: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Write one audit event. `summary` says what happened without personal data
+    (never a name, a date of birth or message text)."""
+    if case is not None and child is None:
+        child = case.child
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_role=actor_role,
+        action=action,
+        subject=subject,
+        subject_id=subject_id,
+        child=child,
+        case=case,
+        summary=summary[:200],
+        ip_address=client_address(request),
+    )

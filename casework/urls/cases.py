@@ -1,0 +1,3 @@
+"""Staff screens: cases (being written)."""
+
+urlpatterns: list = []

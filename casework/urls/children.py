@@ -1,0 +1,3 @@
+"""Staff screens: children (being written)."""
+
+urlpatterns: list = []

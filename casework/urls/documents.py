@@ -1,0 +1,3 @@
+"""Staff screens: documents (being written)."""
+
+urlpatterns: list = []

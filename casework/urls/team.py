@@ -1,0 +1,3 @@
+"""Staff screens: team (being written)."""
+
+urlpatterns: list = []
