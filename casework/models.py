@@ -281,7 +281,7 @@ class CaseException(models.Model):
         ordering = ["start", "id"]
 
     def __str__(self) -> str:
-        return f"{self.reason} {self.start}–{self.end}"
+        return f"{self.reason} {self.start} to {self.end}"
 
 
 def document_upload_to(instance: Document, filename: str) -> str:
