@@ -42,6 +42,18 @@ def retry_unsent_emails() -> int:
     return len(email_ids)
 
 
-# Deadline reminders (statutory EHC milestones coming due) arrive with the casework
-# issue: a `send_deadline_reminders` task here, scheduled per council beside
-# retry_unsent_emails in CELERY_BEAT_SCHEDULE (config/settings/base.py).
+@app.task
+def refresh_stale_cases() -> int:
+    """Daily in each council: cases whose cached next deadline has passed are computed
+    again (a family's window closed, a review meeting now held), so the caseload sorts
+    and filters on what comes next today."""
+    if connection.schema_name == "public":
+        logger.error("refresh_stale_cases ran in the public schema; it must run in a council")
+        return 0
+    from casework.services.cases import cases_refresh_stale
+
+    return cases_refresh_stale()
+
+
+# Deadline reminders (emails to caseworkers as statutory steps come due) plug in here,
+# scheduled per council beside these in CELERY_BEAT_SCHEDULE (config/settings/base.py).

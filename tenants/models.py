@@ -360,3 +360,26 @@ class FormVariant(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StageExplanation(models.Model):
+    """The council's own words for a step of a case's timeline, shown to families beside
+    the statutory wording. `case_kind` is a casework.models.CaseKind value and `stage_key`
+    the `Step.key` casework.clock gives that step (stable per kind of step)."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="stage_explanations")
+    case_kind = models.CharField(max_length=20)
+    stage_key = models.CharField(max_length=40)
+    text = models.TextField(max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["case_kind", "stage_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "case_kind", "stage_key"], name="one_stage_explanation_per_step"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_kind}/{self.stage_key}"

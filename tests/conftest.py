@@ -97,7 +97,7 @@ def real_queries(db):
 
 
 @pytest.fixture(params=[CUMBRIA.slug, SOMERSET.slug])
-def site(request):
+def site(request, db):
     """One demo council (each in turn), a client on its host, and the other council."""
     slug = request.param
     other = SOMERSET.slug if slug == CUMBRIA.slug else CUMBRIA.slug

@@ -1,3 +1,21 @@
-"""Staff screens: cases (being written)."""
+"""Staff screens: the caseload, case pages and their steps, opening a case, the dashboard."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from casework.views import cases as views
+
+urlpatterns = [
+    path("", views.caseload_view, name="caseload"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("cases/<int:case_id>/", views.case_view, name="case"),
+    path("cases/<int:case_id>/steps/new/", views.case_step, name="case-step"),
+    path("cases/<int:case_id>/exceptions/new/", views.case_exception, name="case-exception"),
+    path("cases/<int:case_id>/advice/new/", views.case_advice, name="case-advice"),
+    path(
+        "cases/<int:case_id>/advice/<int:advice_id>/received/",
+        views.case_advice_received,
+        name="case-advice-received",
+    ),
+    path("cases/<int:case_id>/caseworker/", views.case_caseworker, name="case-caseworker"),
+    path("children/<int:child_id>/cases/new/", views.case_new, name="case-new"),
+]

@@ -1,3 +1,17 @@
-"""Staff screens: children (being written)."""
+"""Staff screens: children, and access to their records (the verification queue)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from casework.views import children as views
+
+urlpatterns = [
+    path("access-requests/", views.access_requests, name="access-requests"),
+    path("access-requests/<int:access_request_id>/", views.access_request, name="access-request"),
+    path("children/new/", views.child_new, name="child-new"),
+    path("children/<int:child_id>/", views.child, name="child"),
+    path(
+        "children/<int:child_id>/access/<int:access_id>/remove/",
+        views.child_access_revoke_view,
+        name="child-access-revoke",
+    ),
+]

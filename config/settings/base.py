@@ -253,8 +253,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
         "options": {"expires": 60 * 60},
     },
+    "refresh-stale-cases": {
+        "task": "casework.tasks.refresh_stale_cases",
+        "schedule": crontab(hour=0, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
     # Deadline reminders (the casework issue) plug in here, per council like these.
 }
+# Workers log through the platform's LOGGING (JSON in production), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Email: written to the council's outbox table first, then delivered by a task.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="dummymail://")

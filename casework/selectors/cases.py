@@ -1,0 +1,588 @@
+"""Reads about cases: the one place that maps stored rows to casework.clock arguments,
+the caseload and the timeliness figures.
+
+Every case kind's recordable steps are described once here (`STEPS`): the Milestone
+`key` is the name of the clock argument it fills, so the timeline is always computed
+from what was recorded, never typed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+
+from casework import clock
+from casework.models import (
+    AdviceRequest,
+    AuditEvent,
+    Case,
+    CaseException,
+    CaseKind,
+    ChildAccess,
+    Milestone,
+    StaffMembership,
+    StaffRole,
+)
+
+FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class StepKind:
+    """A step staff record on a case: `key` is the clock argument its date fills.
+
+    `outcomes` are the answers the step needs (stored in Milestone.outcome); `after`
+    lists steps whose dates it cannot be earlier than; `may_be_future` allows a date
+    still to come (a review meeting is booked ahead).
+    """
+
+    key: str
+    label: str
+    outcome_label: str = ""
+    outcome_error: str = ""
+    outcomes: tuple[tuple[str, str], ...] = ()
+    after: tuple[str, ...] = ()
+    may_be_future: bool = False
+    hint: str = ""
+
+
+WILL_ASSESS = (("yes", "Yes, the council will assess"), ("no", "No, the council will not assess"))
+REVIEW_OUTCOMES = (
+    (clock.ReviewOutcome.KEEP.value, "Keep the plan as it is"),
+    (clock.ReviewOutcome.AMEND.value, "Change (amend) the plan"),
+    (clock.ReviewOutcome.CEASE.value, "Stop maintaining the plan"),
+)
+
+STEPS: dict[str, tuple[StepKind, ...]] = {
+    CaseKind.ASSESSMENT: (
+        StepKind(
+            "decided_whether_to_assess",
+            "Decision whether to assess",
+            outcome_label="What did the council decide?",
+            outcome_error="Choose whether the council will assess",
+            outcomes=WILL_ASSESS,
+            hint="The date the decision letter was sent to the family.",
+        ),
+        StepKind(
+            "decided_not_to_issue",
+            "Decision not to issue a plan",
+            after=("decided_whether_to_assess",),
+            hint="The date the family was told the council will not issue a plan.",
+        ),
+        StepKind("draft_served", "Draft plan sent to the family", after=("decided_whether_to_assess",)),
+        StepKind("final_issued", "Final EHC plan issued", after=("decided_whether_to_assess", "draft_served")),
+    ),
+    CaseKind.ANNUAL_REVIEW: (
+        StepKind(
+            "last_reviewed",
+            "Previous review meeting",
+            hint="Only if the plan has been reviewed before: the date of the last review meeting.",
+        ),
+        StepKind(
+            "meeting",
+            "Review meeting booked or held",
+            after=("last_reviewed",),
+            may_be_future=True,
+            hint="The date of the meeting. A meeting still to come can be booked now and changed until it is held.",
+        ),
+        StepKind("notice_sent", "Notice of the meeting sent"),
+        StepKind("advice_circulated", "Reports shared before the meeting"),
+        StepKind("report_sent", "Review meeting report sent", after=("meeting",)),
+        StepKind(
+            "decision_notified",
+            "Decision sent: keep, change or end the plan",
+            outcome_label="What did the council decide?",
+            outcome_error="Choose what the council decided",
+            outcomes=REVIEW_OUTCOMES,
+            after=("meeting",),
+        ),
+        StepKind("amendments_sent", "Proposed changes sent to the family", after=("meeting",)),
+        StepKind("amended_plan_issued", "Final amended plan issued", after=("meeting", "amendments_sent")),
+    ),
+    CaseKind.REASSESSMENT: (
+        StepKind("draft_served", "Draft plan sent to the family"),
+        StepKind("final_issued", "Final plan issued", after=("draft_served",)),
+    ),
+    CaseKind.PHASE_TRANSFER: (StepKind("amended_on", "Plan amended to name the new school or college"),),
+}
+
+# What the case's clock counts from, in the words of each kind (case_open's form).
+STARTED_ON_LABELS = {
+    CaseKind.ASSESSMENT: "Date the request was received",
+    CaseKind.ANNUAL_REVIEW: "Date the plan was issued",
+    CaseKind.REASSESSMENT: "Date of the decision to re-assess",
+    CaseKind.PHASE_TRANSFER: "Date of the move",
+}
+
+# Exceptions to the time limits exist for assessments (reg 10(4), 13(3)) and
+# re-assessments (reg 27(3)) only.
+KINDS_WITH_EXCEPTIONS = (CaseKind.ASSESSMENT, CaseKind.REASSESSMENT)
+
+TRANSFER_KINDS = (
+    (clock.TransferKind.EARLY_YEARS_TO_SCHOOL.value, "Early years to school"),
+    (clock.TransferKind.INFANT_TO_JUNIOR.value, "Infant to junior school"),
+    (clock.TransferKind.PRIMARY_TO_MIDDLE.value, "Primary to middle school"),
+    (clock.TransferKind.PRIMARY_TO_SECONDARY.value, "Primary to secondary school"),
+    (clock.TransferKind.MIDDLE_TO_SECONDARY.value, "Middle to secondary school"),
+    (clock.TransferKind.SECONDARY_TO_POST16.value, "Secondary school to post-16"),
+    (clock.TransferKind.POST16_TO_POST16.value, "One post-16 institution to another"),
+)
+
+EXCEPTION_REASONS = (
+    (clock.ExceptionReason.SETTING_CLOSED.value, "The school or early years setting was closed for 4 weeks or more"),
+    (clock.ExceptionReason.PERSONAL_CIRCUMSTANCES.value, "Exceptional personal circumstances of the child or family"),
+    (clock.ExceptionReason.AWAY_FROM_AREA.value, "The family was away from the area for 4 weeks or more"),
+)
+
+# The stage a case is at (the clock key of its next step), as the caseload shows it.
+STAGE_LABELS = {
+    "decision_to_assess": "Decision whether to assess",
+    "advice": "Advice from professionals",
+    "decision_to_issue": "Decision whether to issue a plan",
+    "draft_comments": "Family commenting on the draft plan",
+    "final_plan": "Final plan",
+    "meeting_notice": "Notice of the review meeting",
+    "advice_circulated": "Reports shared before the meeting",
+    "review_meeting": "Review meeting",
+    "review_report": "Review meeting report",
+    "review_decision": "Review decision",
+    "amendment_comments": "Family commenting on proposed changes",
+    "amended_plan": "Final amended plan",
+    "reassessment_plan": "Final plan after re-assessment",
+    "phase_transfer": "New school or college named",
+    FINISHED: "Finished",
+}
+
+ROLE_LABELS = {**dict(StaffRole.choices), "family": "Family", "api": "Council system"}
+
+
+def stage_label(stage: str) -> str:
+    return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize() if stage else "Not started")
+
+
+def step_kinds(kind: str) -> tuple[StepKind, ...]:
+    return STEPS.get(kind, ())
+
+
+def step_kind(kind: str, key: str) -> StepKind | None:
+    return next((s for s in step_kinds(kind) if s.key == key), None)
+
+
+# --- Rows → clock --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A milestone as the clock needs it: a date and, for decisions, an outcome."""
+
+    occurred_on: date
+    outcome: str = ""
+
+
+@dataclass
+class CaseRecords:
+    """Everything stored on a case that its timeline is computed from."""
+
+    milestones: dict[str, Milestone | Recorded] = field(default_factory=dict)
+    advice: list[AdviceRequest] = field(default_factory=list)
+    exceptions: list[CaseException] = field(default_factory=list)
+
+
+def case_records(case: Case) -> CaseRecords:
+    """The case's milestones, advice requests and exceptions (three queries)."""
+    return CaseRecords(
+        milestones={m.key: m for m in Milestone.objects.filter(case=case).select_related("recorded_by")},
+        advice=list(AdviceRequest.objects.filter(case=case)),
+        exceptions=list(CaseException.objects.filter(case=case).select_related("recorded_by")),
+    )
+
+
+def exception_period(row: CaseException) -> clock.ExceptionPeriod:
+    return clock.ExceptionPeriod(
+        reason=clock.ExceptionReason(row.reason), start=row.start, end=row.end, details=row.details, setting=row.setting
+    )
+
+
+def timeline_build(
+    *,
+    case: Case,
+    milestones: Mapping[str, Milestone | Recorded],
+    advice: Iterable[AdviceRequest] = (),
+    exceptions: Iterable[CaseException | clock.ExceptionPeriod] = (),
+    today: date,
+) -> clock.Timeline:
+    """The case's Timeline from its rows: the only mapping of stored rows to clock
+    arguments. Raises the clock's ValueError when the rows do not fit together."""
+
+    def on(key: str) -> date | None:
+        m = milestones.get(key)
+        return m.occurred_on if m else None
+
+    def outcome(key: str) -> str | None:
+        m = milestones.get(key)
+        return m.outcome if m else None
+
+    periods = [e if isinstance(e, clock.ExceptionPeriod) else exception_period(e) for e in exceptions]
+    if case.kind == CaseKind.ASSESSMENT:
+        decision = outcome("decided_whether_to_assess")
+        return clock.assessment_timeline(
+            received=case.started_on,
+            today=today,
+            decided_whether_to_assess=on("decided_whether_to_assess"),
+            will_assess=None if decision is None else decision == "yes",
+            advice=[
+                clock.AdviceRequest(adviser=a.adviser, requested=a.requested_on, received=a.received_on) for a in advice
+            ],
+            decided_not_to_issue=on("decided_not_to_issue"),
+            draft_served=on("draft_served"),
+            final_issued=on("final_issued"),
+            exceptions=periods,
+        )
+    if case.kind == CaseKind.ANNUAL_REVIEW:
+        decision = outcome("decision_notified")
+        child = case.child
+        return clock.annual_review_timeline(
+            plan_issued=case.started_on,
+            today=today,
+            last_reviewed=on("last_reviewed"),
+            date_of_birth=child.date_of_birth,
+            at_school_or_college=bool(child.setting),
+            meeting=on("meeting"),
+            notice_sent=on("notice_sent"),
+            advice_circulated=on("advice_circulated"),
+            report_sent=on("report_sent"),
+            decision_notified=on("decision_notified"),
+            outcome=clock.ReviewOutcome(decision) if decision else None,
+            amendments_sent=on("amendments_sent"),
+            amended_plan_issued=on("amended_plan_issued"),
+        )
+    if case.kind == CaseKind.REASSESSMENT:
+        return clock.reassessment_timeline(
+            decided_to_reassess=case.started_on,
+            today=today,
+            draft_served=on("draft_served"),
+            final_issued=on("final_issued"),
+            exceptions=periods,
+        )
+    if case.kind == CaseKind.PHASE_TRANSFER:
+        return clock.phase_transfer_timeline(
+            kind=clock.TransferKind(case.transfer_kind),
+            moving=case.started_on,
+            today=today,
+            amended_on=on("amended_on"),
+        )
+    raise ValueError(f"Unknown kind of case: {case.kind}")
+
+
+def case_timeline(case: Case, today: date, records: CaseRecords | None = None) -> clock.Timeline:
+    """The case's statutory timeline, computed now from what was recorded."""
+    records = records or case_records(case)
+    return timeline_build(
+        case=case, milestones=records.milestones, advice=records.advice, exceptions=records.exceptions, today=today
+    )
+
+
+def case_stage(timeline: clock.Timeline) -> str:
+    """What a case is waiting for: its next step's key, or "finished"."""
+    if timeline.finished:
+        return FINISHED
+    step = timeline.next_step or next(s for s in timeline.steps if s.status == clock.Status.WAITING)
+    return step.key
+
+
+def steps_accepted(case: Case, records: CaseRecords, today: date) -> list[StepKind]:
+    """The steps the clock accepts next on this case: not yet recorded (a review meeting
+    still to come may be re-booked), and consistent with what is recorded."""
+    latest = max([case.started_on, *(m.occurred_on for m in records.milestones.values())])
+    accepted = []
+    for step in step_kinds(case.kind):
+        existing = records.milestones.get(step.key)
+        if existing is not None and not (step.key == "meeting" and existing.occurred_on > today):
+            continue
+        trial_date = max(latest, existing.occurred_on) if existing else latest
+        for outcome in [value for value, _ in step.outcomes] or [""]:
+            trial = {**records.milestones, step.key: Recorded(trial_date, outcome)}
+            try:
+                timeline_build(case=case, milestones=trial, advice=records.advice, today=today)
+            except ValueError:
+                continue
+            accepted.append(step)
+            break
+    return accepted
+
+
+# --- The case page ---------------------------------------------------------------------
+
+
+def case_for_staff_page(*, membership: StaffMembership | None, case_id: int) -> Case:
+    """Any case of this council for an active member of its SEND team, with the child,
+    service area and caseworker in the same query; 404 otherwise (as case_for_staff)."""
+    if membership is None or not membership.is_active:
+        raise Http404
+    case = Case.objects.select_related("child", "child__service_area", "caseworker").filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def advice_request_for_case(*, case: Case, advice_id: int) -> AdviceRequest:
+    advice = AdviceRequest.objects.filter(case=case, pk=advice_id).first()
+    if advice is None:
+        raise Http404
+    return advice
+
+
+def recorded_steps(case: Case, records: CaseRecords) -> list[dict]:
+    """The milestones recorded on the case, in date order, with their labels."""
+    items = []
+    for milestone in sorted(records.milestones.values(), key=lambda m: (m.occurred_on, m.pk)):
+        step = step_kind(case.kind, milestone.key)
+        items.append(
+            {
+                "milestone": milestone,
+                "label": step.label if step else milestone.key,
+                "outcome": dict(step.outcomes).get(milestone.outcome, "") if step else milestone.outcome,
+            }
+        )
+    return items
+
+
+def case_family_members(case: Case) -> QuerySet[ChildAccess]:
+    """The accounts verified for the case's child now, with their relationship."""
+    return (
+        ChildAccess.objects.filter(child_id=case.child_id, revoked_at__isnull=True)
+        .select_related("account")
+        .order_by("granted_at", "id")
+    )
+
+
+def case_audit_trail(case: Case, limit: int = 50) -> list[AuditEvent]:
+    """The latest audit events about this case, newest first."""
+    events = list(AuditEvent.objects.filter(case=case).select_related("actor").order_by("-created_at", "-id")[:limit])
+    for event in events:
+        event.role_label = ROLE_LABELS.get(event.actor_role, event.actor_role)
+    return events
+
+
+# --- The caseload ------------------------------------------------------------------------
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<d>\d{1,2})[/.\- ](?P<m>\d{1,2})[/.\- ](?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+)
+
+
+def search_date(text: str) -> date | None:
+    """A date of birth typed as d/m/yyyy (or with dashes, dots, spaces) or yyyy-mm-dd."""
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text.strip())
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                return None
+    return None
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    search: str = ""
+    stage: str = ""  # "" = every open case; a stage key; or "finished"
+    service_area_id: int | None = None
+    caseworker: str = ""  # "" any, "mine", "none" (not assigned), or an account id
+    deadline: str = ""  # "" any, "overdue", "this_week"
+
+
+def caseload(*, account, filters: CaseloadFilters, today: date) -> QuerySet[Case]:
+    """This council's cases, soonest next deadline first (finished cases last), filtered.
+
+    The child, service area and caseworker come in the same query, so a page of cases
+    costs the same whatever its length.
+    """
+    cases = Case.objects.select_related("child", "child__service_area", "caseworker").order_by(
+        F("next_deadline").asc(nulls_last=True), "id"
+    )
+    if filters.stage == FINISHED:
+        cases = cases.filter(stage=FINISHED)
+    elif filters.stage:
+        cases = cases.filter(stage=filters.stage)
+    else:
+        cases = cases.exclude(stage=FINISHED)
+    if filters.service_area_id:
+        cases = cases.filter(child__service_area_id=filters.service_area_id)
+    if filters.caseworker == "mine":
+        cases = cases.filter(caseworker_id=account.pk)
+    elif filters.caseworker == "none":
+        cases = cases.filter(caseworker__isnull=True)
+    elif filters.caseworker.isdigit():
+        cases = cases.filter(caseworker_id=int(filters.caseworker))
+    if filters.deadline == "overdue":
+        cases = cases.filter(next_deadline__lt=today)
+    elif filters.deadline == "this_week":
+        monday = today - timedelta(days=today.weekday())
+        cases = cases.filter(next_deadline__range=(monday, monday + timedelta(days=6)))
+    if filters.search:
+        cases = cases.filter(_search_q(filters.search))
+    return cases
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    case: Case
+    stage: str
+    days_left: int | None  # negative when overdue
+
+    @property
+    def deadline_text(self) -> str:
+        if self.days_left is None:
+            return ""
+        if self.days_left < 0:
+            return f"Overdue by {_days(-self.days_left)}"
+        if self.days_left == 0:
+            return "Due today"
+        return f"{_days(self.days_left)} left"
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+
+def caseload_rows(cases: Iterable[Case], *, today: date) -> list[CaseloadRow]:
+    """A page of the caseload as rows: the stage in words, the days to the next deadline."""
+    return [
+        CaseloadRow(
+            case=case,
+            stage=stage_label(case.stage),
+            days_left=None if case.next_deadline is None else (case.next_deadline - today).days,
+        )
+        for case in cases
+    ]
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _search_q(text: str) -> Q:
+    text = text.strip()
+    born = search_date(text)
+    if born is not None:
+        return Q(child__date_of_birth=born)
+    by_reference = Q(reference__iexact=text) | Q(child__council_reference__iexact=text)
+    words = text.split()
+    by_name = Q()
+    for word in words:
+        by_name &= (
+            Q(child__legal_first_name__icontains=word)
+            | Q(child__legal_last_name__icontains=word)
+            | Q(child__known_as__icontains=word)
+        )
+    return by_reference | by_name if words else by_reference
+
+
+def staff_caseworkers() -> QuerySet[StaffMembership]:
+    """The council's active SEND team, by name (for assigning and filtering)."""
+    return (
+        StaffMembership.objects.filter(is_active=True)
+        .select_related("account")
+        .order_by("account__first_name", "account__last_name", "account__email")
+    )
+
+
+def council_service_areas():
+    from tenants.models import ServiceArea
+
+    return ServiceArea.objects.filter(council_id=connection.tenant.pk)
+
+
+# --- The timeliness dashboard --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Percentage:
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        return None if self.denominator == 0 else 100 * self.numerator / self.denominator
+
+    def __str__(self) -> str:
+        value = self.value
+        if value is None:
+            return "No plans"
+        return f"{value:.1f}".removesuffix(".0") + "%"
+
+
+@dataclass(frozen=True)
+class TimelinessSummary:
+    period_start: date
+    period_end: date
+    plans_issued: int
+    within_20_weeks: Percentage  # every plan (including exceptions)
+    within_20_weeks_excluding_exceptions: Percentage  # plans with an exception left out
+    within_extended_deadline: Percentage  # the stopped-clock verdict
+    plans_with_exceptions: int
+    open_by_stage: list[tuple[str, int]]
+    overdue_by_kind: list[tuple[str, int]]
+
+
+def timeliness_summary(*, today: date) -> TimelinessSummary:
+    """New EHC plans issued in the 12 months to `today` (by final-plan issue date), and
+    how many were issued within 20 weeks, with and without exceptions as the national
+    tables count them (casework.clock.timeliness); open assessments by stage; overdue
+    cases by kind. Four queries whatever the caseload."""
+    start = clock.add_months(today, -12) + timedelta(days=1)
+    finals = list(
+        Milestone.objects.filter(
+            key="final_issued", case__kind=CaseKind.ASSESSMENT, occurred_on__range=(start, today)
+        ).select_related("case")
+    )
+    periods: dict[int, list[clock.ExceptionPeriod]] = {}
+    for row in CaseException.objects.filter(case_id__in=[m.case_id for m in finals]):
+        periods.setdefault(row.case_id, []).append(exception_period(row))
+    verdicts = [
+        clock.timeliness(received=m.case.started_on, final_issued=m.occurred_on, exceptions=periods.get(m.case_id, ()))
+        for m in finals
+    ]
+    excluding = [v.within_20_weeks_excluding_exceptions for v in verdicts]
+    excluding = [v for v in excluding if v is not None]
+
+    open_counts = dict(
+        Case.objects.filter(kind=CaseKind.ASSESSMENT)
+        .exclude(stage=FINISHED)
+        .order_by()
+        .values("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
+    )
+    overdue_counts = dict(
+        Case.objects.exclude(stage=FINISHED)
+        .filter(next_deadline__lt=today)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return TimelinessSummary(
+        period_start=start,
+        period_end=today,
+        plans_issued=len(verdicts),
+        within_20_weeks=Percentage(sum(bool(v.within_20_weeks) for v in verdicts), len(verdicts)),
+        within_20_weeks_excluding_exceptions=Percentage(sum(excluding), len(excluding)),
+        within_extended_deadline=Percentage(sum(bool(v.within_extended_deadline) for v in verdicts), len(verdicts)),
+        plans_with_exceptions=sum(v.exceptions_apply for v in verdicts),
+        open_by_stage=[(stage_label(stage), open_counts[stage]) for stage in _stage_order(open_counts)],
+        overdue_by_kind=[(label, overdue_counts.get(kind, 0)) for kind, label in CaseKind.choices],
+    )
+
+
+def _stage_order(stages: Sequence[str] | Mapping[str, int]) -> list[str]:
+    order = list(STAGE_LABELS)
+    return sorted(stages, key=lambda s: (order.index(s) if s in order else len(order), s))

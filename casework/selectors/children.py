@@ -1,0 +1,161 @@
+"""Reads about children and who may see them: possible duplicates, the verification
+queue, a child's accesses and cases, and what a case page shows of its family.
+
+Matching names is deliberately simple, so staff can explain it: two records may be the
+same child when they have the same date of birth and the same first name (or name known
+by) or the same last name, ignoring capitals, accents, spaces and punctuation."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from casework.models import AccessRequest, Case, Child, ChildAccess, StaffMembership
+
+PENDING = (AccessRequest.Status.WAITING, AccessRequest.Status.MORE_EVIDENCE)
+SEARCH_LIMIT = 20
+
+
+def name_key(name: str) -> str:
+    """A name as compared for duplicates: "Zoë O'Brien-Smith" → "zoeobriensmith"."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    return "".join(c for c in decomposed if c.isalnum()).casefold()
+
+
+def _names_match(*, first_name: str, last_name: str, child: Child) -> bool:
+    first, last = name_key(first_name), name_key(last_name)
+    child_firsts = {name_key(child.legal_first_name), name_key(child.known_as)} - {""}
+    return bool(last and last == name_key(child.legal_last_name)) or bool(first and first in child_firsts)
+
+
+def child_possible_duplicates(
+    *, first_name: str, last_name: str, date_of_birth: date, exclude_id: int | None = None
+) -> list[Child]:
+    """Children who may be the one described: the same date of birth, and the same
+    first name (or name known by) or the same last name. One query; the names are
+    compared here, so accents are ignored whatever the database collation."""
+    if date_of_birth is None:
+        return []
+    same_birthday = Child.objects.filter(date_of_birth=date_of_birth)
+    if exclude_id is not None:
+        same_birthday = same_birthday.exclude(pk=exclude_id)
+    return [
+        child
+        for child in same_birthday.order_by("legal_last_name", "legal_first_name", "id")
+        if _names_match(first_name=first_name, last_name=last_name, child=child)
+    ]
+
+
+def children_search(*, text: str) -> list[Child]:
+    """Children whose names contain every word typed, or whose council reference is
+    the text exactly (at most SEARCH_LIMIT, by name)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    by_name = Q()
+    for word in text.split():
+        by_name &= (
+            Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word) | Q(known_as__icontains=word)
+        )
+    return list(
+        Child.objects.filter(by_name | Q(council_reference__iexact=text)).order_by(
+            "legal_last_name", "legal_first_name", "id"
+        )[:SEARCH_LIMIT]
+    )
+
+
+# --- Access requests -----------------------------------------------------------------------
+
+
+def access_requests_pending() -> QuerySet[AccessRequest]:
+    """The verification queue: every request waiting for the SEND team or for more from
+    the family, oldest first, with the family member's account (one query per page)."""
+    return AccessRequest.objects.filter(status__in=PENDING).select_related("account").order_by("created_at", "id")
+
+
+def access_request_for_staff(*, membership: StaffMembership | None, access_request_id: int) -> AccessRequest:
+    """Any access request of this council, for an active member of its SEND team."""
+    if membership is None or not membership.is_active:
+        raise Http404
+    access_request = (
+        AccessRequest.objects.select_related("account", "child", "decided_by").filter(pk=access_request_id).first()
+    )
+    if access_request is None:
+        raise Http404
+    return access_request
+
+
+def access_request_matches(*, access_request: AccessRequest) -> list[Child]:
+    """Children who may be the one a family asked about (as `child_possible_duplicates`)."""
+    return child_possible_duplicates(
+        first_name=access_request.child_first_name,
+        last_name=access_request.child_last_name,
+        date_of_birth=access_request.child_date_of_birth,
+    )
+
+
+def access_requests_waiting_for_child(*, child: Child) -> list[AccessRequest]:
+    """Pending requests that name this child: linked to it, or with its date of birth and
+    a matching name (as `child_possible_duplicates`). One query."""
+    pending = access_requests_pending().filter(Q(child=child) | Q(child_date_of_birth=child.date_of_birth))
+    return [
+        access_request
+        for access_request in pending
+        if access_request.child_id == child.pk
+        or _names_match(
+            first_name=access_request.child_first_name, last_name=access_request.child_last_name, child=child
+        )
+    ]
+
+
+# --- A child's accesses and cases ----------------------------------------------------------
+
+
+def child_accesses(*, child: Child) -> tuple[list[ChildAccess], list[ChildAccess]]:
+    """The child's live accesses (oldest first) and revoked ones (most recent first),
+    with the accounts involved. One query."""
+    accesses = list(
+        ChildAccess.objects.filter(child=child)
+        .select_related("account", "granted_by", "revoked_by")
+        .order_by("granted_at", "id")
+    )
+    live = [access for access in accesses if access.revoked_at is None]
+    revoked = sorted((a for a in accesses if a.revoked_at is not None), key=lambda a: a.revoked_at, reverse=True)
+    return live, revoked
+
+
+def child_access_for_staff(*, child: Child, access_id: int) -> ChildAccess:
+    access = ChildAccess.objects.select_related("account", "child").filter(child=child, pk=access_id).first()
+    if access is None:
+        raise Http404
+    return access
+
+
+def child_cases(*, child: Child) -> QuerySet[Case]:
+    """The child's cases, next deadline first, with their caseworkers."""
+    return child.cases.select_related("caseworker")
+
+
+@dataclass(frozen=True)
+class CaseFamily:
+    """What a case page shows of the child's family: who can see the records, and who
+    is waiting to."""
+
+    accesses: list[ChildAccess]
+    waiting: list[AccessRequest]
+
+
+def case_family(*, case: Case) -> CaseFamily:
+    """The case's child's live accesses and the access requests waiting for that child.
+    Two queries, however many family members or requests there are."""
+    child = case.child
+    live = list(
+        ChildAccess.objects.filter(child=child, revoked_at__isnull=True)
+        .select_related("account")
+        .order_by("granted_at", "id")
+    )
+    return CaseFamily(accesses=live, waiting=access_requests_waiting_for_child(child=child))

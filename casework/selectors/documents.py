@@ -1,0 +1,48 @@
+"""Reads of a case's documents, and the access checks in front of each one.
+
+Like every selector here, a document that does not exist and one the caller may not
+see are the same "not found" (Http404)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from casework.models import Document, StaffMembership
+
+
+def documents_for_case(*, case) -> QuerySet[Document]:
+    """Every document on the case, newest first, for the SEND team: shared or not,
+    withdrawn or not, with who uploaded each (one query)."""
+    return Document.objects.filter(case=case).select_related("uploaded_by").order_by("-created_at", "-id")
+
+
+def document_for_staff(*, membership: StaffMembership | None, document_id: int) -> Document:
+    """Any document of this council, for an active member of its SEND team."""
+    if membership is None or not membership.is_active:
+        raise Http404
+    document = Document.objects.select_related("case__child").filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def document_for_family(*, account, document_id: int) -> Document:
+    """A document the SEND team shared (and has not withdrawn) on a case about a child
+    the account has live access to."""
+    if account is None or not account.is_authenticated:
+        raise Http404
+    document = (
+        Document.objects.select_related("case__child")
+        .filter(
+            pk=document_id,
+            shared_with_family_at__isnull=False,
+            withdrawn_at__isnull=True,
+            case__child__accesses__account=account,
+            case__child__accesses__revoked_at__isnull=True,
+        )
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document

@@ -1,0 +1,360 @@
+"""The SEND team's screens for cases: the caseload, a case's page, recording its steps,
+exceptions and advice, opening a case for a child, and the timeliness dashboard.
+Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from casework import clock
+from casework.forms_cases import (
+    AdviceReceivedForm,
+    AdviceRequestForm,
+    CaseAssignForm,
+    CaseExceptionForm,
+    CaseKindForm,
+    CaseloadFilterForm,
+    CaseOpenForm,
+    StepRecordForm,
+)
+from casework.models import CaseKind
+from casework.permissions import CASEWORK, DASHBOARD
+from casework.selectors.access import child_for_staff
+from casework.selectors.cases import (
+    EXCEPTION_REASONS,
+    KINDS_WITH_EXCEPTIONS,
+    STARTED_ON_LABELS,
+    TRANSFER_KINDS,
+    advice_request_for_case,
+    case_audit_trail,
+    case_family_members,
+    case_for_staff_page,
+    case_records,
+    case_timeline,
+    caseload,
+    caseload_rows,
+    council_service_areas,
+    recorded_steps,
+    staff_caseworkers,
+    stage_label,
+    step_kind,
+    steps_accepted,
+    timeliness_summary,
+)
+from casework.services.cases import (
+    advice_received,
+    advice_request_record,
+    case_assign,
+    case_exception_record,
+    case_open,
+    case_view_record,
+    milestone_record,
+)
+from citizen.accounts.decorators import staff_required
+
+TEMPLATES = "casework/staff/cases"
+PER_PAGE = 50
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _actor(request: HttpRequest) -> dict:
+    return {"actor": request.user, "actor_role": request.staff_membership.role, "request": request}
+
+
+# --- The caseload ---------------------------------------------------------------------------
+
+
+@require_safe
+@staff_required(roles=CASEWORK)
+@never_cache
+def caseload_view(request: HttpRequest) -> HttpResponse:
+    """Every case of the council, soonest deadline first, filtered and searched (GET)."""
+    today = timezone.localdate()
+    caseworkers = list(staff_caseworkers())
+    form = CaseloadFilterForm(request.GET or None, service_areas=list(council_service_areas()), caseworkers=caseworkers)
+    page = Paginator(caseload(account=request.user, filters=form.filters(), today=today), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return render(
+        request,
+        f"{TEMPLATES}/caseload.html",
+        {
+            "page_title": "Caseload",
+            "filter_form": form,
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "page": page,
+            "rows": caseload_rows(page.object_list, today=today),
+            "page_links": _page_links(page),
+            "query": query,
+        },
+    )
+
+
+def _page_links(page) -> list[int | None]:
+    """GOV.UK pagination: first, last, current and its neighbours; None for an ellipsis."""
+    last = page.paginator.num_pages
+    wanted = sorted({1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1)))
+    links: list[int | None] = []
+    for number in wanted:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
+# --- A case ------------------------------------------------------------------------------------
+
+
+@require_safe
+@staff_required(roles=CASEWORK)
+@never_cache
+def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A case: the child and family, the timeline, what can be recorded next, exceptions,
+    advice, and the audit trail. Viewing it is an audit event."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    today = timezone.localdate()
+    records = case_records(case)
+    timeline = case_timeline(case, today, records)
+    case_view_record(case=case, **_actor(request))
+    return render(
+        request,
+        f"{TEMPLATES}/case.html",
+        {
+            "page_title": f"{case.get_kind_display()} {case.reference}",
+            "case": case,
+            "child": case.child,
+            "stage": stage_label(case.stage),
+            "timeline": timeline,
+            "records": records,
+            "started_on_label": STARTED_ON_LABELS[case.kind],
+            "transfer_kind": dict(TRANSFER_KINDS).get(case.transfer_kind, ""),
+            "recorded": recorded_steps(case, records),
+            "advice": [{"request": a, "due": a.requested_on + clock.ADVICE} for a in records.advice],
+            "exceptions": [{"row": e, "reason": dict(EXCEPTION_REASONS)[e.reason]} for e in records.exceptions],
+            "accepted": steps_accepted(case, records, today),
+            "exceptions_apply": case.kind in KINDS_WITH_EXCEPTIONS,
+            "takes_advice": case.kind == CaseKind.ASSESSMENT,
+            "family": list(case_family_members(case)),
+            "audit_trail": case_audit_trail(case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def case_step(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record a step: first choose one of those the clock accepts next, then its date
+    (and decision, where it is one)."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    today = timezone.localdate()
+    records = case_records(case)
+    accepted = steps_accepted(case, records, today)
+    key = request.POST.get("key") if request.method == "POST" else request.GET.get("step")
+    step = step_kind(case.kind, key or "")
+    context = {"case": case, "accepted": accepted}
+    if step is None or step not in accepted:
+        if request.method == "POST":
+            messages.error(request, "That step cannot be recorded on this case now. Choose another.")
+        return render(request, f"{TEMPLATES}/step_choose.html", {**context, "page_title": "Record a step"})
+
+    form = StepRecordForm(request.POST if request.method == "POST" else None, step=step)
+    if form.is_valid():
+        try:
+            milestone_record(
+                case=case,
+                key=step.key,
+                occurred_on=form.cleaned_data["occurred_on"],
+                outcome=form.cleaned_data.get("outcome", ""),
+                note=form.cleaned_data["note"],
+                today=today,
+                **_actor(request),
+            )
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, f"Recorded: {step.label}")
+            return redirect("staff:case", case_id=case.pk)
+    return render(
+        request, f"{TEMPLATES}/step_record.html", {**context, "page_title": step.label, "form": form, "step": step}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def case_exception(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record an exception to the time limits (reg 10(4))."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    if case.kind not in KINDS_WITH_EXCEPTIONS:
+        raise Http404
+    form = CaseExceptionForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            case_exception_record(case=case, **form.cleaned_data, **_actor(request))
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, "Exception recorded: the deadlines it affects have been extended")
+            return redirect("staff:case", case_id=case.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/exception.html",
+        {"page_title": "Record an exception to the time limits", "case": case, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def case_advice(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record a request for advice from a professional (reg 8: 6 weeks)."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    if case.kind != CaseKind.ASSESSMENT:
+        raise Http404
+    form = AdviceRequestForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            advice_request_record(case=case, **form.cleaned_data, **_actor(request))
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, "Advice request recorded")
+            return redirect("staff:case", case_id=case.pk)
+    return render(
+        request, f"{TEMPLATES}/advice.html", {"page_title": "Record a request for advice", "case": case, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def case_advice_received(request: HttpRequest, case_id: int, advice_id: int) -> HttpResponse:
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    advice = advice_request_for_case(case=case, advice_id=advice_id)
+    form = AdviceReceivedForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            advice_received(advice_request=advice, received_on=form.cleaned_data["received_on"], **_actor(request))
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, f"Advice from {advice.adviser} recorded as received")
+            return redirect("staff:case", case_id=case.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/advice_received.html",
+        {"page_title": f"Advice from {advice.adviser} received", "case": case, "advice": advice, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def case_caseworker(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Give the case to a member of the SEND team."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    caseworkers = list(staff_caseworkers())
+    form = CaseAssignForm(
+        request.POST if request.method == "POST" else None,
+        caseworkers=caseworkers,
+        initial={"caseworker": str(case.caseworker_id or "")},
+    )
+    if form.is_valid():
+        try:
+            case_assign(case=case, caseworker=form.chosen_caseworker, **_actor(request))
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, "Caseworker changed")
+            return redirect("staff:case", case_id=case.pk)
+    return render(
+        request, f"{TEMPLATES}/caseworker.html", {"page_title": "Change the caseworker", "case": case, "form": form}
+    )
+
+
+# --- Opening a case -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def case_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Open a case for a child: the kind first (?kind=…), then its start date in that
+    kind's words, the kind of move for a phase transfer, and a caseworker."""
+    child = child_for_staff(membership=request.staff_membership, child_id=child_id)
+    kind_form = CaseKindForm(request.GET if "kind" in request.GET else None)
+    context = {"child": child, "page_title": "Open a case"}
+    if not kind_form.is_valid():
+        return render(request, f"{TEMPLATES}/case_kind.html", {**context, "form": kind_form})
+
+    kind = kind_form.cleaned_data["kind"]
+    caseworkers = list(staff_caseworkers())
+    form = CaseOpenForm(
+        request.POST if request.method == "POST" else None,
+        kind=kind,
+        caseworkers=caseworkers,
+        initial={"caseworker": str(request.user.pk)},
+    )
+    if form.is_valid():
+        try:
+            case = case_open(
+                child=child,
+                kind=kind,
+                started_on=form.cleaned_data["started_on"],
+                transfer_kind=form.cleaned_data.get("transfer_kind", ""),
+                caseworker=form.chosen_caseworker,
+                **_actor(request),
+            )
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, f"Case {case.reference} opened")
+            return redirect("staff:case", case_id=case.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/case_new.html",
+        {
+            **context,
+            "page_title": f"Open a case: {CaseKind(kind).label.lower()}",
+            "kind": kind,
+            "kind_label": CaseKind(kind).label,
+            "form": form,
+            "action": f"{reverse('staff:case-new', args=[child.pk])}?{urlencode({'kind': kind})}",
+        },
+    )
+
+
+# --- Timeliness -------------------------------------------------------------------------------------
+
+
+@require_safe
+@staff_required(roles=DASHBOARD)
+@never_cache
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Timeliness over the last 12 months, open assessments by stage, overdue cases."""
+    return render(
+        request,
+        f"{TEMPLATES}/dashboard.html",
+        {"page_title": "Timeliness", "summary": timeliness_summary(today=timezone.localdate())},
+    )

@@ -1,0 +1,289 @@
+"""The SEND team's screens for children and access: the verification queue, deciding a
+request, recording a child, a child's page, and removing a family member's access."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from casework.forms_children import (
+    AccessApproveForm,
+    AccessAskForm,
+    AccessDeclineForm,
+    ChildAccessRevokeForm,
+    ChildForm,
+    ChildSearchForm,
+)
+from casework.models import AuditEvent
+from casework.permissions import CASEWORK
+from casework.selectors.access import child_for_staff
+from casework.selectors.children import (
+    PENDING,
+    access_request_for_staff,
+    access_request_matches,
+    access_requests_pending,
+    access_requests_waiting_for_child,
+    child_access_for_staff,
+    child_accesses,
+    child_cases,
+    children_search,
+)
+from casework.services.access import (
+    access_request_approve,
+    access_request_approve_new_child,
+    access_request_ask,
+    access_request_decline,
+    child_access_revoke,
+)
+from casework.services.audit import audit_record
+from casework.services.children import ChildPossibleDuplicates, child_create
+from citizen.accounts.decorators import staff_required
+
+TEMPLATES = "casework/staff/children"
+PER_PAGE = 25
+DUPLICATES_SHOWN = "duplicates_shown"  # posted once possible duplicates have been shown
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _audit_view(request: HttpRequest, *, subject: str, subject_id: int, child=None, summary: str) -> None:
+    audit_record(
+        actor=request.user,
+        actor_role=request.staff_membership.role,
+        action=AuditEvent.Action.VIEWED,
+        subject=subject,
+        subject_id=subject_id,
+        child=child,
+        summary=summary,
+        request=request,
+    )
+
+
+# --- Access requests ---------------------------------------------------------------------
+
+
+@require_safe
+@staff_required(roles=CASEWORK)
+@never_cache
+def access_requests(request: HttpRequest) -> HttpResponse:
+    """The verification queue: every pending request across the council, oldest first."""
+    page = Paginator(access_requests_pending(), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, f"{TEMPLATES}/access_requests.html", {"page_title": "Access requests", "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse:
+    """One request: what the family gave, children who may be the one, and the decisions:
+    ask for more, approve (an existing child or a new one), decline."""
+    access_request = access_request_for_staff(membership=request.staff_membership, access_request_id=access_request_id)
+    pending = access_request.status in PENDING
+    action = request.POST.get("action") if request.method == "POST" else None
+    data = request.POST if action else None
+
+    search_text = (request.POST.get("q") if action else request.GET.get("q", "")) or ""
+    search = ChildSearchForm({"q": search_text} if search_text else None)
+    suggestions = access_request_matches(access_request=access_request)
+    found = children_search(text=search_text) if search_text else []
+    candidates = list({child.pk: child for child in [*suggestions, *found]}.values())
+    if access_request.child and access_request.child.pk not in {c.pk for c in candidates}:
+        candidates.insert(0, access_request.child)
+
+    ask = AccessAskForm(data if action == "ask" else None, prefix="ask")
+    approve = AccessApproveForm(
+        data if action == "approve" else None,
+        prefix="approve",
+        council=request.tenant,
+        candidates=candidates,
+        with_confirmation=action == "approve" and request.POST.get(DUPLICATES_SHOWN) == "1",
+    )
+    decline = AccessDeclineForm(data if action == "decline" else None, prefix="decline")
+    duplicates = []
+    bound = {"ask": ask, "approve": approve, "decline": decline}.get(action or "")
+
+    if bound is not None and not pending:
+        messages.error(request, f"This request has already been {access_request.get_status_display().lower()}")
+        return redirect("staff:access-request", access_request_id=access_request.pk)
+    if bound is not None and bound.is_valid():
+        actor = request.user
+        try:
+            if bound is ask:
+                access_request_ask(
+                    access_request=access_request,
+                    question=ask.cleaned_data["question"],
+                    document_requested=ask.cleaned_data["document_requested"],
+                    actor=actor,
+                    request=request,
+                )
+                messages.success(request, "Your question has been sent to the family")
+            elif bound is approve and approve.creates_child:
+                access_request_approve_new_child(
+                    access_request=access_request,
+                    council_reference=approve.cleaned_data["council_reference"],
+                    service_area=approve.cleaned_data["service_area"],
+                    actor=actor,
+                    request=request,
+                    confirmed_not_duplicate=approve.cleaned_data.get("confirmed_not_duplicate", False),
+                )
+                messages.success(request, "Request approved: a new child has been recorded and the family told")
+            elif bound is approve:
+                access_request_approve(access_request=access_request, child=approve.child, actor=actor, request=request)
+                messages.success(request, "Request approved: the family has been told")
+            else:
+                access_request_decline(
+                    access_request=access_request, reason=decline.cleaned_data["reason"], actor=actor, request=request
+                )
+                messages.success(request, "Request declined: the family has been told")
+            return redirect("staff:access-requests")
+        except ChildPossibleDuplicates as refusal:
+            duplicates = refusal.duplicates
+            if "confirmed_not_duplicate" in approve.fields:
+                approve.add_error(
+                    "confirmed_not_duplicate", "Check the children listed, then confirm this is a different child"
+                )
+            else:
+                approve = AccessApproveForm(
+                    data, prefix="approve", council=request.tenant, candidates=candidates, with_confirmation=True
+                )
+                approve.is_valid()
+        except ValidationError as refusal:
+            _add_errors(bound, refusal)
+
+    if request.method == "GET":
+        _audit_view(
+            request,
+            subject="access_request",
+            subject_id=access_request.pk,
+            child=access_request.child,
+            summary="Viewed access request",
+        )
+    return render(
+        request,
+        f"{TEMPLATES}/access_request.html",
+        {
+            "page_title": f"Access request {access_request.pk}",
+            "access_request": access_request,
+            "pending": pending,
+            "suggestions": suggestions,
+            "found": found,
+            "search": search,
+            "search_text": search_text,
+            "ask": ask,
+            "approve": approve,
+            "decline": decline,
+            "form": bound,  # base.html: the page title starts "Error:" when it has errors
+            "duplicates": duplicates,
+        },
+    )
+
+
+# --- Children ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def child_new(request: HttpRequest) -> HttpResponse:
+    """Record a child. Children with the same date of birth and a matching name are shown
+    first; staff confirm this is a different child to go on."""
+    posted = request.method == "POST"
+    with_confirmation = posted and request.POST.get(DUPLICATES_SHOWN) == "1"
+    form = ChildForm(request.POST if posted else None, council=request.tenant, with_confirmation=with_confirmation)
+    duplicates = []
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            child = child_create(
+                legal_first_name=data["legal_first_name"],
+                legal_last_name=data["legal_last_name"],
+                known_as=data["known_as"],
+                date_of_birth=data["date_of_birth"],
+                setting=data["setting"],
+                service_area=data["service_area"],
+                council_reference=data["council_reference"],
+                actor=request.user,
+                request=request,
+                confirmed_not_duplicate=data.get("confirmed_not_duplicate", False),
+            )
+        except ChildPossibleDuplicates as refusal:
+            duplicates = refusal.duplicates
+            if with_confirmation:
+                form.add_error(
+                    "confirmed_not_duplicate", "Check the children listed, then confirm this is a different child"
+                )
+            else:
+                form = ChildForm(request.POST, council=request.tenant, with_confirmation=True)
+                form.is_valid()
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, "The child has been recorded")
+            return redirect("staff:child", child_id=child.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/child_new.html",
+        {"page_title": "Record a child", "form": form, "duplicates": duplicates},
+    )
+
+
+@require_safe
+@staff_required(roles=CASEWORK)
+@never_cache
+def child(request: HttpRequest, child_id: int) -> HttpResponse:
+    """A child's details, who can see their records (and who could), requests waiting
+    for them, and their cases. Viewing is an audit event."""
+    child = child_for_staff(membership=request.staff_membership, child_id=child_id)
+    live, revoked = child_accesses(child=child)
+    _audit_view(request, subject="child", subject_id=child.pk, child=child, summary="Viewed child")
+    return render(
+        request,
+        f"{TEMPLATES}/child.html",
+        {
+            "page_title": child.full_name,
+            "child": child,
+            "live_accesses": live,
+            "revoked_accesses": revoked,
+            "waiting": access_requests_waiting_for_child(child=child),
+            "cases": child_cases(child=child),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def child_access_revoke_view(request: HttpRequest, child_id: int, access_id: int) -> HttpResponse:
+    """Remove a family member's access to a child's records, with the reason why."""
+    child = child_for_staff(membership=request.staff_membership, child_id=child_id)
+    access = child_access_for_staff(child=child, access_id=access_id)
+    if access.revoked_at is not None:
+        messages.error(request, "This access has already been removed")
+        return redirect("staff:child", child_id=child.pk)
+    form = ChildAccessRevokeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child_access_revoke(access=access, reason=form.cleaned_data["reason"], actor=request.user, request=request)
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, "Access removed: the family member has been told their access has changed")
+            return redirect("staff:child", child_id=child.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/child_access_revoke.html",
+        {"page_title": "Remove access", "form": form, "child": child, "access": access},
+    )
