@@ -284,6 +284,28 @@ class CaseException(models.Model):
         return f"{self.reason} {self.start} to {self.end}"
 
 
+class DeadlineReminder(models.Model):
+    """A reminder sent to the SEND team about a case's deadline, kept so that each is sent
+    once (casework.services.reminders)."""
+
+    class Kind(models.TextChoices):
+        COMING_UP = "coming_up", "Coming up"
+        PASSED = "passed", "Passed"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "deadline", "kind"], name="one_reminder_per_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.deadline}"
+
+
 def document_upload_to(instance: Document, filename: str) -> str:
     from tenants.storage import council_path
 
@@ -307,7 +329,10 @@ class Document(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Empty for an upload through the API by a council system.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     shared_with_family_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,6 +5,7 @@
 import logging
 
 from django.db import connection
+from django.utils import timezone
 
 from casework.models import OutboundEmail
 from casework.services.emails import email_deliver, emails_retry_due
@@ -55,5 +56,16 @@ def refresh_stale_cases() -> int:
     return cases_refresh_stale()
 
 
-# Deadline reminders (emails to caseworkers as statutory steps come due) plug in here,
-# scheduled per council beside these in CELERY_BEAT_SCHEDULE (config/settings/base.py).
+@app.task
+def send_deadline_reminders() -> int:
+    """Daily in each council, after refresh_stale_cases: email the SEND team as a case's
+    next statutory deadline comes up and when it passes (casework.services.reminders)."""
+    if connection.schema_name == "public":
+        logger.error("send_deadline_reminders ran in the public schema; it must run in a council")
+        return 0
+    from casework.services.reminders import deadline_reminders_send
+
+    queued = deadline_reminders_send(today=timezone.localdate())
+    if queued:
+        logger.info("%s deadline reminders queued in %s", queued, connection.schema_name)
+    return queued

@@ -74,9 +74,7 @@ def document_upload(
         uploaded_by=actor if getattr(actor, "pk", None) else None,
         shared_with_family_at=now if actor_role == FAMILY else None,
     )
-    # uploaded_by may be empty (an upload through the API by a council system); the
-    # model has null=True without blank=True, so full_clean would refuse that.
-    document.full_clean(exclude=["uploaded_by"])
+    document.full_clean()
     try:
         with transaction.atomic():
             # FileField stores the file (pre_save) before the row is inserted: a store

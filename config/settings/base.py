@@ -258,7 +258,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=30),
         "options": {"expires": 6 * 60 * 60},
     },
-    # Deadline reminders (the casework issue) plug in here, per council like these.
+    "deadline-reminders": {
+        "task": "casework.tasks.send_deadline_reminders",
+        # After refresh-stale-cases, so each case's next deadline is today's.
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 # Workers log through the platform's LOGGING (JSON in production), not Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,6 +1,6 @@
-"""Fixtures for the documents and messages tests: staff and family clients signed in with
-two-step verification on a council's host, cases made in a council's schema, real small
-files of each kind, and files stored under a temporary MEDIA_ROOT."""
+"""Fixtures for the documents and messages tests: cases made in a council's schema, real
+small files of each kind, and files stored under a temporary MEDIA_ROOT. Staff and family
+clients, accounts and accesses come from tests/casework/conftest.py."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import Case, CaseKind, Child, ChildAccess, Relationship, StaffMembership, StaffRole
-from citizen.accounts.models import Account, EmailCodeDevice
+from casework.models import Case, CaseKind, Child
 from tenants.models import Council
+from tests.casework.conftest import make_account  # noqa: F401 (the tests import it from here)
 
 _numbers = itertools.count(1)
 
@@ -123,70 +121,7 @@ def upload(name: str, content: bytes, content_type: str = "application/pdf") -> 
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-# --- People and cases ----------------------------------------------------------------
-
-
-def make_account(email: str | None = None, **fields) -> Account:
-    number = next(_numbers)
-    fields = {
-        "first_name": "Robin",
-        "last_name": f"Member{number}",
-        "is_active": True,
-        "email_verified_at": timezone.now(),
-    } | fields
-    return Account.objects.create_user(email or f"documents-person{number}@example.org", None, **fields)
-
-
-def signed_in_client(council: Council, account: Account) -> Client:
-    """A client on `council`'s host, signed in as `account` and verified by two-step."""
-    device = EmailCodeDevice.objects.create(user=account, name="Email", confirmed=True)
-    client = Client(HTTP_HOST=council.get_primary_domain().domain)
-    with tenant_context(council):
-        client.force_login(account)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-    return client
-
-
-@pytest.fixture
-def staff_account(db):
-    """`staff_account(council, role)`: an account with an active membership of the council's team."""
-
-    def _make(council: Council, role: str = StaffRole.CASEWORKER, **fields) -> Account:
-        account = make_account(**fields)
-        with tenant_context(council):
-            StaffMembership.objects.create(account=account, role=role)
-        return account
-
-    return _make
-
-
-@pytest.fixture
-def staff_client(staff_account):
-    """`staff_client(council, role)`: a client signed in (two-step) as a new member of staff;
-    its account is at `client.account`."""
-
-    def _make(council: Council, role: str = StaffRole.CASEWORKER) -> Client:
-        account = staff_account(council, role)
-        client = signed_in_client(council, account)
-        client.account = account
-        return client
-
-    return _make
-
-
-@pytest.fixture
-def family_client(db):
-    """`family_client(council, account=None)`: signed in with two-step, no staff membership."""
-
-    def _make(council: Council, account: Account | None = None) -> Client:
-        account = account or make_account()
-        client = signed_in_client(council, account)
-        client.account = account
-        return client
-
-    return _make
+# --- Cases ---------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -210,16 +145,6 @@ def make_case(db):
             "started_on": date(2026, 1, 5),
         } | fields
         return Case.objects.create(child=child, **fields)
-
-    return _make
-
-
-@pytest.fixture
-def make_access(db):
-    """`make_access(child=…, account=…)`: a live access (current council's schema)."""
-
-    def _make(*, child: Child, account: Account | None = None, relationship: str = Relationship.PARENT) -> ChildAccess:
-        return ChildAccess.objects.create(child=child, account=account or make_account(), relationship=relationship)
 
     return _make
 
