@@ -115,6 +115,17 @@ class Council(TenantMixin):
     feedback_questionnaire_url = models.URLField(
         blank=True, help_text="Shown to families once a final EHC plan has been issued."
     )
+    # The family's SEND area (citizen/): how large a file a family may upload, and whether
+    # "who has seen my child's records" names members of staff or only their team and role.
+    family_upload_max_mb = models.PositiveSmallIntegerField(
+        "Largest file a family may upload (MB)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    show_staff_names_to_families = models.BooleanField(
+        default=False,
+        help_text="Show families the names of staff who viewed their child's records (otherwise the team and role).",
+    )
     # How the council's emails are delivered: the platform's own backend (EMAIL_URL or SES),
     # or the council's own GOV.UK Notify service (casework.services.emails.email_connection).
     email_provider = models.CharField(max_length=10, choices=EmailProvider.choices, default=EmailProvider.PLATFORM)

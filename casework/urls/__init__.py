@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("casework.urls.children")),  # children, access requests
     path("", include("casework.urls.documents")),  # documents and messages on a case
     path("", include("casework.urls.team")),  # invitations, team, council settings
+    path("", include("casework.urls.forms")),  # form definitions and submissions
 ]

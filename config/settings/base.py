@@ -37,12 +37,18 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",  # its widget templates, for the GOV.UK form renderer
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served from here, not a CDN
+    "django_filters",
 ]
 TENANT_APPS = [
     "django.contrib.sessions",
     "axes",  # sign-in failures and lockouts are counted per council, in its schema
     "casework",
+    "casework.submissions",  # families' form drafts and submissions
     "citizen",
+    "api",  # API clients and idempotency records
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,0 +1,1 @@
+"""API clients of a council and what they did (tenant schema)."""

@@ -1,0 +1,1 @@
+"""Families' drafts and submissions of a council's forms (tenant schema)."""

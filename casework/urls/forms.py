@@ -1,0 +1,3 @@
+"""Staff screens: the council's form definitions (council admins) and submissions."""
+
+urlpatterns: list = []

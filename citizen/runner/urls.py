@@ -1,0 +1,5 @@
+"""The form runner: families fill in the council's published forms (namespace "runner")."""
+
+app_name = "runner"
+
+urlpatterns: list = []
