@@ -101,11 +101,20 @@ def size_text(size: int) -> str:
 def safe_file_name(name: str) -> str:
     """The last part of a sent name, made safe to store: no folders (either kind of
     slash), no control characters, no leading dots, only letters, digits, '-', '_' and
-    '.', at most NAME_MAX_LENGTH characters. Raises FileRefused when nothing usable is left."""
+    '.', at most NAME_MAX_LENGTH characters. Raises FileRefused for a path that climbs
+    out of its folder ('../') and when nothing usable is left."""
     original = name or ""
     # Normalised first: a full-width solidus or reverse solidus becomes a real one here.
-    base = unicodedata.normalize("NFKC", original)
-    base = posixpath.basename(base.replace("\\", "/"))
+    base = unicodedata.normalize("NFKC", original).replace("\\", "/")
+    if ".." in base.split("/")[:-1]:
+        # A name that climbs out of its folder is refused, not quietly cut down: no browser
+        # sends one (they send the bare name, or an old one the whole C:\\… path).
+        raise FileRefused(
+            f"'{original.strip()}' is a path that points outside its folder, so we cannot accept it. "
+            "Send the file under its own name (for example 'report.pdf').",
+            code="name",
+        )
+    base = posixpath.basename(base)
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     base = base.strip().lstrip(".")
     try:

@@ -1,5 +1,6 @@
 """Email backends beyond Django's own SMTP one: Amazon SES (the platform's default when
-EMAIL_BACKEND_KIND=ses) and GOV.UK Notify (a council that brings its own Notify service).
+EMAIL_BACKEND_KIND=ses) and GOV.UK Notify (the platform's default when
+EMAIL_BACKEND_KIND=notify, or a council that brings its own Notify service).
 
 Both raise on failure: the outbox (casework.services.emails.email_deliver) records the
 error and the retry sweep tries again later.
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 
 import boto3
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from notifications_python_client.notifications import NotificationsAPIClient
@@ -87,13 +89,18 @@ class NotifyEmailBackend(BaseEmailBackend):
     for text written elsewhere. Notify sends from the service's own sender name and
     reply-to address, and takes one recipient per request.
 
-    Built per council (casework.services.emails.email_connection), with that council's
-    API key and template id."""
+    Built per council (casework.services.emails.email_connection) with that council's API
+    key and template id; or, as the platform's own backend (EMAIL_BACKEND_KIND=notify),
+    with NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID."""
 
-    def __init__(self, *, api_key: str, template_id: str, fail_silently: bool = False, **kwargs) -> None:
+    def __init__(
+        self, *, api_key: str | None = None, template_id: str | None = None, fail_silently: bool = False, **kwargs
+    ) -> None:
         super().__init__(fail_silently=fail_silently, **kwargs)
-        self._api_key = api_key
-        self._template_id = str(template_id)
+        self._api_key = api_key or settings.NOTIFY_API_KEY
+        self._template_id = str(template_id or settings.NOTIFY_TEMPLATE_ID)
+        if not (self._api_key and self._template_id):
+            raise ImproperlyConfigured("Sending through GOV.UK Notify needs an API key and a template id.")
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         client = NotificationsAPIClient(

@@ -281,10 +281,18 @@ vars().update(EMAIL_CONFIG)
 # (region and endpoint below; credentials from the standard AWS chain). A council may send
 # through its own GOV.UK Notify service instead (platform admin → the council).
 EMAIL_BACKEND_KIND = env("EMAIL_BACKEND_KIND", default="url")
+# The platform's own GOV.UK Notify service (EMAIL_BACKEND_KIND=notify): a key and a template
+# whose subject is ((subject)) and message ((body)). No defaults: a missing one stops the start.
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID", default="")
 if EMAIL_BACKEND_KIND == "ses":
     EMAIL_BACKEND = "casework.mail_backends.SesEmailBackend"
+elif EMAIL_BACKEND_KIND == "notify":
+    if not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
+        raise ImproperlyConfigured("EMAIL_BACKEND_KIND=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID.")
+    EMAIL_BACKEND = "casework.mail_backends.NotifyEmailBackend"
 elif EMAIL_BACKEND_KIND != "url":
-    raise ImproperlyConfigured("EMAIL_BACKEND_KIND must be 'url' (EMAIL_URL's backend) or 'ses'.")
+    raise ImproperlyConfigured("EMAIL_BACKEND_KIND must be 'url' (EMAIL_URL's backend), 'ses' or 'notify'.")
 AWS_SES_REGION = env("AWS_SES_REGION", default=env("AWS_REGION", default="eu-west-2"))
 AWS_SES_ENDPOINT_URL = env("AWS_SES_ENDPOINT_URL", default="") or None  # moto in tests; unset for AWS
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")

@@ -8,11 +8,13 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import runpy
 from datetime import timedelta
+from pathlib import Path
 
 import boto3
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -150,6 +152,104 @@ def test_notify_failing_is_recorded_and_retried_later(cumbria, in_council, fake_
     assert email.status == OutboundEmail.Status.FAILED
     assert "500" in email.last_error and "Internal server error" in email.last_error
     assert mailoutbox == []  # never quietly sent some other way
+
+
+def test_the_platform_can_send_everything_through_its_own_notify_service(
+    settings, cumbria, in_council, fake_notify
+):
+    """EMAIL_BACKEND_KIND=notify: a council with no Notify service of its own sends
+    through the platform's."""
+    settings.EMAIL_BACKEND = "casework.mail_backends.NotifyEmailBackend"
+    settings.NOTIFY_API_KEY = NOTIFY_API_KEY
+    settings.NOTIFY_TEMPLATE_ID = NOTIFY_TEMPLATE_ID
+    with in_council(cumbria):
+        assert not cumbria.sends_with_notify
+        email = email_deliver(email_id=email_queue(to=["a@example.org"], subject="Your code", body="654321").id)
+
+    assert email.status == OutboundEmail.Status.SENT
+    assert fake_notify.refused == []
+    assert [(n["email_address"], n["personalisation"]["subject"]) for n in fake_notify.received] == [
+        ("a@example.org", "Your code")
+    ]
+
+
+def _base_settings_with(monkeypatch, **environment):
+    for name in ("EMAIL_BACKEND_KIND", "NOTIFY_API_KEY", "NOTIFY_TEMPLATE_ID"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(Path(__file__).resolve().parents[2] / "config" / "settings" / "base.py"))
+
+
+def test_a_platform_notify_without_its_key_or_template_stops_the_start(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID"):
+        _base_settings_with(monkeypatch, EMAIL_BACKEND_KIND="notify", NOTIFY_API_KEY=NOTIFY_API_KEY)
+    configured = _base_settings_with(
+        monkeypatch, EMAIL_BACKEND_KIND="notify", NOTIFY_API_KEY=NOTIFY_API_KEY, NOTIFY_TEMPLATE_ID=NOTIFY_TEMPLATE_ID
+    )
+    assert configured["EMAIL_BACKEND"] == "casework.mail_backends.NotifyEmailBackend"
+
+
+# --- SMTP (EMAIL_URL=smtp://…), against a real SMTP server on 127.0.0.1 ---------------------
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """aiosmtpd on a free loopback port; what it received is in `.received`."""
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        def __init__(self):
+            self.received = []
+            self.refuse = False
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if self.refuse:
+                return "550 5.1.1 Mailbox unavailable"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            self.received.append(envelope)
+            return "250 Message accepted for delivery"
+
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def test_smtp_delivers_from_the_council_sender_with_the_outbox_reference(smtp_server, somerset, in_council):
+    with in_council(somerset):
+        email = email_deliver(
+            email_id=email_queue(to=["carer@example.org"], subject="Through SMTP", body="Hello from Somerset.").id
+        )
+
+    assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 1)
+    [envelope] = smtp_server.received
+    assert envelope.mail_from == somerset.sender_email
+    assert envelope.rcpt_tos == ["carer@example.org"]
+    message = envelope.content.decode()
+    assert "Subject: Through SMTP" in message and "Hello from Somerset." in message
+    assert f"X-Outbox-Reference: somerset-{email.id}" in message
+
+
+def test_an_smtp_server_refusing_the_recipient_is_recorded_for_a_retry(smtp_server, cumbria, in_council):
+    smtp_server.refuse = True
+    with in_council(cumbria):
+        email = email_deliver(email_id=email_queue(to=["gone@example.org"], subject="Refused", body="…").id)
+
+    assert email.status == OutboundEmail.Status.FAILED
+    assert "550" in email.last_error and email.next_attempt_at is not None
+    assert smtp_server.received == []
 
 
 def test_a_council_half_set_up_for_notify_is_refused(cumbria):

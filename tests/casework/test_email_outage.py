@@ -29,7 +29,13 @@ from casework.models import OutboundEmail
 from casework.services.emails import email_queue
 from casework.tasks import retry_unsent_emails
 from tests.casework.email_fakes import free_port, publishing_to
-from tests.casework.test_tasks_email import CommittedDatabase, database_url_for_worker, start_worker, stop_worker
+from tests.casework.test_tasks_email import (
+    CommittedDatabase,
+    database_url_for_worker,
+    skip_without,
+    start_worker,
+    stop_worker,
+)
 
 EMAILS = 50
 EMAILS_PER_REQUEST = 5
@@ -97,9 +103,11 @@ def sweeps_finished(log: Path) -> list[str]:
     return re.findall(r"retry_unsent_emails\[[^\]]+\] succeeded in [\d.]+s: (\d+)", log.read_text(errors="replace"))
 
 
-@pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed (Debian package redis-server)")
+@pytest.mark.redis
 @pytest.mark.django_db
 def test_emails_queued_while_the_broker_is_down_are_each_delivered_once_when_it_is_back(cumbria, somerset, tmp_path):
+    if REDIS_SERVER is None:
+        skip_without("redis-server is missing", "redis-server is not installed (Debian package redis-server)")
     broker = PrivateRedis(tmp_path)
     outbox_dir = tmp_path / "outbox"
     worker_log = tmp_path / "worker.log"

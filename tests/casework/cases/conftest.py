@@ -6,7 +6,10 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+from django.db import connection
+
 from casework.models import Case, CaseKind, Child
+from tenants.models import ServiceArea
 from tests.casework.conftest import make_account  # noqa: F401 (the case tests import it from here)
 
 TODAY = date(2026, 6, 15)  # a Monday
@@ -28,14 +31,18 @@ def make_child(
 
 
 def bulk_cases(n: int, *, today: date = TODAY, caseworker=None) -> list[Case]:
-    """`n` children, each with an open assessment, in two queries (for query counts)."""
+    """`n` children, each with an open assessment, in two queries (for query counts). The
+    children are spread over the council's service areas, as real ones are, so a page
+    that reads a child's area without joining it shows up in the count."""
     start = next(_numbers) * 10_000
+    areas = list(ServiceArea.objects.filter(council=connection.tenant)) or [None]
     children = Child.objects.bulk_create(
         Child(
             legal_first_name=f"Child{i}",
             legal_last_name=f"Family{i}",
             date_of_birth=date(2015, 1, 1),
             council_reference=f"B{start + i}",
+            service_area=areas[i % len(areas)],
         )
         for i in range(n)
     )

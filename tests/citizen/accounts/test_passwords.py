@@ -133,6 +133,8 @@ def test_somerset_passwords_expire_after_60_days(somerset_policy, age_days, expi
     [
         ("correcthors", "at least 12 characters"),  # 11
         ("correcthorse", None),  # 12, no composition rules
+        ("a quiet harbour " * 8, None),  # 128
+        ("a quiet harbour " * 8 + "x", "no more than 128 characters"),  # 129
         ("all lower case words", None),
         ("password123456", "too easy to guess"),
         ("123123123123", "too easy to guess"),

@@ -433,3 +433,30 @@ def test_the_session_cookie_is_host_only(cumbria_client):
     cookie = answer.cookies["sessionid"]
     assert cookie["domain"] == ""
     assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert not cookie["secure"]  # the test settings are plain HTTP, like DEBUG
+
+
+def test_production_cookies_are_secure_host_only_httponly_and_lax():
+    """Outside DEBUG (config.settings.production) both cookies only travel over HTTPS."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.config.test_settings import GOOD
+
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE, s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[3],
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.production", **GOOD},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "Lax", "Lax", "None", "None"]
