@@ -100,6 +100,17 @@ def request_id_from(header: str | None) -> str:
     return uuid.uuid4().hex
 
 
+def log_context_begin(*, request_id: str | None, council: str | None) -> tuple:
+    """Set the request id and council for what runs next in this context (a Celery task);
+    returns what `log_context_end` needs to put the previous ones back."""
+    return (_request_id.set(request_id), _council.set(council), _user_id.set(None))
+
+
+def log_context_end(tokens: tuple) -> None:
+    for variable, token in zip((_request_id, _council, _user_id), tokens, strict=True):
+        variable.reset(token)
+
+
 def _make_record_with_context(factory):
     def make_record(*args, **kwargs) -> logging.LogRecord:
         record = factory(*args, **kwargs)

@@ -163,3 +163,24 @@ def test_production_writes_masked_json_lines_to_stdout_unless_told_text(log_form
         entry = json.loads(line)
         assert (entry["level"], entry["logger"]) == ("WARNING", "casework")
         assert entry["message"] == "code [masked] sent for /activate/[masked]/[masked]/"
+
+
+def test_a_task_logs_with_its_council_and_its_own_id_then_the_context_is_restored(somerset, in_council, caplog):
+    from config.celery import app as celery_app
+    from config.logs import log_context_begin, log_context_end
+
+    @celery_app.task(name="tests.log_from_a_task")
+    def log_from_a_task() -> None:
+        logging.getLogger("tests.task").warning("inside the task")
+
+    outer = log_context_begin(request_id="outer-request", council="cumbria")
+    try:
+        with in_council(somerset), caplog.at_level(logging.INFO):
+            result = log_from_a_task.delay()  # eager under test: in-process, as without a broker
+        logging.getLogger("tests.task").warning("after the task")
+    finally:
+        log_context_end(outer)
+
+    inside, after = json_lines(caplog, "tests.task")
+    assert (inside["council"], inside["request_id"]) == ("somerset", result.id)
+    assert (after["council"], after["request_id"]) == ("cumbria", "outer-request")
