@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 
+from .form_services import builtin_publish_to_councils
 from .models import Council, CouncilLink, Domain, FormVariant, ServiceArea, SignInPolicy, Tile
 from .storage import StorageRefused
 
@@ -55,8 +56,30 @@ class CouncilLinkInline(admin.TabularInline):
 
 
 class FormVariantInline(admin.TabularInline):
+    """The council's forms; their versions are the council admins' (staff settings →
+    Forms). Not deletable here: drafts and submissions point at their versions."""
+
     model = FormVariant
     extra = 0
+    can_delete = False
+    fields = ["title", "slug", "based_on", "enabled"]
+
+
+def _publish_builtin(builtin: str):
+    def action(modeladmin, request, queryset):
+        results = builtin_publish_to_councils(builtin=builtin, councils=queryset, by=request.user)
+        published = [r.council.name for r in results if r.published]
+        unchanged = [r.council.name for r in results if not r.published]
+        label = FormVariant.BuiltIn(builtin).label
+        if published:
+            modeladmin.message_user(request, f"Published {label} to: {', '.join(published)}.", messages.SUCCESS)
+        if unchanged:
+            modeladmin.message_user(request, f"Already up to date with {label}: {', '.join(unchanged)}.")
+
+    action.__name__ = f"publish_{builtin.replace('-', '_')}"
+    return admin.action(description=f"Publish the platform's {FormVariant.BuiltIn(builtin).label} to these councils")(
+        action
+    )
 
 
 class CouncilAdminForm(forms.ModelForm):
@@ -118,6 +141,8 @@ class CouncilAdmin(admin.ModelAdmin):
         ("Families", {"fields": ["feedback_questionnaire_url"]}),
     ]
     inlines = [DomainInline, ServiceAreaInline, SignInPolicyInline, TileInline, CouncilLinkInline, FormVariantInline]
+    # Platform operators publish a built-in form to councils (tenants.form_services).
+    actions = [_publish_builtin(builtin) for builtin in FormVariant.BuiltIn.values]
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(schema_name="public")

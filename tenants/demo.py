@@ -9,6 +9,7 @@ from django.db import transaction
 
 from citizen.accounts.models import Account
 
+from .form_services import builtin_ensure
 from .models import Council, CouncilLink, FormVariant, ServiceArea, SignInPolicy, Tile
 from .services import Provisioned, council_create, platform_ensure
 
@@ -101,9 +102,6 @@ def _configure(council: Council, demo: DemoCouncil) -> None:
         url="https://www.gov.uk/schools-admissions",
         order=1,
     )
-    FormVariant.objects.create(
-        council=council, slug=demo.form.value, title=demo.form.label.split(" (")[0], based_on=demo.form
-    )
     policy = SignInPolicy.objects.get(council=council)
     for field, value in demo.policy.items():
         setattr(policy, field, value)
@@ -129,5 +127,8 @@ def seed_demo(*, platform_domain: str) -> list[Provisioned]:
             )
             if result.created:
                 _configure(result.council, demo)
+            # The council's form, published from the built-in (a council seeded before
+            # forms were versioned gets its first version now; otherwise nothing changes).
+            builtin_ensure(council=result.council, builtin=demo.form)
         results.append(result)
     return results

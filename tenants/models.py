@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -349,21 +350,21 @@ class CouncilLink(models.Model):
 
 
 class FormVariant(models.Model):
-    """A form the council offers families (its own copy of a built-in definition).
-
-    The versioned definition itself arrives with the forms issue; this records which
-    variants a council uses and which built-in each was copied from.
-    """
+    """A form the council offers families (Section A, Appendix A, or its own), as a
+    series of versions (`FormVersion`): families start the latest published one, and
+    every draft and submission keeps pointing at the version it was started on."""
 
     class BuiltIn(models.TextChoices):
         SECTION_A = "section-a", "Section A (the child's and family's views)"
         APPENDIX_A = "appendix-a", "Appendix A (request for an EHC needs assessment)"
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="form_variants")
-    slug = models.SlugField(max_length=60)
-    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, help_text="Part of the form's address on the council's site.")
+    title = models.CharField(max_length=120, help_text="What the SEND team calls it; families see the version's title.")
     based_on = models.CharField(max_length=20, choices=BuiltIn.choices, blank=True)
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(default=True, help_text="Families can start it (once a version is published).")
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+    updated_at = models.DateTimeField(auto_now=True, null=True, db_index=True)
 
     class Meta:
         ordering = ["title"]
@@ -371,6 +372,57 @@ class FormVariant(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class FrozenVersion(Exception):
+    """A published form version was about to change: published versions are frozen."""
+
+
+class FormVersion(models.Model):
+    """One version of a council's form: a definition (tenants.form_definitions) that is a
+    draft while the council's admins edit it, and frozen once published."""
+
+    variant = models.ForeignKey(FormVariant, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    copied_from = models.CharField(max_length=120, blank=True, help_text="What this version started as.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["variant", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "number"], name="form_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["variant"], condition=models.Q(published_at__isnull=True), name="one_draft_version_per_form"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} version {self.number}{'' if self.is_published else ' (draft)'}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Drafts and submissions point at a published version and are read with it: a
+        # change would alter what families answered after the fact.
+        if self.pk and type(self).objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise FrozenVersion("A published form version cannot be changed; make a new draft version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise FrozenVersion("A published form version cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class StageExplanation(models.Model):

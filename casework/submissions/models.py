@@ -1,1 +1,119 @@
-"""Families' drafts and submissions of a council's forms (tenant schema)."""
+"""Families' drafts and submissions of a council's forms (tenant schema).
+
+Answers are stored keyed by question id (a repeating group's answer is a list of items,
+each keyed by its own questions' ids), exactly as the definition names them, so that the
+API and the PDF read them the same way. A draft and its submission point at the exact
+`tenants.FormVersion` they were made with: publishing a new version never changes them.
+
+The foreign keys to the public schema's variants and versions do nothing on delete in
+Django (its collector would look for these tenant tables in the public schema); the
+database's own constraint still refuses to delete a version a draft points at.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from casework.models import Case, Child, Relationship
+
+
+def form_file_upload_to(instance: FormFile, filename: str) -> str:
+    from tenants.storage import council_path
+
+    return council_path("forms", f"draft-{instance.draft_id}", filename)
+
+
+def submission_pdf_upload_to(instance: FormSubmission, filename: str) -> str:
+    from tenants.storage import council_path
+
+    return council_path("forms", "submissions", filename)
+
+
+class FormDraft(models.Model):
+    """A form being filled in for a child by one family member, saved page by page."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="form_drafts")
+    variant = models.ForeignKey("tenants.FormVariant", on_delete=models.DO_NOTHING, related_name="+")
+    version = models.ForeignKey("tenants.FormVersion", on_delete=models.DO_NOTHING, related_name="+")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(default=dict, blank=True)
+    # Pages saved with "Save and continue" (their answers complete): a section is
+    # complete when every page it shows is here.
+    pages_done = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["account", "child", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk} of {self.variant_id} for child {self.child_id}"
+
+
+class FormSubmission(models.Model):
+    """A form a family member sent: its answers (copied from the draft, only those the
+    family was shown), the case it fed, and a PDF of it for the case file."""
+
+    class Feeds(models.TextChoices):
+        NEW_REQUEST = "new_request", "A new request for an EHC needs assessment"
+        CONTRIBUTION = "contribution", "A contribution to an EHC needs assessment"
+        ANNUAL_REVIEW = "annual_review", "An annual-review contribution"
+
+    reference = models.CharField(max_length=40, unique=True)
+    draft = models.OneToOneField(FormDraft, on_delete=models.PROTECT, related_name="submission")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="form_submissions")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="form_submissions")
+    variant = models.ForeignKey("tenants.FormVariant", on_delete=models.DO_NOTHING, related_name="+")
+    version = models.ForeignKey("tenants.FormVersion", on_delete=models.DO_NOTHING, related_name="+")
+    feeds = models.CharField(max_length=20, choices=Feeds.choices)
+    answers = models.JSONField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Who is speaking: the submitter's relationship to the child when they sent it (the
+    # young person themself, or a parent or carer on the child's behalf).
+    speaking_as = models.CharField(max_length=20, choices=Relationship.choices)
+    pdf = models.FileField(upload_to=submission_pdf_upload_to, max_length=300, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    submitted_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["case", "submitted_at"]), models.Index(fields=["child", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def speaking_as_text(self) -> str:
+        if self.speaking_as == Relationship.YOUNG_PERSON:
+            return "The young person, for themself"
+        return f"A {self.get_speaking_as_display().lower()}, on the child's behalf"
+
+
+class FormFile(models.Model):
+    """A file a family uploaded in answer to a file question, checked by its content.
+    It belongs to the draft while it is filled in; on submission, the files the answers
+    still name are attached to the submission and the rest are removed."""
+
+    draft = models.ForeignKey(FormDraft, on_delete=models.CASCADE, related_name="files")
+    submission = models.ForeignKey(
+        FormSubmission, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+    )
+    question_id = models.CharField(max_length=60)
+    file = models.FileField(upload_to=form_file_upload_to, max_length=300)
+    name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -61,6 +61,7 @@ from casework.services.cases import (
     case_view_record,
     milestone_record,
 )
+from casework.submissions.selectors import submissions_for_case
 from citizen.accounts.decorators import staff_required
 
 TEMPLATES = "casework/staff/cases"
@@ -156,6 +157,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "takes_advice": case.kind == CaseKind.ASSESSMENT,
             "family": list(case_family_members(case)),
             "audit_trail": case_audit_trail(case),
+            "submissions": submissions_for_case(case=case),
         },
     )
 

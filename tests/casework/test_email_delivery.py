@@ -154,9 +154,7 @@ def test_notify_failing_is_recorded_and_retried_later(cumbria, in_council, fake_
     assert mailoutbox == []  # never quietly sent some other way
 
 
-def test_the_platform_can_send_everything_through_its_own_notify_service(
-    settings, cumbria, in_council, fake_notify
-):
+def test_the_platform_can_send_everything_through_its_own_notify_service(settings, cumbria, in_council, fake_notify):
     """EMAIL_BACKEND_KIND=notify: a council with no Notify service of its own sends
     through the platform's."""
     settings.EMAIL_BACKEND = "casework.mail_backends.NotifyEmailBackend"

@@ -1,0 +1,124 @@
+"""Reads of forms, drafts and submissions, with the access checks in front of each.
+
+A draft is its family member's own: another member of the family, or anyone whose
+access to the child was revoked, gets "not found", the same as for a draft that does not
+exist. A submission is seen by the family member who sent it and by the SEND team.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.http import Http404
+
+from casework.models import Case, StaffMembership
+from tenants.models import FormVariant, FormVersion
+
+from .models import FormDraft, FormFile, FormSubmission
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A form families can start now: the variant and its latest published version."""
+
+    variant: FormVariant
+    version: FormVersion
+
+
+def forms_offered() -> list[Offered]:
+    """The current council's enabled forms that have a published version, each with its
+    latest published version (two queries)."""
+    variants = list(FormVariant.objects.filter(council=connection.tenant, enabled=True).order_by("title", "pk"))
+    latest: dict[int, FormVersion] = {}
+    for version in (
+        FormVersion.objects.filter(variant__in=variants, published_at__isnull=False)
+        .order_by("variant_id", "-number")
+        .distinct("variant_id")
+    ):
+        latest[version.variant_id] = version
+    return [Offered(variant=v, version=latest[v.pk]) for v in variants if v.pk in latest]
+
+
+def form_offered(*, slug: str) -> Offered:
+    offered = next((o for o in forms_offered() if o.variant.slug == slug), None)
+    if offered is None:
+        raise Http404
+    return offered
+
+
+def _family_drafts(account) -> QuerySet[FormDraft]:
+    if account is None or not account.is_authenticated:
+        return FormDraft.objects.none()
+    return FormDraft.objects.filter(
+        account=account, child__accesses__account=account, child__accesses__revoked_at__isnull=True
+    ).select_related("child", "version", "variant")
+
+
+def draft_for_family(*, account, draft_id: int) -> FormDraft:
+    """The account's own draft (sent or not) of a child it may still see."""
+    draft = _family_drafts(account).filter(pk=draft_id).first()
+    if draft is None:
+        raise Http404
+    return draft
+
+
+def submission_for_family(*, account, submission_id: int) -> FormSubmission:
+    """A submission the account sent, about a child it may still see."""
+    if account is None or not account.is_authenticated:
+        raise Http404
+    submission = (
+        FormSubmission.objects.select_related("child", "case", "version", "variant")
+        .filter(
+            pk=submission_id,
+            submitted_by=account,
+            child__accesses__account=account,
+            child__accesses__revoked_at__isnull=True,
+        )
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def draft_file_for_family(*, draft: FormDraft, file_id: str) -> FormFile | None:
+    """A file uploaded to this draft (for a file kept across a failed attempt)."""
+    if not str(file_id).isdigit():
+        return None
+    return FormFile.objects.filter(draft=draft, pk=int(file_id), submission__isnull=True).first()
+
+
+def submissions_for_case(*, case: Case) -> list[FormSubmission]:
+    """The case's submissions, newest first, with who sent each (one query)."""
+    return list(
+        FormSubmission.objects.filter(case=case)
+        .select_related("version", "variant", "submitted_by")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def submission_for_staff(*, membership: StaffMembership | None, submission_id: int) -> FormSubmission:
+    """Any submission of this council, for an active member of its SEND team."""
+    if membership is None or not membership.is_active:
+        raise Http404
+    submission = (
+        FormSubmission.objects.select_related("child", "case", "version", "variant", "submitted_by")
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def submission_file(*, submission: FormSubmission, file_id: int) -> FormFile:
+    form_file = FormFile.objects.filter(submission=submission, pk=file_id).first()
+    if form_file is None:
+        raise Http404
+    return form_file
+
+
+def submission_files(*, submission: FormSubmission) -> dict[int, FormFile]:
+    return {f.pk: f for f in FormFile.objects.filter(submission=submission)}

@@ -1,0 +1,565 @@
+"""Writes about families' forms: starting a draft, saving it page by page (and the files
+in it), deleting it, and submitting it.
+
+Submitting is one transaction: the submission, its files, the case step it feeds (a new
+request opens an EHC needs assessment, starting the 20-week clock; a contribution joins
+the child's case under way), the alert to the SEND team (an outbox row, delivered on
+commit) and the PDF for the case file happen together or not at all. The draft's row is
+locked first, so a double click, the back button or a retry finds the draft already sent
+and gets the same submission back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.clock import long_date
+from casework.models import AuditEvent, Case, CaseKind, Child, ChildAccess
+from casework.selectors.access import family_access
+from casework.services.audit import audit_record
+from casework.services.cases import case_open
+from casework.services.emails import email_queue
+from casework.services.messages import council_link
+from tenants.form_definitions import (
+    FEEDS_ANNUAL_REVIEW,
+    FEEDS_CONTRIBUTION,
+    FEEDS_NEW_REQUEST,
+    FormDefinition,
+    Question,
+    form_definition,
+)
+from tenants.models import FormVariant, FormVersion
+
+from .answers import file_answers
+from .flow import progress, shown_answers
+from .models import FormDraft, FormFile, FormSubmission
+from .pdf import submission_pdf
+
+logger = logging.getLogger(__name__)
+
+FAMILY = "family"
+REFERENCE_PREFIX = "FS"
+# Which open cases a form's answers join, newest first.
+CASE_KINDS_FED = {
+    FEEDS_CONTRIBUTION: (CaseKind.ASSESSMENT, CaseKind.REASSESSMENT),
+    FEEDS_ANNUAL_REVIEW: (CaseKind.ANNUAL_REVIEW,),
+}
+NO_CASE_TO_JOIN = {
+    FEEDS_CONTRIBUTION: "There is no EHC needs assessment under way for this child, so this form cannot be sent "
+    "yet. Keep your draft, and contact the SEND team: they will tell you when to send it.",
+    FEEDS_ANNUAL_REVIEW: "There is no annual review under way for this child, so this form cannot be sent yet. "
+    "Keep your draft, and contact the SEND team: they will tell you when to send it.",
+}
+
+
+class DraftAlreadySent(ValidationError):
+    """The draft was submitted (in another tab, or a moment ago): it cannot change."""
+
+    def __init__(self) -> None:
+        super().__init__("This form has already been sent, so it cannot be changed.")
+
+
+def definition_of(draft: FormDraft) -> FormDefinition:
+    return form_definition(draft.version.definition)
+
+
+# --- Starting and deleting -------------------------------------------------------------
+
+
+def draft_start(
+    *,
+    child: Child,
+    variant: FormVariant,
+    version: FormVersion,
+    account,
+    request: HttpRequest | None = None,
+) -> tuple[FormDraft, bool]:
+    """A new draft of the form's `version` for the child, or (when the definition does
+    not allow two drafts at once) the account's draft already open: (draft, created).
+    The caller has checked the account may see the child."""
+    definition = form_definition(version.definition)
+    access = family_access(account=account, child=child)
+    if access is None:
+        raise ValidationError("You cannot fill in forms for this child.")
+    if access.relationship not in definition.who_can_start:
+        raise ValidationError("This form is not one you can fill in for this child.")
+    with transaction.atomic():
+        # One start at a time per account, child and form, so two clicks make one draft.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                [f"form-draft:{connection.schema_name}:{account.pk}:{child.pk}:{variant.pk}"],
+            )
+        if not definition.allow_multiple_drafts:
+            open_draft = (
+                FormDraft.objects.filter(account=account, child=child, variant=variant, submitted_at__isnull=True)
+                .order_by("-updated_at")
+                .first()
+            )
+            if open_draft is not None:
+                return open_draft, False
+        draft = FormDraft(child=child, variant=variant, version=version, account=account)
+        draft.full_clean()
+        draft.save()
+        audit_record(
+            actor=account,
+            actor_role=FAMILY,
+            action=AuditEvent.Action.CREATED,
+            subject="form_draft",
+            subject_id=draft.pk,
+            child=child,
+            summary=f"Started a form: {definition.short_title} (version {version.number})",
+            request=request,
+        )
+    return draft, True
+
+
+def draft_delete(*, draft: FormDraft, account, request: HttpRequest | None = None) -> None:
+    """Delete a draft not yet sent, with the files uploaded to it."""
+    with transaction.atomic():
+        locked = FormDraft.objects.select_for_update().select_related("version").get(pk=draft.pk)
+        if locked.submitted_at is not None:
+            raise DraftAlreadySent()
+        files = list(locked.files.all())
+        audit_record(
+            actor=account,
+            actor_role=FAMILY,
+            action=AuditEvent.Action.WITHDRAWN,
+            subject="form_draft",
+            subject_id=locked.pk,
+            child=locked.child,
+            summary=f"Deleted a draft: {definition_of(locked).short_title}",
+            request=request,
+        )
+        locked.delete()
+        _forget_files_on_commit(files)
+
+
+# --- Saving as the family goes ------------------------------------------------------------
+
+
+def _locked_open(draft: FormDraft) -> FormDraft:
+    locked = FormDraft.objects.select_for_update().select_related("version").get(pk=draft.pk)
+    if locked.submitted_at is not None:
+        raise DraftAlreadySent()
+    return locked
+
+
+def draft_page_save(*, draft: FormDraft, page_id: str, answers: dict[str, Any], done: bool) -> FormDraft:
+    """Save one page's answers (None: not answered). `done` when saved with "Save and
+    continue" (its answers complete); "Save and come back later" leaves it not done.
+    Answers on other pages are kept, even those a changed answer now hides: changing
+    it back shows them again; only the shown ones are ever sent."""
+    with transaction.atomic():
+        locked = _locked_open(draft)
+        page = definition_of(locked).page(page_id)
+        if page is None:
+            raise ValidationError("This page is not part of the form.")
+        replaced = []
+        for q in page.questions:
+            if q.id not in answers:
+                continue
+            old, new = locked.answers.get(q.id), answers[q.id]
+            if q.type == "file" and isinstance(old, dict) and (not isinstance(new, dict) or new != old):
+                replaced.append(old.get("file_id"))
+            if new is None:
+                locked.answers.pop(q.id, None)
+            else:
+                locked.answers[q.id] = new
+        pages_done = [p for p in locked.pages_done if p != page_id]
+        if done:
+            pages_done.append(page_id)
+        locked.pages_done = pages_done
+        locked.save(update_fields=["answers", "pages_done", "updated_at"])
+        _forget_draft_files(locked, [file_id for file_id in replaced if file_id])
+    draft.answers, draft.pages_done, draft.updated_at = locked.answers, locked.pages_done, locked.updated_at
+    return locked
+
+
+def draft_item_save(*, draft: FormDraft, group: Question, index: int, item: dict[str, Any]) -> FormDraft:
+    """Add (index = number of items) or change one item of a repeating group."""
+    with transaction.atomic():
+        locked = _locked_open(draft)
+        items = list(locked.answers.get(group.id) or [])
+        if index > len(items) or index < 0:
+            raise ValidationError("That item is not part of this list.")
+        if index == len(items) and len(items) >= group.group_max:
+            raise ValidationError(f"You can add up to {group.group_max} {group.items_label}.")
+        kept = {key: value for key, value in item.items() if value is not None}
+        replaced = []
+        if index < len(items):
+            for sub in group.questions:
+                old = items[index].get(sub.id)
+                if sub.type == "file" and isinstance(old, dict) and kept.get(sub.id) != old:
+                    replaced.append(old.get("file_id"))
+            items[index] = kept
+        else:
+            items.append(kept)
+        locked.answers[group.id] = items
+        locked.save(update_fields=["answers", "updated_at"])
+        _forget_draft_files(locked, [file_id for file_id in replaced if file_id])
+    draft.answers, draft.updated_at = locked.answers, locked.updated_at
+    return locked
+
+
+def draft_item_remove(*, draft: FormDraft, group: Question, index: int) -> FormDraft:
+    with transaction.atomic():
+        locked = _locked_open(draft)
+        items = list(locked.answers.get(group.id) or [])
+        if not 0 <= index < len(items):
+            raise ValidationError("That item is not part of this list.")
+        removed = items.pop(index)
+        if items:
+            locked.answers[group.id] = items
+        else:
+            locked.answers.pop(group.id, None)
+        locked.save(update_fields=["answers", "updated_at"])
+        files = [v.get("file_id") for v in removed.values() if isinstance(v, dict) and v.get("file_id")]
+        _forget_draft_files(locked, files)
+    draft.answers, draft.updated_at = locked.answers, locked.updated_at
+    return locked
+
+
+def draft_file_store(*, draft: FormDraft, question: Question, upload, checked, account) -> dict:
+    """Store a file that passed its checks (casework.file_checks) on the draft, under the
+    council's prefix; returns the answer that names it. A store that refuses the file
+    (tenants.storage.StorageRefused) leaves no row behind."""
+    form_file = FormFile(
+        draft=draft,
+        question_id=question.id,
+        file=File(upload, name=checked.name),
+        name=checked.name[:120],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=account if getattr(account, "pk", None) else None,
+    )
+    form_file.full_clean()
+    try:
+        with transaction.atomic():
+            form_file.save()
+    except Exception:
+        _forget_files([form_file])
+        raise
+    return {
+        "file_id": form_file.pk,
+        "name": form_file.name,
+        "size": form_file.size,
+        "content_type": form_file.content_type,
+    }
+
+
+def _forget_draft_files(draft: FormDraft, file_ids: list[int]) -> None:
+    """Files a changed answer no longer names: their rows go with this transaction, the
+    stored files once it commits."""
+    if not file_ids:
+        return
+    files = list(FormFile.objects.filter(draft=draft, submission__isnull=True, pk__in=file_ids))
+    FormFile.objects.filter(pk__in=[f.pk for f in files]).delete()
+    _forget_files_on_commit(files)
+
+
+def _forget_files_on_commit(files: list[FormFile]) -> None:
+    names = [f.file.name for f in files if f.file]
+    if names:
+        storage = files[0].file.storage
+        transaction.on_commit(lambda: _delete_stored(storage, names))
+
+
+def _forget_files(files: list[FormFile]) -> None:
+    for form_file in files:
+        if form_file.file and form_file.file._committed:
+            _delete_stored(form_file.file.storage, [form_file.file.name])
+
+
+def _delete_stored(storage, names: list[str]) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:  # the operators can sweep an orphan; the change itself stands
+            logger.warning("Could not remove a stored form file: %s", name, exc_info=True)
+
+
+# --- Submitting -------------------------------------------------------------------------
+
+
+def submission_problem(*, draft: FormDraft) -> str:
+    """Why the draft cannot be sent now ("" when it can): unfinished sections, or no case
+    under way for a form that joins one (or one already under way for a new request)."""
+    definition = definition_of(draft)
+    if not progress(definition, draft.answers, draft.pages_done).complete:
+        return "You need to complete every section before you send this form."
+    return feed_problem(definition=definition, child=draft.child)
+
+
+def feed_problem(*, definition: FormDefinition, child: Child) -> str:
+    """Why a form of this definition cannot be sent for the child now ("" when it can)."""
+    if definition.feeds == FEEDS_NEW_REQUEST:
+        under_way = _open_cases(child, (CaseKind.ASSESSMENT,)).first()
+        if under_way is not None:
+            return (
+                f"An EHC needs assessment is already under way for this child (case {under_way.reference}), so "
+                "there is no need to ask for one. Contact the SEND team if something has changed."
+            )
+        return ""
+    if _open_cases(child, CASE_KINDS_FED[definition.feeds]).first() is None:
+        return NO_CASE_TO_JOIN[definition.feeds]
+    return ""
+
+
+def _open_cases(child: Child, kinds):
+    return Case.objects.filter(child=child, kind__in=kinds, closed_on__isnull=True).order_by("-started_on", "-id")
+
+
+def _next_reference(year: int) -> str:
+    """The next "FS-2026-00042": numbered per council and year, never reused."""
+    prefix = f"{REFERENCE_PREFIX}-{year}-"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"form-reference:{connection.schema_name}:{prefix}"]
+        )
+    last = (
+        FormSubmission.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last and last.removeprefix(prefix).isdigit() else 1
+    return f"{prefix}{number:05d}"
+
+
+def _feed_case(
+    *, definition: FormDefinition, child: Child, account, today: date, request: HttpRequest | None
+) -> tuple[Case, bool]:
+    """The case the submission feeds: a new EHC needs assessment for a request (the
+    request received today: the clock starts), else the child's open case of the kind."""
+    problem = feed_problem(definition=definition, child=child)
+    if problem:
+        raise ValidationError(problem)
+    if definition.feeds == FEEDS_NEW_REQUEST:
+        case = case_open(
+            child=child,
+            kind=CaseKind.ASSESSMENT,
+            started_on=today,
+            actor=account,
+            actor_role=FAMILY,
+            request=request,
+            today=today,
+        )
+        return case, True
+    return _open_cases(child, CASE_KINDS_FED[definition.feeds]).select_related("child").first(), False
+
+
+def draft_submit(
+    *, draft: FormDraft, account, request: HttpRequest | None = None, today: date | None = None
+) -> FormSubmission:
+    """Send the draft (see the module's docstring). Sending it again returns the same
+    submission. Raises ValidationError, saying why, when it cannot be sent."""
+    stored: list[str] = []
+    storage = FormSubmission._meta.get_field("pdf").storage
+    try:
+        with transaction.atomic():
+            submission = _submit(draft=draft, account=account, request=request, today=today, stored=stored)
+    except BaseException:
+        _delete_stored(storage, stored)
+        raise
+    return submission
+
+
+def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> FormSubmission:
+    locked = (
+        FormDraft.objects.select_for_update(of=("self",))
+        .select_related("version", "variant", "child", "child__service_area")
+        .get(pk=draft.pk)
+    )
+    if locked.submitted_at is not None:
+        return FormSubmission.objects.select_related("case", "version").get(draft=locked)
+    access: ChildAccess | None = family_access(account=account, child=locked.child)
+    if access is None or locked.account_id != account.pk:
+        raise ValidationError("You cannot send this form.")
+    now = timezone.now()
+    today = today or timezone.localdate()
+    definition = definition_of(locked)
+    problem = submission_problem(draft=locked)
+    if problem:
+        raise ValidationError(problem)
+    answers = shown_answers(definition, locked.answers)
+    case, opened = _feed_case(definition=definition, child=locked.child, account=account, today=today, request=request)
+
+    submission = FormSubmission(
+        reference=_next_reference(today.year),
+        draft=locked,
+        child=locked.child,
+        case=case,
+        variant=locked.variant,
+        version=locked.version,
+        feeds=definition.feeds,
+        answers=answers,
+        submitted_by=account,
+        speaking_as=access.relationship,
+        submitted_at=now,
+    )
+    submission.full_clean(exclude=["pdf", "pdf_sha256"])
+    submission.save()
+
+    sent_file_ids = [value.get("file_id") for value in file_answers(definition, answers) if value.get("file_id")]
+    FormFile.objects.filter(draft=locked, pk__in=sent_file_ids).update(submission=submission)
+    _forget_files_on_commit_delete(locked, sent_file_ids)
+
+    locked.submitted_at = now
+    locked.save(update_fields=["submitted_at", "updated_at"])
+    audit_record(
+        actor=account,
+        actor_role=FAMILY,
+        action=AuditEvent.Action.CREATED,
+        subject="form_submission",
+        subject_id=submission.pk,
+        case=case,
+        summary=f"Sent {definition.short_title} (version {locked.version.number}), reference {submission.reference}",
+        request=request,
+    )
+    _alert_send_team(submission=submission, case=case, definition=definition, opened=opened)
+
+    council = connection.tenant
+    content = submission_pdf(
+        council_name=council.name,
+        council_colour=council.primary_colour,
+        definition=definition,
+        version_number=locked.version.number,
+        reference=submission.reference,
+        case_reference=case.reference,
+        submitted_at=now,
+        submitted_by=account.get_full_name() or account.email,
+        speaking_as=submission.speaking_as_text,
+        answers=answers,
+    )
+    submission.pdf.save(f"{submission.reference}.pdf", ContentFile(content), save=False)
+    stored.append(submission.pdf.name)
+    submission.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    submission.save(update_fields=["pdf", "pdf_sha256", "updated_at"])
+    return submission
+
+
+def _forget_files_on_commit_delete(draft: FormDraft, keep_ids: list[int]) -> None:
+    """Files uploaded to the draft that the sent answers do not name (replaced, or on a
+    page no longer shown) are removed with the submission."""
+    unsent = list(FormFile.objects.filter(draft=draft, submission__isnull=True).exclude(pk__in=keep_ids))
+    if unsent:
+        FormFile.objects.filter(pk__in=[f.pk for f in unsent]).delete()
+        _forget_files_on_commit(unsent)
+
+
+def alert_recipients(child: Child) -> list[str]:
+    """The child's service area's contact address, else the council's SEND address."""
+    area = child.service_area
+    if area is not None and area.contact_email:
+        return [area.contact_email]
+    council = connection.tenant
+    return [council.contact_email] if council.contact_email else []
+
+
+def _alert_send_team(*, submission: FormSubmission, case: Case, definition: FormDefinition, opened: bool) -> None:
+    """Tell the SEND team what kind of thing arrived and on which case: never a name or
+    an answer."""
+    council = connection.tenant
+    title = definition.short_title
+    if opened:
+        what = (
+            f"A family has sent {title} through the {council.service_name}: a request for an EHC needs "
+            f"assessment. Case {case.reference} has been opened for it, and the 20-week clock started on "
+            f"{long_date(case.started_on)}, the day the request was received."
+        )
+    else:
+        what = (
+            f"A family has sent {title} through the {council.service_name}. It has been added to case "
+            f"{case.reference} ({case.get_kind_display()})."
+        )
+    link = council_link(reverse("staff:submission", args=[submission.pk]))
+    body = "\n\n".join(
+        [
+            what,
+            f"Submission reference: {submission.reference}.",
+            *([f"Read it, with its files and a PDF for the case file:\n{link}"] if link else []),
+            "This email does not include any names or answers: sign in to read them.",
+        ]
+    )
+    for address in alert_recipients(case.child):
+        email_queue(to=[address], subject=f"{title} received: case {case.reference}", body=body)
+
+
+# --- Downloads ---------------------------------------------------------------------------
+
+
+def _stream(field_file, *, filename: str, content_type: str) -> FileResponse:
+    try:
+        handle = field_file.storage.open(field_file.name, "rb")
+    except FileNotFoundError:
+        logger.error("A form file is missing from the store: %s", field_file.name)
+        raise Http404("The file is missing from the store.") from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def submission_pdf_download(
+    *, submission: FormSubmission, actor, actor_role: str, request: HttpRequest | None
+) -> FileResponse:
+    """Stream a submission's PDF to someone the caller has checked may see it; every
+    download is an audit event, as for documents."""
+    if not submission.pdf:
+        raise Http404
+    response = _stream(submission.pdf, filename=f"{submission.reference}.pdf", content_type="application/pdf")
+    audit_record(
+        actor=actor,
+        actor_role=actor_role,
+        action=AuditEvent.Action.DOWNLOADED,
+        subject="form_submission",
+        subject_id=submission.pk,
+        case=submission.case,
+        summary=f"Downloaded the PDF of a form submission ({submission.reference})",
+        request=request,
+    )
+    return response
+
+
+def submission_file_download(
+    *, form_file: FormFile, submission: FormSubmission, actor, actor_role: str, request: HttpRequest | None
+) -> FileResponse:
+    response = _stream(form_file.file, filename=form_file.name, content_type=form_file.content_type)
+    audit_record(
+        actor=actor,
+        actor_role=actor_role,
+        action=AuditEvent.Action.DOWNLOADED,
+        subject="form_file",
+        subject_id=form_file.pk,
+        case=submission.case,
+        summary=f"Downloaded a file sent with a form ({submission.reference})",
+        request=request,
+    )
+    return response
+
+
+def submission_view_record(*, submission: FormSubmission, actor, actor_role: str, request: HttpRequest | None) -> None:
+    audit_record(
+        actor=actor,
+        actor_role=actor_role,
+        action=AuditEvent.Action.VIEWED,
+        subject="form_submission",
+        subject_id=submission.pk,
+        case=submission.case,
+        summary=f"Viewed a form submission ({submission.reference})",
+        request=request,
+    )

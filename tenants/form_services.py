@@ -1,0 +1,315 @@
+"""Writes to councils' forms: variants, their draft versions, publishing (which freezes
+a version), and the platform's built-ins published to councils.
+
+Definitions are public-schema rows; each change is also an audit event in the council's
+own schema (subject "form_version" or "form_variant"), naming the form and the version,
+never the definition's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.text import slugify
+from django_tenants.utils import tenant_context
+
+from .form_definitions import builtin_definition, definition_check, form_definition
+from .models import Council, FormVariant, FormVersion
+
+BUILTIN_TITLES = {FormVariant.BuiltIn.SECTION_A: "Section A", FormVariant.BuiltIn.APPENDIX_A: "Appendix A"}
+
+
+def _audit(
+    *,
+    council: Council,
+    actor,
+    actor_role: str,
+    subject: str,
+    subject_id: int,
+    summary: str,
+    request: HttpRequest | None = None,
+) -> None:
+    from casework.models import AuditEvent
+    from casework.services.audit import audit_record
+
+    def write() -> None:
+        audit_record(
+            actor=actor,
+            actor_role=actor_role,
+            action=AuditEvent.Action.CHANGED,
+            subject=subject,
+            subject_id=subject_id,
+            summary=summary,
+            request=request,
+        )
+
+    if connection.schema_name == council.schema_name:
+        write()
+    else:
+        with tenant_context(council):
+            write()
+
+
+def _next_number(variant: FormVariant) -> int:
+    return (variant.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+
+
+def _locked(variant: FormVariant) -> FormVariant:
+    return FormVariant.objects.select_for_update().get(pk=variant.pk)
+
+
+def form_variant_create(
+    *,
+    council: Council,
+    builtin: str,
+    title: str,
+    by,
+    actor_role: str,
+    request: HttpRequest | None = None,
+) -> FormVersion:
+    """A new form for the council, starting as a draft copy of a built-in definition."""
+    if builtin not in FormVariant.BuiltIn.values:
+        raise ValidationError({"builtin": "Choose which form to start from."})
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Enter a name for the form"})
+    base = slugify(title)[:50] or "form"
+    with transaction.atomic():
+        slug, number = base, 2
+        while FormVariant.objects.filter(council=council, slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+        variant = FormVariant(council=council, slug=slug, title=title[:120], based_on=builtin)
+        variant.full_clean()
+        variant.save()
+        version = FormVersion(
+            variant=variant,
+            number=1,
+            definition=builtin_definition(builtin),
+            copied_from=f"Built-in {BUILTIN_TITLES[FormVariant.BuiltIn(builtin)]}",
+            created_by=by,
+        )
+        version.save()
+        _audit(
+            council=council,
+            actor=by,
+            actor_role=actor_role,
+            subject="form_variant",
+            subject_id=variant.pk,
+            summary=f"Form '{variant.title}': created from a built-in, version 1 is a draft",
+            request=request,
+        )
+    return version
+
+
+def form_version_draft_create(
+    *,
+    variant: FormVariant,
+    source: FormVersion | None = None,
+    builtin: str | None = None,
+    by,
+    actor_role: str,
+    request: HttpRequest | None = None,
+) -> FormVersion:
+    """A new draft version, copied from one of the form's versions or from a built-in.
+    A form has at most one draft at a time."""
+    with transaction.atomic():
+        variant = _locked(variant)
+        existing = variant.versions.filter(published_at__isnull=True).first()
+        if existing is not None:
+            raise ValidationError(
+                f"Version {existing.number} is already a draft: change it, or delete it to start another."
+            )
+        if source is not None:
+            if source.variant_id != variant.pk:
+                raise ValidationError("Choose a version of this form.")
+            definition, copied_from = source.definition, f"Version {source.number}"
+        elif builtin in FormVariant.BuiltIn.values:
+            definition = builtin_definition(builtin)
+            copied_from = f"Built-in {BUILTIN_TITLES[FormVariant.BuiltIn(builtin)]}"
+        else:
+            raise ValidationError("Choose what the new version starts from.")
+        version = FormVersion(
+            variant=variant,
+            number=_next_number(variant),
+            definition=definition,
+            copied_from=copied_from,
+            created_by=by,
+        )
+        version.save()
+        _audit(
+            council=variant.council,
+            actor=by,
+            actor_role=actor_role,
+            subject="form_version",
+            subject_id=version.pk,
+            summary=f"Form '{variant.title}': version {version.number} drafted from {copied_from.lower()}",
+            request=request,
+        )
+    return version
+
+
+def form_version_update(
+    *, version: FormVersion, definition: dict, by, actor_role: str, request: HttpRequest | None = None
+) -> FormVersion:
+    """Replace a draft's definition. Raises DefinitionInvalid naming every problem, or
+    ValidationError for a published (frozen) version."""
+    definition_check(definition)
+    with transaction.atomic():
+        locked = FormVersion.objects.select_for_update().select_related("variant__council").get(pk=version.pk)
+        if locked.is_published:
+            raise ValidationError("This version is published, so it cannot be changed. Make a new draft instead.")
+        if locked.definition == definition:
+            return locked
+        locked.definition = definition
+        locked.save(update_fields=["definition", "updated_at"])
+        _audit(
+            council=locked.variant.council,
+            actor=by,
+            actor_role=actor_role,
+            subject="form_version",
+            subject_id=locked.pk,
+            summary=f"Form '{locked.variant.title}': draft version {locked.number} changed",
+            request=request,
+        )
+    return locked
+
+
+def form_version_publish(
+    *, version: FormVersion, by, actor_role: str, request: HttpRequest | None = None
+) -> FormVersion:
+    """Publish a draft: families starting the form from now on get it; drafts already
+    started stay on the version they began with. The version is frozen from now on."""
+    with transaction.atomic():
+        locked = FormVersion.objects.select_for_update().select_related("variant__council").get(pk=version.pk)
+        if locked.is_published:
+            return locked
+        definition_check(locked.definition)
+        locked.published_at = timezone.now()
+        locked.published_by = by if getattr(by, "pk", None) else None
+        locked.save(update_fields=["published_at", "published_by", "updated_at"])
+        FormVariant.objects.filter(pk=locked.variant_id).update(updated_at=timezone.now())
+        _audit(
+            council=locked.variant.council,
+            actor=by,
+            actor_role=actor_role,
+            subject="form_version",
+            subject_id=locked.pk,
+            summary=f"Form '{locked.variant.title}': version {locked.number} published",
+            request=request,
+        )
+    return locked
+
+
+def form_version_delete(*, version: FormVersion, by, actor_role: str, request: HttpRequest | None = None) -> None:
+    """Delete a draft version (a published one is kept for ever)."""
+    with transaction.atomic():
+        locked = FormVersion.objects.select_for_update().select_related("variant__council").get(pk=version.pk)
+        if locked.is_published:
+            raise ValidationError("A published version cannot be deleted.")
+        _audit(
+            council=locked.variant.council,
+            actor=by,
+            actor_role=actor_role,
+            subject="form_version",
+            subject_id=locked.pk,
+            summary=f"Form '{locked.variant.title}': draft version {locked.number} deleted",
+            request=request,
+        )
+        locked.delete()
+
+
+def form_variant_enable(
+    *, variant: FormVariant, enabled: bool, by, actor_role: str, request: HttpRequest | None = None
+) -> FormVariant:
+    with transaction.atomic():
+        locked = _locked(variant)
+        if locked.enabled == enabled:
+            return locked
+        locked.enabled = enabled
+        locked.save(update_fields=["enabled", "updated_at"])
+        _audit(
+            council=locked.council,
+            actor=by,
+            actor_role=actor_role,
+            subject="form_variant",
+            subject_id=locked.pk,
+            summary=f"Form '{locked.title}': {'offered to families' if enabled else 'no longer offered to families'}",
+            request=request,
+        )
+    return locked
+
+
+# --- The platform's built-ins ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuiltinPublished:
+    council: Council
+    version: FormVersion
+    published: bool  # False: the council's latest version already was this built-in
+
+
+def builtin_publish(*, council: Council, builtin: str, by=None) -> BuiltinPublished:
+    """Publish the platform's built-in definition as the council's newest version of its
+    form based on it (making the form if it has none). Idempotent: when the council's
+    latest published version already is the built-in, nothing changes."""
+    if builtin not in FormVariant.BuiltIn.values:
+        raise ValidationError(f"'{builtin}' is not a built-in form.")
+    definition = builtin_definition(builtin)
+    form_definition(definition)  # parses: the built-ins are checked by the tests
+    with transaction.atomic():
+        variant = (
+            FormVariant.objects.select_for_update().filter(council=council, based_on=builtin).order_by("pk").first()
+        )
+        if variant is None:
+            variant = FormVariant(
+                council=council,
+                slug=builtin,
+                title=BUILTIN_TITLES[FormVariant.BuiltIn(builtin)],
+                based_on=builtin,
+            )
+            variant.full_clean()
+            variant.save()
+        latest = variant.versions.filter(published_at__isnull=False).order_by("-number").first()
+        if latest is not None and latest.definition == definition:
+            return BuiltinPublished(council=council, version=latest, published=False)
+        version = FormVersion(
+            variant=variant,
+            number=_next_number(variant),
+            definition=definition,
+            copied_from=f"Built-in {BUILTIN_TITLES[FormVariant.BuiltIn(builtin)]}",
+            created_by=by if getattr(by, "pk", None) else None,
+            published_at=timezone.now(),
+            published_by=by if getattr(by, "pk", None) else None,
+        )
+        version.save()
+        _audit(
+            council=council,
+            actor=by,
+            actor_role="platform",
+            subject="form_version",
+            subject_id=version.pk,
+            summary=f"Form '{variant.title}': version {version.number} published by the platform (built-in)",
+        )
+    return BuiltinPublished(council=council, version=version, published=True)
+
+
+def builtin_publish_to_councils(*, builtin: str, councils: Iterable[Council], by=None) -> list[BuiltinPublished]:
+    return [builtin_publish(council=council, builtin=builtin, by=by) for council in councils if not council.is_platform]
+
+
+def builtin_ensure(*, council: Council, builtin: str) -> FormVersion:
+    """The council's form based on the built-in, with a published version (the demo
+    councils): published from the built-in only when it has none yet."""
+    variant = FormVariant.objects.filter(council=council, based_on=builtin).order_by("pk").first()
+    if variant is not None:
+        latest = variant.versions.filter(published_at__isnull=False).order_by("-number").first()
+        if latest is not None:
+            return latest
+    return builtin_publish(council=council, builtin=builtin).version
