@@ -134,6 +134,39 @@ class FeedbackForm(GovukModelForm):
         }
 
 
+class FamilyAreaForm(GovukModelForm):
+    """The family's SEND area: how large a file families may send, and whether "who has
+    seen my child's records" names members of staff."""
+
+    class Meta:
+        model = Council
+        fields = ["family_upload_max_mb", "show_staff_names_to_families"]
+        labels = {
+            "family_upload_max_mb": "Largest file a family may send, in MB",
+            "show_staff_names_to_families": "Show families the names of staff who looked at their child's records",
+        }
+        help_texts = {
+            "family_upload_max_mb": "From 1 to 50. Each file a family sends (reports, letters, photos of "
+            "documents) must be this size or smaller. 10 MB fits a long scanned report.",
+            "show_staff_names_to_families": "Families can see who looked at or downloaded their child's records. "
+            "Without this, they see the team and role (for example “Caseworker, SEND team”), not the person's name.",
+        }
+        widgets = {"show_staff_names_to_families": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})}
+
+    widths = {"family_upload_max_mb": "4"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        size = self.fields["family_upload_max_mb"]
+        message = "Enter a whole number from 1 to 50"
+        size.error_messages.update(dict.fromkeys(("required", "invalid", "min_value", "max_value"), message))
+        size.validators = [MinValueValidator(1, message), MaxValueValidator(50, message)]
+        for attribute in ("min", "max", "step"):  # GOV.UK: no number spinner, the server says what is wrong
+            size.widget.attrs.pop(attribute, None)
+        size.widget.input_type = "text"
+        size.widget.attrs["inputmode"] = "numeric"
+
+
 class LogoForm(GovukForm):
     logo = forms.FileField(
         label="Upload a logo",

@@ -142,6 +142,11 @@ class ChildAccess(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoke_reason = models.TextField(blank=True)
+    # From the end of compulsory school age the young person (if they have the capacity
+    # to decide) says whether each parent or carer keeps access: when they chose to keep
+    # this one, and whether it was they, not the SEND team, who removed it.
+    kept_by_young_person_at = models.DateTimeField(null=True, blank=True)
+    removed_by_young_person = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -407,3 +412,120 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_role} {self.action} {self.subject} {self.subject_id}"
+
+
+# --- The family's side: what families send and choose (citizen/ shows it; casework owns
+# the rows so that its services can respect them without importing citizen).
+
+
+def access_evidence_upload_to(instance: AccessEvidence, filename: str) -> str:
+    from tenants.storage import council_path
+
+    return council_path("access-evidence", f"{instance.access_request_id}", filename)
+
+
+class AccessEvidence(models.Model):
+    """A document a family sent with their request to see a child's records, because the
+    SEND team asked for one (AccessRequest.evidence_document_requested). Checked by
+    content like any document; only the SEND team sees it, and each download is audited."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=access_evidence_upload_to, max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "access evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DraftPlanReply(models.Model):
+    """A family's reply to a draft EHC plan or to proposed changes to a plan: "I agree", or
+    comments, and perhaps a school or college they want named and a request to meet
+    (reg 13(1), reg 22(2)(c)). The window's dates are kept as they were when the family
+    replied; a reply after the last day is accepted and marked late."""
+
+    class Response(models.TextChoices):
+        AGREE = "agree", "I agree with the draft"
+        COMMENTS = "comments", "I have comments"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="draft_replies")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The clock's step the reply answers: "draft_comments" or "amendment_comments".
+    step_key = models.CharField(max_length=40)
+    served_on = models.DateField()
+    last_day = models.DateField()
+    response = models.CharField(max_length=10, choices=Response.choices)
+    comments = models.TextField(blank=True)
+    school_requested = models.CharField("School or college you want named", max_length=200, blank=True)
+    meeting_requested = models.BooleanField(default=False)
+    is_late = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Reply to the draft on {self.case_id} ({self.response})"
+
+
+class AlertPreference(models.Model):
+    """Which optional emails a family member wants. No row means every alert is on.
+    Emails about their own requests, access and sign-in are always sent."""
+
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    messages = models.BooleanField("New messages from the SEND team", default=True)
+    documents = models.BooleanField("Documents shared with you", default=True)
+    deadlines = models.BooleanField("Reminders before your time to reply to a draft plan runs out", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    KINDS = ("messages", "documents", "deadlines")
+
+    def __str__(self) -> str:
+        return f"Alert preferences of {self.account_id}"
+
+
+class PrintedCopyRequest(models.Model):
+    """A family member asked for the plan on paper; the request went to the service
+    area's contact address. Kept to refuse a second request soon after the first."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    document = models.ForeignKey(Document, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_to = models.EmailField()
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["case", "account", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"Printed copy of {self.case_id} for {self.account_id}"
+
+
+class FamilyReminder(models.Model):
+    """A reminder sent to a family member that their window to reply is closing, kept so
+    that each is sent once (casework.services.family.draft_reply_reminders_send)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "account", "last_day"], name="one_family_reminder_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.account_id} on {self.case_id} for {self.last_day}"

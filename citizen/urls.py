@@ -1,5 +1,38 @@
-"""The family's SEND area, under /send/ on the council's host (namespace "family")."""
+"""The family's SEND area, under /send/ on the council's host (namespace "family"). The
+area's home page is /send/ itself ("send-home", config.urls_council), named outside the
+namespace because emails link to it.
+
+| name | path (under /send/) |
+|---|---|
+| child-add | children/add/ |
+| access-request | requests/<id>/ |
+| child, child-seen | children/<id>/, children/<id>/who-has-seen/ |
+| child-sharing, child-sharing-choose | children/<id>/sharing/, children/<id>/sharing/<access id>/ (young people) |
+| case, case-reply, case-documents, case-messages, case-printed-copy | cases/<id>/… |
+| document-download | documents/<id>/download/ |
+| alerts | emails/ |
+"""
+
+from django.urls import path
+
+from citizen.views import alerts, cases, children
 
 app_name = "family"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("children/add/", children.child_add, name="child-add"),
+    path("requests/<int:access_request_id>/", children.access_request, name="access-request"),
+    path("children/<int:child_id>/", children.child, name="child"),
+    path("children/<int:child_id>/who-has-seen/", children.child_seen, name="child-seen"),
+    path("children/<int:child_id>/sharing/", children.child_sharing, name="child-sharing"),
+    path(
+        "children/<int:child_id>/sharing/<int:access_id>/", children.child_sharing_choose, name="child-sharing-choose"
+    ),
+    path("cases/<int:case_id>/", cases.case, name="case"),
+    path("cases/<int:case_id>/reply/", cases.case_reply, name="case-reply"),
+    path("cases/<int:case_id>/documents/", cases.case_documents, name="case-documents"),
+    path("cases/<int:case_id>/messages/", cases.case_messages, name="case-messages"),
+    path("cases/<int:case_id>/printed-copy/", cases.case_printed_copy, name="case-printed-copy"),
+    path("documents/<int:document_id>/download/", cases.document_download, name="document-download"),
+    path("emails/", alerts.alerts, name="alerts"),
+]

@@ -138,7 +138,10 @@ class CouncilAdmin(admin.ModelAdmin):
             "Email delivery",
             {"fields": ["email_provider", "notify_api_key", "remove_notify_api_key", "notify_template_id"]},
         ),
-        ("Families", {"fields": ["feedback_questionnaire_url"]}),
+        (
+            "Families",
+            {"fields": ["feedback_questionnaire_url", "family_upload_max_mb", "show_staff_names_to_families"]},
+        ),
     ]
     inlines = [DomainInline, ServiceAreaInline, SignInPolicyInline, TileInline, CouncilLinkInline, FormVariantInline]
     # Platform operators publish a built-in form to councils (tenants.form_services).

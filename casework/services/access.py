@@ -145,6 +145,7 @@ def access_request_ask(
     document_requested: bool,
     actor,
     request: HttpRequest | None = None,
+    actor_role: str | None = None,
 ) -> AccessRequest:
     """Ask the family for more: a question, and perhaps a document. The request waits
     for the family (MORE_EVIDENCE) until they answer. Asking again replaces the question
@@ -159,7 +160,7 @@ def access_request_ask(
     locked.save()
     audit_record(
         actor=actor,
-        actor_role=staff_role(actor),
+        actor_role=actor_role or staff_role(actor),
         action=AuditEvent.Action.DECIDED,
         subject="access_request",
         subject_id=locked.pk,
@@ -180,7 +181,12 @@ def access_request_ask(
 
 @transaction.atomic
 def access_request_approve(
-    *, access_request: AccessRequest, child: Child, actor, request: HttpRequest | None = None
+    *,
+    access_request: AccessRequest,
+    child: Child,
+    actor,
+    request: HttpRequest | None = None,
+    actor_role: str | None = None,
 ) -> ChildAccess:
     """Approve: the family member may see `child`'s records, as the relationship they
     gave. Returns the new access."""
@@ -191,7 +197,8 @@ def access_request_approve(
         )
     now = timezone.now()
     access = ChildAccess(child=child, account=locked.account, relationship=locked.relationship, granted_by=actor)
-    access.full_clean()
+    # A council system (the API) grants as no account: granted_by stays empty.
+    access.full_clean(exclude=["granted_by"] if actor is None else None)
     access.save()
     locked.child = child
     locked.status = AccessRequest.Status.APPROVED
@@ -200,7 +207,7 @@ def access_request_approve(
     locked.decision_reason = ""
     locked.full_clean()
     locked.save()
-    role = staff_role(actor)
+    role = actor_role or staff_role(actor)
     relationship = access.get_relationship_display().lower()
     audit_record(
         actor=actor,
@@ -240,6 +247,7 @@ def access_request_approve_new_child(
     actor,
     request: HttpRequest | None = None,
     confirmed_not_duplicate: bool = False,
+    actor_role: str | None = None,
 ) -> ChildAccess:
     """Approve by recording a new child from the details the family gave (through
     `child_create`, so its duplicate check and reference check apply)."""
@@ -253,15 +261,23 @@ def access_request_approve_new_child(
         service_area=service_area,
         council_reference=council_reference,
         actor=actor,
+        actor_role=actor_role,
         request=request,
         confirmed_not_duplicate=confirmed_not_duplicate,
     )
-    return access_request_approve(access_request=locked, child=child, actor=actor, request=request)
+    return access_request_approve(
+        access_request=locked, child=child, actor=actor, request=request, actor_role=actor_role
+    )
 
 
 @transaction.atomic
 def access_request_decline(
-    *, access_request: AccessRequest, reason: str, actor, request: HttpRequest | None = None
+    *,
+    access_request: AccessRequest,
+    reason: str,
+    actor,
+    request: HttpRequest | None = None,
+    actor_role: str | None = None,
 ) -> AccessRequest:
     """Decline, with the reason the family will be shown."""
     reason = _required(reason, "reason", "Enter the reason, which the family will see")
@@ -274,7 +290,7 @@ def access_request_decline(
     locked.save()
     audit_record(
         actor=actor,
-        actor_role=staff_role(actor),
+        actor_role=actor_role or staff_role(actor),
         action=AuditEvent.Action.DECIDED,
         subject="access_request",
         subject_id=locked.pk,
@@ -291,8 +307,18 @@ def access_request_decline(
 
 
 @transaction.atomic
-def child_access_revoke(*, access: ChildAccess, reason: str, actor, request: HttpRequest | None = None) -> ChildAccess:
-    """End an account's access to a child's records, recording who, when and why."""
+def child_access_revoke(
+    *,
+    access: ChildAccess,
+    reason: str,
+    actor,
+    request: HttpRequest | None = None,
+    actor_role: str | None = None,
+    by_young_person: bool = False,
+) -> ChildAccess:
+    """End an account's access to a child's records, recording who, when and why.
+    `by_young_person`: the young person themself removed it (casework.services.family),
+    which the access and the audit trail record as their decision."""
     reason = _required(reason, "reason", "Enter why you are removing this access")
     locked = ChildAccess.objects.select_for_update().select_related("account", "child").get(pk=access.pk)
     if locked.revoked_at is not None:
@@ -300,25 +326,33 @@ def child_access_revoke(*, access: ChildAccess, reason: str, actor, request: Htt
     locked.revoked_at = timezone.now()
     locked.revoked_by = actor
     locked.revoke_reason = reason
+    locked.removed_by_young_person = by_young_person
     # Who granted it may have left (SET_NULL): that must not stop the access ending.
     locked.full_clean(exclude=["granted_by"])
     locked.save()
+    relationship = locked.get_relationship_display().lower()
     audit_record(
         actor=actor,
-        actor_role=staff_role(actor),
+        actor_role=actor_role or staff_role(actor),
         action=AuditEvent.Action.CHANGED,
         subject="child_access",
         subject_id=locked.pk,
         child=locked.child,
-        summary=f"Removed a family member's access ({locked.get_relationship_display().lower()})",
+        summary=(
+            f"The young person removed a family member's access ({relationship})"
+            if by_young_person
+            else f"Removed a family member's access ({relationship})"
+        ),
         request=request,
     )
+    # Without detail either way: not who removed it, nor why.
+    changed_by = "" if by_young_person else "The SEND team has changed what you can see in your SEND area. "
     _email_family(
         account=locked.account,
         subject="Your access to a child's records has changed",
         lines=[
-            "The SEND team has changed what you can see in your SEND area. "
-            "If you have questions about this, contact the SEND team."
+            (changed_by or "What you can see in your SEND area has changed. ")
+            + "If you have questions about this, contact the SEND team."
         ],
     )
     return locked

@@ -14,6 +14,17 @@ def client_address(request: HttpRequest | None) -> str | None:
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
 
 
+def summary_with_actor_label(summary: str, request: HttpRequest | None) -> str:
+    """The summary, naming who acted when no account did: an API client puts its name on
+    the request (`audit_actor_label`, set by api.authentication), so every event a
+    service records for a council system says which one."""
+    label = getattr(request, "audit_actor_label", "") if request is not None else ""
+    if not label:
+        return summary[:200]
+    suffix = f" (by {label})"
+    return summary[: 200 - len(suffix)] + suffix
+
+
 def audit_record(
     *,
     actor,
@@ -38,6 +49,6 @@ def audit_record(
         subject_id=subject_id,
         child=child,
         case=case,
-        summary=summary[:200],
+        summary=summary_with_actor_label(summary, request),
         ip_address=client_address(request),
     )

@@ -100,6 +100,7 @@ def child_create(
     actor,
     request: HttpRequest | None = None,
     confirmed_not_duplicate: bool = False,
+    actor_role: str | None = None,
 ) -> Child:
     """Record a child. Refused (ChildPossibleDuplicates) while children with the same
     date of birth and a matching name exist, unless staff confirmed this is a different
@@ -125,7 +126,7 @@ def child_create(
     _save(child)
     audit_record(
         actor=actor,
-        actor_role=staff_role(actor),
+        actor_role=actor_role or staff_role(actor),
         action=AuditEvent.Action.CREATED,
         subject="child",
         subject_id=child.pk,

@@ -21,7 +21,7 @@ from casework.file_checks import ACCEPTED, DEFAULT_MAX_BYTES, file_check, size_t
 from casework.models import AuditEvent, Case, Document, StaffMembership
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.audit import audit_record
-from casework.services.messages import FAMILY, case_kind_phrase, family_alert
+from casework.services.messages import FAMILY, case_kind_phrase, family_alert, family_case_path
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,13 @@ def document_share(
                 "You have at least 15 days to comment on a draft EHC plan, ask for a particular school or "
                 "college to be named in it, and ask for a meeting. The letter with the draft says by when."
             )
-        family_alert(access=access, subject=f"A new document has been shared about {phrase}", lines=lines)
+        family_alert(
+            access=access,
+            subject=f"A new document has been shared about {phrase}",
+            lines=lines,
+            kind="documents",
+            path=family_case_path(case.pk, "documents"),
+        )
     document.shared_with_family_at = locked.shared_with_family_at
     return locked
 

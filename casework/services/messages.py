@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from casework.models import (
+    AlertPreference,
     AuditEvent,
     Case,
     CaseKind,
@@ -53,10 +54,34 @@ def council_link(path: str) -> str:
     return council_base_url(domain=domain.domain) + path if domain else ""
 
 
-def family_alert(*, access: ChildAccess, subject: str, lines: list[str]) -> None:
-    """Email one family member with live access: what changed, and where to sign in."""
+def family_case_path(case_id: int, section: str = "") -> str:
+    """A case's page in the family's SEND area (citizen.urls), or one of its sections
+    ("messages"): where an alert about the case links to. Named, not imported: casework
+    never imports citizen."""
+    name = f"family:case-{section}" if section else "family:case"
+    try:
+        return reverse(name, args=[case_id])
+    except NoReverseMatch:
+        return reverse("send-home")
+
+
+def alert_wanted(*, account, kind: str) -> bool:
+    """Whether the account wants this optional kind of alert (AlertPreference: no row
+    means every alert is on)."""
+    preference = AlertPreference.objects.filter(account=account).only(kind).first()
+    return preference is None or getattr(preference, kind)
+
+
+def family_alert(
+    *, access: ChildAccess, subject: str, lines: list[str], kind: str | None = None, path: str = ""
+) -> None:
+    """Email one family member with live access: what changed, and where to sign in.
+    `kind` (an AlertPreference field) makes the alert one they can turn off; `path` is
+    where it links to on the council's site (their SEND area by default)."""
+    if kind is not None and not alert_wanted(account=access.account, kind=kind):
+        return
     council = connection.tenant
-    link = council_link(reverse("send-home"))
+    link = council_link(path or reverse("send-home"))
     body = "\n\n".join(
         [
             *lines,
@@ -107,7 +132,8 @@ def message_post(
         raise ValidationError({"body": "Enter your message"})
     if len(message.body) > MESSAGE_MAX_LENGTH:
         raise ValidationError({"body": f"Your message must be {MESSAGE_MAX_LENGTH:,} characters or fewer"})
-    message.full_clean()
+    # A council system (the API) writes as the SEND team with no author account.
+    message.full_clean(exclude=["author"] if author is None else None)
     message.save()
     actor_role = actor_role or (_staff_role(author) if from_send_team else FAMILY)
     audit_record(
@@ -128,6 +154,8 @@ def message_post(
                 access=access,
                 subject=f"You have a new message about {phrase}",
                 lines=[f"The SEND team has sent you a new message about {phrase}."],
+                kind="messages",
+                path=family_case_path(case.pk, "messages"),
             )
     else:
         recipients = _staff_alert_recipients(case)

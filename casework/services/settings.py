@@ -47,6 +47,8 @@ COUNCIL_FIELDS = frozenset(
         "contact_address",
         "primary_colour",
         "feedback_questionnaire_url",
+        "family_upload_max_mb",
+        "show_staff_names_to_families",
     }
 )
 POLICY_FIELDS = frozenset(

@@ -7,6 +7,11 @@ from casework.views import children as views
 urlpatterns = [
     path("access-requests/", views.access_requests, name="access-requests"),
     path("access-requests/<int:access_request_id>/", views.access_request, name="access-request"),
+    path(
+        "access-evidence/<int:evidence_id>/download/",
+        views.access_evidence_download,
+        name="access-evidence-download",
+    ),
     path("children/new/", views.child_new, name="child-new"),
     path("children/<int:child_id>/", views.child, name="child"),
     path(

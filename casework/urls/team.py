@@ -44,6 +44,7 @@ urlpatterns = [
     path("settings/logo/remove/", settings.logo_remove, name="settings-logo-remove"),
     path("settings/colour/", settings.colour, name="settings-colour"),
     path("settings/feedback/", settings.feedback, name="settings-feedback"),
+    path("settings/family-area/", settings.family_area, name="settings-family-area"),
     path("settings/sign-in/", settings.sign_in, name="settings-sign-in"),
     path("settings/tiles/", settings.tiles, name="settings-tiles"),  # the SEND tile, and the link tiles' list
     *row_pages(settings.LINK_TILES, "tiles", with_list=False),

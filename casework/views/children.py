@@ -34,6 +34,7 @@ from casework.selectors.children import (
     child_cases,
     children_search,
 )
+from casework.selectors.family import access_evidence_for_staff
 from casework.services.access import (
     access_request_approve,
     access_request_approve_new_child,
@@ -43,6 +44,7 @@ from casework.services.access import (
 )
 from casework.services.audit import audit_record
 from casework.services.children import ChildPossibleDuplicates, child_create
+from casework.services.family import access_evidence_download as stream_access_evidence
 from citizen.accounts.decorators import staff_required
 
 TEMPLATES = "casework/staff/children"
@@ -188,6 +190,16 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
             "form": bound,  # base.html: the page title starts "Error:" when it has errors
             "duplicates": duplicates,
         },
+    )
+
+
+@require_safe
+@staff_required(roles=CASEWORK)
+def access_evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """A document a family sent with their request, streamed; each download is audited."""
+    evidence = access_evidence_for_staff(membership=request.staff_membership, evidence_id=evidence_id)
+    return stream_access_evidence(
+        evidence=evidence, actor=request.user, actor_role=request.staff_membership.role, request=request
     )
 
 

@@ -19,6 +19,7 @@ from casework.forms_settings import (
     POLICY_GROUPS,
     ColourForm,
     ContactsForm,
+    FamilyAreaForm,
     FeedbackForm,
     GovukModelForm,
     HelpLinkForm,
@@ -160,6 +161,18 @@ def colour(request: HttpRequest) -> HttpResponse:
 @admin_only
 def feedback(request: HttpRequest) -> HttpResponse:
     return _council_section(request, FeedbackForm, section="Feedback questionnaire")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@admin_only
+def family_area(request: HttpRequest) -> HttpResponse:
+    return _council_section(
+        request,
+        FamilyAreaForm,
+        section="Families' SEND area",
+        intro="How families' files are accepted, and what families are told about who looked at their child's records.",
+    )
 
 
 @never_cache

@@ -270,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 6 * 60 * 60},
     },
+    "draft-reply-reminders": {
+        "task": "citizen.tasks.send_draft_reply_reminders",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 # Workers log through the platform's LOGGING (JSON in production), not Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,11 +1,18 @@
+"""The council's home page, branding, and the family's SEND area (its pages are in
+citizen.views.children, .cases and .alerts; citizen.urls maps them)."""
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from citizen.accounts.decorators import password_change_pending, two_step_required
-from tenants.models import Tile
+from casework.selectors.family import family_home
+from citizen.accounts.decorators import password_change_pending
+from citizen.runner.selectors import child_forms_summary
 from tenants.selectors import council_tiles
+
+from .common import send_area
 
 
 @require_GET
@@ -17,12 +24,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@two_step_required
+@send_area
 def send_home(request: HttpRequest) -> HttpResponse:
-    """The family's SEND area: only while the council has the SEND tile turned on."""
-    if not any(tile.kind == Tile.Kind.SEND for tile in council_tiles(council=request.tenant)):
-        raise Http404
-    return render(request, "citizen/send_home.html", {"page_title": "Your SEND area"})
+    """The family's SEND area: their children and cases (with unread messages), their
+    requests to see a child's records, and each child's forms. A fixed number of queries
+    however many children and cases."""
+    overview = family_home(account=request.user, today=timezone.localdate())
+    children = [entry.child for entry in overview.children]
+    forms = child_forms_summary(account=request.user, children=children)
+    return render(
+        request,
+        "citizen/send_home.html",
+        {
+            "page_title": "Your SEND area",
+            "overview": overview,
+            "entries": [(entry, forms.get(entry.child.pk)) for entry in overview.children],
+        },
+    )
 
 
 @require_GET

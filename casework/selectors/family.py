@@ -1,0 +1,630 @@
+"""Reads for the family's SEND area (citizen/): a family member's children and requests,
+a case's progress in plain English, the window to reply to a draft plan, and who on the
+council's side has looked at a child's records.
+
+The access checks are casework.selectors.access's (`child_for_family`,
+`case_for_family`) and the `..._for_family` ones here: each answers "not found" the same
+way whether a record is missing or not the caller's. Every page that lists things costs
+the same number of queries however many rows it shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from casework import clock
+from casework.models import (
+    AccessEvidence,
+    AccessRequest,
+    AuditEvent,
+    Case,
+    CaseKind,
+    Child,
+    ChildAccess,
+    Document,
+    DraftPlanReply,
+    Milestone,
+    PrintedCopyRequest,
+    Relationship,
+    StaffMembership,
+    StaffRole,
+)
+from casework.selectors.access import documents_for_family
+from casework.selectors.cases import FINISHED, CaseRecords, case_records, case_timeline
+from casework.selectors.messages import unread_counts_for_cases
+from casework.selectors.settings import stage_explanations
+from tenants.models import Council
+
+FAMILY = "family"
+API = "api"
+
+# What the family sees of their requests: the SEND team's decision is still to come, or
+# was no (with the reason). An approved request shows as the child itself.
+REQUESTS_SHOWN = (AccessRequest.Status.WAITING, AccessRequest.Status.MORE_EVIDENCE, AccessRequest.Status.DECLINED)
+
+# The stage a case is at (Case.stage, the key of its next step), as a family reads it.
+STAGE_TEXTS = {
+    "decision_to_assess": "The council is deciding whether to carry out an assessment",
+    "advice": "The council is asking professionals for advice",
+    "decision_to_issue": "The council is deciding whether to issue an EHC plan",
+    "draft_comments": "Your turn: reply to the draft plan",
+    "final_plan": "The council is finishing the final EHC plan",
+    "meeting_notice": "The review meeting is being arranged",
+    "advice_circulated": "Reports are being shared before the review meeting",
+    "review_meeting": "The annual review meeting",
+    "review_report": "The report of the review meeting is being written",
+    "review_decision": "The council is deciding whether to keep, change or end the plan",
+    "amendment_comments": "Your turn: reply to the proposed changes",
+    "amended_plan": "The council is finishing the amended plan",
+    "reassessment_plan": "The council is finishing the plan after the re-assessment",
+    "phase_transfer": "The council is naming the new school or college in the plan",
+    FINISHED: "Finished",
+}
+
+
+def stage_text(stage: str) -> str:
+    return STAGE_TEXTS.get(stage, "Starting" if not stage else stage.replace("_", " ").capitalize())
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _lower_first(title: str) -> str:
+    """A step's title inside a sentence: "final EHC plan issued" (only the first letter)."""
+    return title[:1].lower() + title[1:]
+
+
+def whose(relationship: str) -> str:
+    """ "your child's", or "your" to the young person themself."""
+    return "your" if relationship == Relationship.YOUNG_PERSON else "your child's"
+
+
+# --- A family member's children and requests ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A case as a line on the family's home page or a child's page (from the case's
+    cached stage and next deadline, so a list of cases costs no timeline each)."""
+
+    case: Case
+    stage: str
+    next_deadline: date | None
+    overdue: bool
+    unread: int
+
+    @property
+    def finished(self) -> bool:
+        return self.case.stage == FINISHED
+
+
+@dataclass(frozen=True)
+class FamilyChild:
+    access: ChildAccess
+    cases: list[CaseSummary]
+
+    @property
+    def child(self) -> Child:
+        return self.access.child
+
+    @property
+    def unread(self) -> int:
+        return sum(c.unread for c in self.cases)
+
+    @property
+    def is_young_person(self) -> bool:
+        return self.access.relationship == Relationship.YOUNG_PERSON
+
+
+@dataclass(frozen=True)
+class FamilyHome:
+    children: list[FamilyChild]
+    requests: list[AccessRequest]
+    # Young people: how many parents or carers, per child, they have not yet decided about.
+    undecided: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def unread(self) -> int:
+        return sum(c.unread for c in self.children)
+
+    @property
+    def waiting_for_you(self) -> list[AccessRequest]:
+        return [r for r in self.requests if r.status == AccessRequest.Status.MORE_EVIDENCE]
+
+
+def family_accesses(*, account) -> QuerySet[ChildAccess]:
+    """The account's live accesses, with their children, by the child's name: the same
+    children as casework.selectors.access.children_for_family, and as what."""
+    return (
+        ChildAccess.objects.filter(account=account, revoked_at__isnull=True)
+        .select_related("child")
+        .order_by("child__legal_first_name", "child__legal_last_name", "child_id")
+    )
+
+
+def case_summaries(cases: Iterable[Case], *, account, today: date) -> list[CaseSummary]:
+    """Cases as lines, with unread message counts (one query for all of them)."""
+    cases = list(cases)
+    unread = unread_counts_for_cases(cases, account)
+    return [
+        CaseSummary(
+            case=case,
+            stage=stage_text(case.stage),
+            next_deadline=case.next_deadline,
+            overdue=case.next_deadline is not None and case.next_deadline < today and case.stage != FINISHED,
+            unread=unread[case.pk],
+        )
+        for case in cases
+    ]
+
+
+def _cases_by_child(child_ids: list[int]) -> dict[int, list[Case]]:
+    by_child: dict[int, list[Case]] = {pk: [] for pk in child_ids}
+    if child_ids:
+        for case in Case.objects.filter(child_id__in=child_ids).order_by("-started_on", "-id"):
+            by_child[case.child_id].append(case)
+    return by_child
+
+
+def family_home(*, account, today: date) -> FamilyHome:
+    """What the SEND area's home page shows: the children the account is verified for,
+    their cases with unread messages, and the account's requests still waiting or
+    declined. Five queries at most, however many children, cases and requests."""
+    accesses = list(family_accesses(account=account))
+    by_child = _cases_by_child([a.child_id for a in accesses])
+    every_case = [case for cases in by_child.values() for case in cases]
+    summaries = {s.case.pk: s for s in case_summaries(every_case, account=account, today=today)}
+    children = [FamilyChild(a, [summaries[c.pk] for c in by_child[a.child_id]]) for a in accesses]
+    requests = list(
+        AccessRequest.objects.filter(account=account, status__in=REQUESTS_SHOWN).order_by("-created_at", "-id")
+    )
+    undecided: dict[int, int] = {}
+    young = [a.child_id for a in accesses if a.relationship == Relationship.YOUNG_PERSON]
+    if young:
+        for access in ChildAccess.objects.filter(
+            child_id__in=young, revoked_at__isnull=True, kept_by_young_person_at__isnull=True
+        ).exclude(account=account):
+            undecided[access.child_id] = undecided.get(access.child_id, 0) + 1
+    return FamilyHome(children=children, requests=requests, undecided=undecided)
+
+
+def child_access_for_family(*, account, child_id: int) -> ChildAccess:
+    """The account's live access to this child, with the child: 404 when it has none
+    (the same as a child that does not exist)."""
+    if account is None or not account.is_authenticated:
+        raise Http404
+    access = (
+        ChildAccess.objects.select_related("child")
+        .filter(account=account, child_id=child_id, revoked_at__isnull=True)
+        .first()
+    )
+    if access is None:
+        raise Http404
+    return access
+
+
+def child_cases_for_family(*, access: ChildAccess, today: date) -> list[CaseSummary]:
+    cases = Case.objects.filter(child_id=access.child_id).order_by("-started_on", "-id")
+    return case_summaries(cases, account=access.account, today=today)
+
+
+def access_request_for_family(*, account, access_request_id: int) -> AccessRequest:
+    """One of the account's own requests (any status): 404 for anyone else's."""
+    if account is None or not account.is_authenticated:
+        raise Http404
+    access_request = AccessRequest.objects.filter(pk=access_request_id, account=account).first()
+    if access_request is None:
+        raise Http404
+    return access_request
+
+
+def access_evidence_for_request(*, access_request: AccessRequest) -> list[AccessEvidence]:
+    """What the family sent with a request, oldest first (one query)."""
+    return list(AccessEvidence.objects.filter(access_request=access_request).select_related("uploaded_by"))
+
+
+def access_evidence_for_staff(*, membership: StaffMembership | None, evidence_id: int) -> AccessEvidence:
+    """Any evidence sent to this council, for an active member of its SEND team."""
+    if membership is None or not membership.is_active:
+        raise Http404
+    evidence = AccessEvidence.objects.select_related("access_request__child").filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+# --- Young people and who else can see their records -----------------------------------
+
+
+def young_person_access_for_family(*, account, child_id: int) -> ChildAccess:
+    """The account's live access to this child AS the young person themself: 404 for a
+    parent or carer, as for anyone else (only the young person decides who sees)."""
+    access = child_access_for_family(account=account, child_id=child_id)
+    if access.relationship != Relationship.YOUNG_PERSON:
+        raise Http404
+    return access
+
+
+def young_person_sharing(*, young_person: ChildAccess) -> tuple[list[ChildAccess], list[ChildAccess]]:
+    """The other people who can see the young person's records now (oldest first), and
+    those the young person has removed (most recent first), with their accounts. One query."""
+    accesses = list(
+        ChildAccess.objects.filter(child_id=young_person.child_id)
+        .exclude(account_id=young_person.account_id)
+        .select_related("account")
+        .order_by("granted_at", "id")
+    )
+    live = [a for a in accesses if a.revoked_at is None]
+    removed = sorted(
+        (a for a in accesses if a.revoked_at is not None and a.removed_by_young_person),
+        key=lambda a: a.revoked_at,
+        reverse=True,
+    )
+    return live, removed
+
+
+def shared_access_for_young_person(*, young_person: ChildAccess, access_id: int) -> ChildAccess:
+    """Another person's live access to the young person's records: 404 otherwise."""
+    access = (
+        ChildAccess.objects.select_related("account", "child")
+        .filter(pk=access_id, child_id=young_person.child_id, revoked_at__isnull=True)
+        .exclude(account_id=young_person.account_id)
+        .first()
+    )
+    if access is None:
+        raise Http404
+    return access
+
+
+# --- A case's progress, in plain English ---------------------------------------------------
+
+# The window a family has to reply to a draft plan (or proposed changes), per kind of case:
+# which recorded step opens it and which closes it for good.
+
+
+@dataclass(frozen=True)
+class ReplyWindowKind:
+    step_key: str  # the clock's step
+    served: str  # the milestone that opens it
+    closed_by: str  # the milestone after which replying is pointless (the final plan)
+    what: str  # "the draft plan"
+
+
+REPLY_WINDOWS = {
+    CaseKind.ASSESSMENT: ReplyWindowKind("draft_comments", "draft_served", "final_issued", "the draft plan"),
+    CaseKind.REASSESSMENT: ReplyWindowKind("draft_comments", "draft_served", "final_issued", "the draft plan"),
+    CaseKind.ANNUAL_REVIEW: ReplyWindowKind(
+        "amendment_comments", "amendments_sent", "amended_plan_issued", "the proposed changes to the plan"
+    ),
+}
+FINAL_PLAN_STEPS = {
+    CaseKind.ASSESSMENT: "final_issued",
+    CaseKind.REASSESSMENT: "final_issued",
+    CaseKind.ANNUAL_REVIEW: "amended_plan_issued",
+}
+
+
+@dataclass(frozen=True)
+class ReplyWindow:
+    """The family's time to reply: served on `served_on`, open to `last_day` inclusive
+    (casework.clock.comments_close, reg 13(1)). After the final plan nobody can reply."""
+
+    kind: ReplyWindowKind
+    served_on: date
+    last_day: date
+    today: date
+    final_issued: bool
+
+    @property
+    def what(self) -> str:
+        return self.kind.what
+
+    @property
+    def is_open(self) -> bool:
+        return self.today <= self.last_day
+
+    @property
+    def days_left(self) -> int:
+        return max((self.last_day - self.today).days, 0)
+
+    @property
+    def accepts_replies(self) -> bool:
+        return not self.final_issued
+
+
+def reply_window(*, case: Case, milestones, today: date) -> ReplyWindow | None:
+    """The case's reply window once the draft (or proposed changes) has been sent; None
+    before that, and for kinds of case without one."""
+    kind = REPLY_WINDOWS.get(case.kind)
+    if kind is None:
+        return None
+    served = milestones.get(kind.served)
+    if served is None:
+        return None
+    return ReplyWindow(
+        kind=kind,
+        served_on=served.occurred_on,
+        last_day=clock.comments_close(served.occurred_on),
+        today=today,
+        final_issued=kind.closed_by in milestones,
+    )
+
+
+def final_plan_issued(*, case: Case, milestones) -> Milestone | None:
+    key = FINAL_PLAN_STEPS.get(case.kind)
+    return milestones.get(key) if key else None
+
+
+_SECTION = re.compile(r"\bs\.(\d+\S*) (.*Act \d{4})")
+_REGULATION = re.compile(r"\breg (\d+)")
+
+
+def law_text(regulation: str) -> str:
+    """Where a deadline comes from, in words: "reg 5(1)" → "regulation 5(1) of the SEND
+    Regulations 2014"; "s.44(1) Children and Families Act 2014" → "section 44(1) of the
+    Children and Families Act 2014"."""
+    text = _SECTION.sub(r"section \1 of the \2", regulation)
+    if _REGULATION.search(text):
+        parts = [p.strip() for p in text.split(";")]
+        parts[0] = _REGULATION.sub(r"regulation \1", parts[0]) + " of the SEND Regulations 2014"
+        text = "; ".join([parts[0], *(_REGULATION.sub(r"regulation \1", p) for p in parts[1:])])
+    return text
+
+
+@dataclass(frozen=True)
+class TrackerStep:
+    """One step of a case's timeline as the family reads it. `step` is the clock's (its
+    `explanations` say why a deadline moved; a caseworker's private note on an exception
+    is never in them)."""
+
+    step: clock.Step
+    tag: str  # a short label: "Done", "Late", "Due", "Overdue", "Your turn", …
+    tag_colour: str  # a GOV.UK tag modifier
+    summary: str  # the whole status in a sentence
+    deadline: str  # "The legal deadline is …", or ""
+    law: str
+    council_text: str
+    is_next: bool = False
+    replies: tuple[DraftPlanReply, ...] = ()
+
+    @property
+    def explanations(self) -> tuple[str, ...]:
+        return self.step.explanations
+
+
+def _describe(step: clock.Step) -> tuple[str, str, str]:
+    """(tag, colour, sentence) for a step, in the second person."""
+    s = clock.Status
+    if step.status == s.DONE:
+        assert step.done_on is not None
+        done = f"Done on {clock.long_date(step.done_on)}"
+        if step.on_time is True:
+            return "Done on time", "green", f"{done}. This was on time."
+        if step.on_time is False:
+            late = _days(step.days_late or 0)
+            return f"Done {late} late", "orange", f"{done}. This was {late} late."
+        return "Done", "green", f"{done}."
+    if step.status == s.OVERDUE:
+        late = _days(step.days_late or 0)
+        due = clock.long_date(step.due_by) if step.due_by else ""
+        return (
+            f"Late by {late}",
+            "red",
+            f"Not done yet. It was due by {due}, so the council is {late} late.",
+        )
+    if step.status == s.DUE:
+        due = clock.long_date(step.due_by) if step.due_by else ""
+        left = "That is today." if step.days_left == 0 else f"That is {_days(step.days_left or 0)} from now."
+        return "On time so far", "blue", f"Due by {due}. {left}"
+    if step.status == s.OPEN:
+        last = clock.long_date(step.due_by) if step.due_by else ""
+        left = "Today is the last day." if step.days_left == 0 else f"You have {_days(step.days_left or 0)} left."
+        return "Your turn", "yellow", f"You can reply until {last}. {left}"
+    if step.status == s.CLOSED:
+        last = clock.long_date(step.due_by) if step.due_by else ""
+        return "Time to reply ended", "grey", f"The time to reply ended on {last}."
+    if step.status == s.NOT_RECORDED:
+        return "Not recorded", "grey", "This was not recorded, and a later step has already happened."
+    return "Not started", "grey", "This has not started yet. It starts when an earlier step is done."
+
+
+def _deadline_text(step: clock.Step) -> str:
+    if step.deadline is None:
+        return ""
+    if step.status in (clock.Status.OPEN, clock.Status.CLOSED):
+        return f"The last day to reply is {clock.long_date(step.deadline)}."
+    if step.extended_to:
+        return (
+            f"The legal deadline was {clock.long_date(step.deadline)}. "
+            f"It has been extended to {clock.long_date(step.extended_to)}."
+        )
+    return f"The legal deadline is {clock.long_date(step.deadline)}."
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """A case's progress for the family: every step, what comes next, and whether the
+    council is on time."""
+
+    case: Case
+    steps: list[TrackerStep]
+    next_step: TrackerStep | None
+    headline: str
+    late: bool
+    finished: bool
+    recommendations: tuple[clock.Recommendation, ...]
+    window: ReplyWindow | None
+    final_plan: Milestone | None
+
+
+def case_tracker(*, case: Case, council: Council, today: date, records: CaseRecords | None = None) -> Tracker:
+    """The case's statutory timeline (casework.selectors.cases.case_timeline) in plain
+    English, with the council's own explanation beside each step (its StageExplanation)
+    and the family's replies beside their reply window. Six queries."""
+    records = records or case_records(case)
+    timeline = case_timeline(case, today, records)
+    explained = stage_explanations(council=council, case_kind=case.kind)
+    window = reply_window(case=case, milestones=records.milestones, today=today)
+    replies = tuple(draft_replies_for_case(case=case)) if window else ()
+    # The clock keeps a reply window open to its last day even when the final plan came
+    # first; for the family it has ended: nothing can change the plan by replying.
+    overtaken = window.kind.step_key if window and window.final_issued else None
+    pending = [
+        s
+        for s in timeline.steps
+        if s.is_pending and s.due_by and not (s.key == overtaken and s.status == clock.Status.OPEN)
+    ]
+    next_clock_step = min(pending, key=lambda s: s.due_by) if pending else None
+    finished = not any(s in pending or s.status == clock.Status.WAITING for s in timeline.steps)
+    steps = []
+    for step in timeline.steps:
+        tag, colour, summary = _describe(step)
+        if step.key == overtaken and step.status == clock.Status.OPEN:
+            tag, colour = "Time to reply ended", "grey"
+            summary = "The final plan has been issued, so the time to reply has ended."
+        steps.append(
+            TrackerStep(
+                step=step,
+                tag=tag,
+                tag_colour=colour,
+                summary=summary,
+                deadline=_deadline_text(step),
+                law=law_text(step.regulation),
+                council_text=explained.get((case.kind, step.key), ""),
+                is_next=step is next_clock_step,
+                replies=replies if window and step.key == window.kind.step_key else (),
+            )
+        )
+    next_step = next((s for s in steps if s.is_next), None)
+    overdue = [s for s in steps if s.step.status == clock.Status.OVERDUE]
+    if overdue:
+        worst = max(overdue, key=lambda s: s.step.days_late or 0)
+        headline = (
+            f"The council is late. {worst.step.title} was due by {clock.long_date(worst.step.due_by)}: "
+            f"that was {_days(worst.step.days_late or 0)} ago."
+        )
+    elif next_step is not None and next_step.step.status == clock.Status.OPEN:
+        headline = f"It is your turn: you can reply to {window.what if window else 'the draft'} until " + (
+            f"{clock.long_date(next_step.step.due_by)}."
+        )
+    elif next_step is not None:
+        headline = (
+            f"The council is on time. Next: {_lower_first(next_step.step.title)}, due by "
+            f"{clock.long_date(next_step.step.due_by)}."
+        )
+    elif finished:
+        headline = "Every step is done."
+    else:
+        waiting = next((s for s in steps if s.step.status == clock.Status.WAITING), None)
+        headline = f"Waiting for the next step: {_lower_first(waiting.step.title)}." if waiting else "Nothing is due."
+    return Tracker(
+        case=case,
+        steps=steps,
+        next_step=next_step,
+        headline=headline,
+        late=bool(overdue),
+        finished=finished,
+        recommendations=timeline.recommendations,
+        window=window,
+        final_plan=final_plan_issued(case=case, milestones=records.milestones),
+    )
+
+
+def draft_replies_for_case(*, case: Case) -> QuerySet[DraftPlanReply]:
+    """The family's replies to the draft plan or proposed changes, oldest first, with who
+    sent each (one query): the family's tracker and the SEND team's case page."""
+    return DraftPlanReply.objects.filter(case=case).select_related("account").order_by("created_at", "id")
+
+
+# --- Documents and printed copies -----------------------------------------------------------
+
+PLAN_KINDS = (Document.Kind.FINAL_PLAN, Document.Kind.DRAFT_PLAN)
+
+
+def plan_for_family(*, case: Case) -> Document | None:
+    """The plan a printed copy is of: the latest final plan shared with the family, else
+    the latest draft."""
+    plans = list(documents_for_family(case=case).filter(kind__in=PLAN_KINDS).order_by("-created_at", "-id"))
+    return next((d for d in plans if d.kind == Document.Kind.FINAL_PLAN), None) or (plans[0] if plans else None)
+
+
+def case_documents_for_family(*, case: Case) -> tuple[list[Document], list[Document]]:
+    """What the SEND team shared, and what the family sent, newest first (one query)."""
+    documents = list(documents_for_family(case=case).select_related("uploaded_by").order_by("-created_at", "-id"))
+    sent = [d for d in documents if d.kind == Document.Kind.FAMILY_UPLOAD]
+    shared = [d for d in documents if d.kind != Document.Kind.FAMILY_UPLOAD]
+    return shared, sent
+
+
+def printed_copy_latest(*, case: Case, account) -> PrintedCopyRequest | None:
+    return PrintedCopyRequest.objects.filter(case=case, account=account).order_by("-requested_at", "-id").first()
+
+
+# --- Who has seen a child's records -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One look at a child's records by someone on the council's side."""
+
+    event: AuditEvent
+    who: str
+    role: str
+    what: str
+
+
+def child_record_views(*, child: Child) -> QuerySet[AuditEvent]:
+    """Every time someone on the council's side (staff, or a council system through the
+    API) viewed or downloaded the child's data, newest first, with who and which case
+    (one query per page). The family's own views and downloads are not listed."""
+    return (
+        AuditEvent.objects.filter(child=child, action__in=(AuditEvent.Action.VIEWED, AuditEvent.Action.DOWNLOADED))
+        .exclude(actor_role=FAMILY)
+        .select_related("actor", "case")
+        .order_by("-created_at", "-id")
+    )
+
+
+ROLE_NAMES = dict(StaffRole.choices)
+
+
+def _what(event: AuditEvent, *, possessive: str) -> str:
+    case = f" (case {event.case.reference})" if event.case_id and event.case else ""
+    downloaded = event.action == AuditEvent.Action.DOWNLOADED
+    if event.subject == "document":
+        kind = event.summary.split(": ", 1)[1] if ": " in event.summary else "a document"
+        return f"Downloaded a document: {kind}{case}" if downloaded else f"Looked at a document: {kind}{case}"
+    if event.subject == "access_evidence":
+        return "Downloaded a document sent with a request to see these records"
+    return {
+        "child": f"Looked at {possessive} details",
+        "case": f"Looked at {possessive} case{case}",
+        "messages": f"Read the messages{case}",
+        "access_request": "Looked at a request to see these records",
+    }.get(event.subject, f"{event.get_action_display()}{case}")
+
+
+def record_views_described(
+    events: Iterable[AuditEvent], *, council: Council, relationship: str = Relationship.PARENT
+) -> list[RecordView]:
+    """Each event as the family reads it: the team and role, or the person's name when
+    the council shows staff names to families; "a council system" for the API."""
+    possessive = whose(relationship)
+    views = []
+    for event in events:
+        if event.actor_role == API:
+            who, role = "A council system", "Connected to the portal by the council"
+        else:
+            role = ROLE_NAMES.get(event.actor_role, "Member of staff")
+            name = event.actor.get_full_name() if council.show_staff_names_to_families and event.actor else ""
+            who = name or "SEND team"
+            role = f"{role}, SEND team" if name else role
+        views.append(RecordView(event=event, who=who, role=role, what=_what(event, possessive=possessive)))
+    return views

@@ -1,0 +1,62 @@
+"""The family area's two council settings (Council.family_upload_max_mb and
+show_staff_names_to_families): council admins set them on the staff settings screens,
+checked and audited by field name; operators set them in the platform admin."""
+
+from __future__ import annotations
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from casework.models import AuditEvent, StaffRole
+from citizen.accounts.models import Account
+from tenants.demo import OPERATOR_EMAIL
+from tenants.models import Council
+
+pytestmark = pytest.mark.django_db
+
+PATH = "/staff/settings/family-area/"
+
+
+def test_a_council_admin_sets_the_file_size_and_staff_names(site, staff_client):
+    client = staff_client(site.council, StaffRole.COUNCIL_ADMIN)
+    hub = client.get("/staff/settings/").content.decode()
+    assert f'href="{PATH}"' in hub and "Files up to 10 MB" in hub
+
+    response = client.post(PATH, {"family_upload_max_mb": "25", "show_staff_names_to_families": "on"}, follow=True)
+
+    assert "Your changes have been saved" in response.content.decode()
+    council = Council.objects.get(pk=site.council.pk)
+    assert (council.family_upload_max_mb, council.show_staff_names_to_families) == (25, True)
+    assert Council.objects.get(pk=site.other.pk).family_upload_max_mb == 10
+    with tenant_context(site.council):
+        event = AuditEvent.objects.get(subject="council_settings")
+    assert event.summary.startswith("Families' SEND area: changed")
+    assert "25" not in event.summary
+
+
+@pytest.mark.parametrize("size", ["0", "51", "ten", ""])
+def test_the_file_size_must_be_from_1_to_50(cumbria, staff_client, size):
+    client = staff_client(cumbria, StaffRole.COUNCIL_ADMIN)
+
+    response = client.post(PATH, {"family_upload_max_mb": size})
+
+    assert response.status_code == 200
+    assert "Enter a whole number from 1 to 50" in response.content.decode()
+    assert Council.objects.get(pk=cumbria.pk).family_upload_max_mb == 10
+
+
+@pytest.mark.parametrize("role", [StaffRole.CASEWORKER, StaffRole.TEAM_MANAGER])
+def test_only_council_admins_change_it(cumbria, staff_client, role):
+    client = staff_client(cumbria, role)
+
+    assert client.post(PATH, {"family_upload_max_mb": "30"}).status_code == 403
+    assert Council.objects.get(pk=cumbria.pk).family_upload_max_mb == 10
+
+
+def test_operators_set_them_in_the_platform_admin(platform_client, cumbria):
+    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
+
+    page = platform_client.get(f"/admin/tenants/council/{cumbria.pk}/change/").content.decode()
+
+    assert 'name="family_upload_max_mb"' in page
+    assert 'name="show_staff_names_to_families"' in page
