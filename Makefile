@@ -56,6 +56,10 @@ lint: setup ## ruff: lint (incl. A005, no module shadowing the standard library)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+.PHONY: api-schema
+api-schema: setup ## Write the API's OpenAPI document to api/openapi.yaml (tests check it matches the code)
+	$(MANAGE) api_schema
+
 .PHONY: clean
 clean: ## Remove the local database, files and build output (keeps the virtualenv)
 	rm -rf .data staticfiles themes/base/static/portal/portal.css

@@ -12,6 +12,7 @@ urlpatterns = [
     path("send/forms/", include("citizen.runner.urls")),  # the form runner (namespace "runner")
     path("branding/logo", citizen_views.branding_logo, name="branding-logo"),
     path("", include("citizen.accounts.urls")),
+    path("staff/settings/api-clients/", include("api.staff_urls")),  # council admins' API clients
     path("staff/", include("casework.urls")),
     path("api/", include("api.urls")),  # the REST API for council systems
     path("dev/", include("casework.dev_urls")),  # 404 unless DEBUG (casework.dev_views)

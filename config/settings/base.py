@@ -364,3 +364,45 @@ LOGGING = logging_with_format(LOGGING, LOG_FORMAT)
 # How emails link back to a council's site: https://<domain> in production.
 PUBLIC_URL_SCHEME = env("PUBLIC_URL_SCHEME", default="https")
 PUBLIC_URL_PORT = env("PUBLIC_URL_PORT", default="")
+
+# --- The REST API for council systems (api/): API clients by bearer credential, one JSON
+# error shape, per-client rate limits; the OpenAPI document at /api/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ClientOfThisCouncilWithScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": None,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SEND Citizen Portal: API for council systems",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from drf-spectacular-sidecar's static files, never a CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.describe"],
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "casework.models.Document.Kind",
+        "RelationshipEnum": "casework.models.Relationship",
+    },
+}
+# Calls per API client, e.g. "600/minute" (DRF's rate syntax); empty: no limit.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/minute")
+# Lists leave out rows changed in the last this many seconds, so a transaction that
+# commits a little after its timestamp is never skipped by a client polling for changes.
+API_SYNC_SETTLE_SECONDS = env.int("API_SYNC_SETTLE_SECONDS", default=10)
+CELERY_BEAT_SCHEDULE["prune-api-records"] = {
+    "task": "api.tasks.prune_api_records",
+    "schedule": crontab(hour=2, minute=15),
+    "options": {"expires": 6 * 60 * 60},
+}

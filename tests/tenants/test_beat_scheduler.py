@@ -23,6 +23,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
         "casework.tasks.refresh_stale_cases",
         "casework.tasks.send_deadline_reminders",
         "citizen.tasks.send_draft_reply_reminders",
+        "api.tasks.prune_api_records",
     }
     assert all("tenant_schemas" not in entry for entry in settings.CELERY_BEAT_SCHEDULE.values())  # every council
     celery_app.loader.import_default_modules()  # what a worker does at start (autodiscovery)
@@ -38,6 +39,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
         ("refresh-stale-cases", "casework.services.cases.cases_refresh_stale"),
         ("deadline-reminders", "casework.services.reminders.deadline_reminders_send"),
         ("draft-reply-reminders", "casework.services.family.draft_reply_reminders_send"),
+        ("prune-api-records", "api.tasks.api_records_prune"),
     ],
 )
 def test_each_scheduled_task_runs_once_in_each_active_council(

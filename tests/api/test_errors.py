@@ -1,0 +1,132 @@
+"""One JSON shape for every error under /api/, whatever raised it, never an HTML page or a
+stack trace; and per-client rate limits answered with 429 and Retry-After."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from api import selectors
+from api.models import ApiCall
+
+from .conftest import api_client_make, case_make
+
+pytestmark = pytest.mark.django_db
+
+SHAPE = {"status", "code", "message", "errors"}
+
+
+def _assert_error(answer, status: int, code: str) -> dict:
+    assert answer.status_code == status, answer.content[:300]
+    assert answer["Content-Type"].startswith("application/json")
+    body = answer.json()
+    assert set(body) == SHAPE
+    assert (body["status"], body["code"]) == (status, code)
+    assert "Traceback" not in answer.content.decode() and "<html" not in answer.content.decode().lower()
+    return body
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/", "/api/v1/", "/api/v1/no-such-thing/", "/api/v1/cases/not-a-number/", "/api/v2/cases/"]
+)
+def test_an_address_that_is_not_an_endpoint_is_a_json_404(path, site, api):
+    body = _assert_error(api.call.get(path), 404, "not_found")
+    assert "/api/schema/" in body["message"]
+
+
+def test_a_method_an_endpoint_does_not_take_is_a_json_405(site, api):
+    _assert_error(
+        api.call.client.delete("/api/v1/children/", HTTP_AUTHORIZATION=f"Bearer {api.token}"), 405, "method_not_allowed"
+    )
+
+
+def test_a_body_that_is_not_json_is_a_json_400(site, api):
+    with tenant_context(site.council):
+        case = case_make()
+    answer = api.call.post(f"/api/v1/cases/{case.pk}/messages/", "{not json", content_type="application/json")
+    _assert_error(answer, 400, "parse_error")
+
+
+def test_a_body_of_another_media_type_is_a_json_415(site, api):
+    with tenant_context(site.council):
+        case = case_make()
+    answer = api.call.post(f"/api/v1/cases/{case.pk}/messages/", "body=hi", content_type="text/plain")
+    _assert_error(answer, 415, "unsupported_media_type")
+
+
+def test_field_errors_name_each_field(site, api):
+    with tenant_context(site.council):
+        case = case_make()
+    answer = api.call.post(f"/api/v1/cases/{case.pk}/steps/", {"key": "", "occurred_on": "yesterday"})
+    body = _assert_error(answer, 400, "invalid")
+    assert set(body["errors"]) == {"key", "occurred_on"}
+    assert body["message"] == "The request is not valid: see errors for each field."
+
+
+def test_a_services_refusal_is_a_400_with_its_own_words(site, api):
+    """The statutory clock refuses a date before the case started: the same words as the staff page."""
+    with tenant_context(site.council):
+        case = case_make(started_days_ago=5)
+    answer = api.call.post(
+        f"/api/v1/cases/{case.pk}/steps/",
+        {"key": "decided_whether_to_assess", "occurred_on": "2001-01-01", "outcome": "yes"},
+    )
+    body = _assert_error(answer, 400, "invalid")
+    assert list(body["errors"]) == ["occurred_on"]
+    assert body["message"].startswith("The date must be the same as or after")
+
+
+def test_an_unexpected_failure_is_a_json_500_with_nothing_of_the_code(site, api, monkeypatch, caplog):
+    def broken(**kwargs):
+        raise RuntimeError("secret internals: SELECT * FROM casework_child")
+
+    monkeypatch.setattr(selectors, "api_child", broken)
+    answer = api.call.get("/api/v1/children/1/")
+    body = _assert_error(answer, 500, "server_error")
+    assert "secret internals" not in answer.content.decode()
+    assert "X-Request-ID" in body["message"]
+    assert answer["X-Request-ID"]
+    assert any("Unhandled exception in the API" in r.getMessage() and r.exc_info for r in caplog.records)
+    with tenant_context(site.council):  # recorded like every other call
+        assert ApiCall.objects.filter(client=api.client, status_code=500).count() == 1
+
+
+def test_no_session_or_cookie_is_ever_set_by_the_api(site, api):
+    answer = api.call.get("/api/v1/children/")
+    assert answer.status_code == 200
+    assert not answer.cookies
+
+
+# --- Limits --------------------------------------------------------------------------------------------
+
+
+def test_a_client_over_its_rate_limit_gets_429_with_retry_after_and_others_do_not(site, api, settings):
+    settings.API_RATE_LIMIT = "3/minute"
+    for _ in range(3):
+        assert api.call.get("/api/v1/children/").status_code == 200
+    answer = api.call.get("/api/v1/children/")
+    body = _assert_error(answer, 429, "throttled")
+    assert 0 < int(answer["Retry-After"]) <= 60
+    assert "seconds" in body["message"]
+
+    _, other_token = api_client_make(site.council)
+    other = Client(HTTP_HOST=site.domain)
+    assert other.get("/api/v1/children/", HTTP_AUTHORIZATION=f"Bearer {other_token}").status_code == 200
+
+
+def test_the_same_client_id_in_another_council_has_its_own_count(site, api, settings):
+    """Cache keys carry the council's schema: one council's busy client never slows
+    another's, even where their rows have the same id."""
+    settings.API_RATE_LIMIT = "2/minute"
+    _, other_token = api_client_make(site.other)
+    for _ in range(2):
+        assert api.call.get("/api/v1/children/").status_code == 200
+    assert api.call.get("/api/v1/children/").status_code == 429
+    other = Client(HTTP_HOST=site.other_domain)
+    assert other.get("/api/v1/children/", HTTP_AUTHORIZATION=f"Bearer {other_token}").status_code == 200
+
+
+def test_no_limit_when_the_setting_is_empty(site, api, settings):
+    settings.API_RATE_LIMIT = ""
+    assert all(api.call.get("/api/v1/children/").status_code == 200 for _ in range(5))
