@@ -196,36 +196,44 @@ def download_name(document: Document) -> str:
     return stem + extension
 
 
-def document_download(*, document: Document, actor, actor_role: str, request: HttpRequest | None) -> FileResponse:
-    """Stream a document to whoever the caller has already checked may see it, and
-    record the download (every download, by anyone, is an audit event). The file is
-    read as it is sent, never into memory whole."""
+def audited_download(field_file, *, filename: str, content_type: str, what: str, **audit) -> FileResponse:
+    """Stream a stored file as an attachment to whoever the caller has already checked may
+    see it, and write the DOWNLOADED audit event (`audit`: audit_record's subject,
+    subject_id, case or child, summary, actor, actor_role, request) once the file is
+    known to be there. Read as it is sent, never into memory whole; a missing file is a
+    404 and an error in the log (`what` names it there), with nothing audited."""
     try:
-        handle = document.file.storage.open(document.file.name, "rb")
+        handle = field_file.storage.open(field_file.name, "rb")
     except FileNotFoundError:
-        logger.error("Document %s has no stored file (%s)", document.pk, document.file.name)
+        logger.error("%s has no stored file (%s)", what, field_file.name)
         raise Http404("The file is missing from the store.") from None
     try:
-        audit_record(
-            actor=actor,
-            actor_role=actor_role,
-            action=AuditEvent.Action.DOWNLOADED,
-            subject="document",
-            subject_id=document.pk,
-            case=document.case,
-            summary=f"Downloaded a document: {document.get_kind_display()}",
-            request=request,
-        )
+        audit_record(action=AuditEvent.Action.DOWNLOADED, **audit)
     except Exception:
         handle.close()
         raise
     response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_name(document),
-        content_type=document.content_type or "application/octet-stream",
+        handle, as_attachment=True, filename=filename, content_type=content_type or "application/octet-stream"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def document_download(*, document: Document, actor, actor_role: str, request: HttpRequest | None) -> FileResponse:
+    """Stream a document to whoever the caller has already checked may see it, and
+    record the download (every download, by anyone, is an audit event)."""
+    return audited_download(
+        document.file,
+        filename=download_name(document),
+        content_type=document.content_type,
+        what=f"Document {document.pk}",
+        actor=actor,
+        actor_role=actor_role,
+        subject="document",
+        subject_id=document.pk,
+        case=document.case,
+        summary=f"Downloaded a document: {document.get_kind_display()}",
+        request=request,
+    )

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import connection, transaction
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
 from casework import clock
@@ -44,7 +44,7 @@ from casework.selectors.family import REPLY_WINDOWS, plan_for_family, reply_wind
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.access import child_access_revoke
 from casework.services.audit import audit_record
-from casework.services.documents import _forget_stored_file, document_upload, download_name
+from casework.services.documents import _forget_stored_file, audited_download, document_upload, download_name
 from casework.services.emails import email_queue
 from casework.services.messages import (
     _staff_alert_recipients,
@@ -254,35 +254,19 @@ def access_evidence_upload_all(
 def access_evidence_download(*, evidence: AccessEvidence, actor, actor_role: str, request: HttpRequest | None):
     """Stream a family's evidence to a member of the SEND team the caller has checked,
     and record the download (as every download of a child's data is)."""
-    try:
-        handle = evidence.file.storage.open(evidence.file.name, "rb")
-    except FileNotFoundError:
-        logger.error("Access evidence %s has no stored file (%s)", evidence.pk, evidence.file.name)
-        raise Http404("The file is missing from the store.") from None
-    try:
-        audit_record(
-            actor=actor,
-            actor_role=actor_role,
-            action=AuditEvent.Action.DOWNLOADED,
-            subject="access_evidence",
-            subject_id=evidence.pk,
-            child=evidence.access_request.child,
-            summary="Downloaded a document sent with a request to see a child's records",
-            request=request,
-        )
-    except Exception:
-        handle.close()
-        raise
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return audited_download(
+        evidence.file,
         filename=download_name(evidence),  # title, content type and name: as a Document's
-        content_type=evidence.content_type or "application/octet-stream",
+        content_type=evidence.content_type,
+        what=f"Access evidence {evidence.pk}",
+        actor=actor,
+        actor_role=actor_role,
+        subject="access_evidence",
+        subject_id=evidence.pk,
+        child=evidence.access_request.child,
+        summary="Downloaded a document sent with a request to see a child's records",
+        request=request,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # --- Replying to a draft plan ----------------------------------------------------------------

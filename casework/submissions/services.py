@@ -29,6 +29,7 @@ from casework.models import AuditEvent, Case, CaseKind, Child, ChildAccess
 from casework.selectors.access import family_access
 from casework.services.audit import audit_record
 from casework.services.cases import case_open
+from casework.services.documents import audited_download
 from casework.services.emails import email_queue
 from casework.services.messages import council_link
 from tenants.form_definitions import (
@@ -501,19 +502,6 @@ def _alert_send_team(*, submission: FormSubmission, case: Case, definition: Form
 # --- Downloads ---------------------------------------------------------------------------
 
 
-def _stream(field_file, *, filename: str, content_type: str) -> FileResponse:
-    try:
-        handle = field_file.storage.open(field_file.name, "rb")
-    except FileNotFoundError:
-        logger.error("A form file is missing from the store: %s", field_file.name)
-        raise Http404("The file is missing from the store.") from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 def submission_pdf_download(
     *, submission: FormSubmission, actor, actor_role: str, request: HttpRequest | None
 ) -> FileResponse:
@@ -521,35 +509,37 @@ def submission_pdf_download(
     download is an audit event, as for documents."""
     if not submission.pdf:
         raise Http404
-    response = _stream(submission.pdf, filename=f"{submission.reference}.pdf", content_type="application/pdf")
-    audit_record(
+    return audited_download(
+        submission.pdf,
+        filename=f"{submission.reference}.pdf",
+        content_type="application/pdf",
+        what=f"The PDF of form submission {submission.pk}",
         actor=actor,
         actor_role=actor_role,
-        action=AuditEvent.Action.DOWNLOADED,
         subject="form_submission",
         subject_id=submission.pk,
         case=submission.case,
         summary=f"Downloaded the PDF of a form submission ({submission.reference})",
         request=request,
     )
-    return response
 
 
 def submission_file_download(
     *, form_file: FormFile, submission: FormSubmission, actor, actor_role: str, request: HttpRequest | None
 ) -> FileResponse:
-    response = _stream(form_file.file, filename=form_file.name, content_type=form_file.content_type)
-    audit_record(
+    return audited_download(
+        form_file.file,
+        filename=form_file.name,
+        content_type=form_file.content_type,
+        what=f"Form file {form_file.pk}",
         actor=actor,
         actor_role=actor_role,
-        action=AuditEvent.Action.DOWNLOADED,
         subject="form_file",
         subject_id=form_file.pk,
         case=submission.case,
         summary=f"Downloaded a file sent with a form ({submission.reference})",
         request=request,
     )
-    return response
 
 
 def submission_view_record(*, submission: FormSubmission, actor, actor_role: str, request: HttpRequest | None) -> None:
