@@ -136,7 +136,10 @@ class ChildAccess(models.Model):
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Empty when a council system (the API) approved it, or the member of staff has gone.
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -244,7 +247,10 @@ class Milestone(models.Model):
     occurred_on = models.DateField()
     outcome = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Empty when a council system (the API) recorded it.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -355,14 +361,21 @@ class Message(models.Model):
     """One message in a case's thread between the family and the SEND team."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Empty when a council system (the API) sent it for the SEND team.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_send_team = models.BooleanField()
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["case", "created_at"])]
+        indexes = [
+            models.Index(fields=["case", "created_at"]),
+            # The API's council-wide feed pages through every message by (created_at, id).
+            models.Index(fields=["created_at", "id"], name="message_feed"),
+        ]
 
     def __str__(self) -> str:
         return f"Message {self.pk} on {self.case_id}"

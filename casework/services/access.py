@@ -198,7 +198,7 @@ def access_request_approve(
     now = timezone.now()
     access = ChildAccess(child=child, account=locked.account, relationship=locked.relationship, granted_by=actor)
     # A council system (the API) grants as no account: granted_by stays empty.
-    access.full_clean(exclude=["granted_by"] if actor is None else None)
+    access.full_clean()
     access.save()
     locked.child = child
     locked.status = AccessRequest.Status.APPROVED
@@ -327,8 +327,7 @@ def child_access_revoke(
     locked.revoked_by = actor
     locked.revoke_reason = reason
     locked.removed_by_young_person = by_young_person
-    # Who granted it may have left (SET_NULL): that must not stop the access ending.
-    locked.full_clean(exclude=["granted_by"])
+    locked.full_clean()
     locked.save()
     relationship = locked.get_relationship_display().lower()
     audit_record(

@@ -258,11 +258,10 @@ def milestone_record(
         raise ValidationError({"key": _plain(error)}) from None
 
     # A council system (the API) records as no account: recorded_by stays empty.
-    unchecked = ["recorded_by"] if actor is None else None
     if existing is not None:
         previous = existing.occurred_on
         existing.occurred_on, existing.note, existing.recorded_by = occurred_on, note or existing.note, actor
-        existing.full_clean(exclude=unchecked)
+        existing.full_clean()
         existing.save()
         milestone, action = existing, AuditEvent.Action.CHANGED
         summary = f"Changed the date of: {step.label} (was {clock.long_date(previous)})"
@@ -270,7 +269,7 @@ def milestone_record(
         milestone = Milestone(
             case=case, key=key, occurred_on=occurred_on, outcome=outcome, note=note, recorded_by=actor
         )
-        milestone.full_clean(exclude=unchecked)
+        milestone.full_clean()
         milestone.save()
         action = AuditEvent.Action.CHANGED
         summary = f"Recorded: {step.label}"

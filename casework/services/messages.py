@@ -133,7 +133,7 @@ def message_post(
     if len(message.body) > MESSAGE_MAX_LENGTH:
         raise ValidationError({"body": f"Your message must be {MESSAGE_MAX_LENGTH:,} characters or fewer"})
     # A council system (the API) writes as the SEND team with no author account.
-    message.full_clean(exclude=["author"] if author is None else None)
+    message.full_clean()
     message.save()
     actor_role = actor_role or (_staff_role(author) if from_send_team else FAMILY)
     audit_record(
