@@ -47,9 +47,13 @@ chromium: ## Install Debian's Chromium for the browser tests, where this machine
 	      || echo "Could not install chromium; the browser tests will be skipped."; \
 	  else echo "chromium is not installed and cannot be installed here; the browser tests will be skipped."; fi; }
 
+# Two test processes by default (the CI machine has 2 cores); each module stays in one
+# process, so its shared browser sign-in and fixtures are made once. PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= 2
+
 .PHONY: test
 test: setup chromium lint ## Set everything up, lint, and run every test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: setup ## ruff: lint (incl. A005, no module shadowing the standard library) and format check
