@@ -64,6 +64,23 @@ def _locked(variant: FormVariant) -> FormVariant:
     return FormVariant.objects.select_for_update().get(pk=variant.pk)
 
 
+def _locked_version(version: FormVersion) -> FormVersion:
+    return FormVersion.objects.select_for_update().select_related("variant__council").get(pk=version.pk)
+
+
+def _audit_version(version: FormVersion, what: str, *, by, actor_role: str, request: HttpRequest | None) -> None:
+    """Audit a change to one of a form's versions, in its council's schema."""
+    _audit(
+        council=version.variant.council,
+        actor=by,
+        actor_role=actor_role,
+        subject="form_version",
+        subject_id=version.pk,
+        summary=f"Form '{version.variant.title}': {what}",
+        request=request,
+    )
+
+
 def form_variant_create(
     *,
     council: Council,
@@ -142,13 +159,11 @@ def form_version_draft_create(
             created_by=by,
         )
         version.save()
-        _audit(
-            council=variant.council,
-            actor=by,
+        _audit_version(
+            version,
+            f"version {version.number} drafted from {copied_from.lower()}",
+            by=by,
             actor_role=actor_role,
-            subject="form_version",
-            subject_id=version.pk,
-            summary=f"Form '{variant.title}': version {version.number} drafted from {copied_from.lower()}",
             request=request,
         )
     return version
@@ -161,22 +176,14 @@ def form_version_update(
     ValidationError for a published (frozen) version."""
     definition_check(definition)
     with transaction.atomic():
-        locked = FormVersion.objects.select_for_update().select_related("variant__council").get(pk=version.pk)
+        locked = _locked_version(version)
         if locked.is_published:
             raise ValidationError("This version is published, so it cannot be changed. Make a new draft instead.")
         if locked.definition == definition:
             return locked
         locked.definition = definition
         locked.save(update_fields=["definition", "updated_at"])
-        _audit(
-            council=locked.variant.council,
-            actor=by,
-            actor_role=actor_role,
-            subject="form_version",
-            subject_id=locked.pk,
-            summary=f"Form '{locked.variant.title}': draft version {locked.number} changed",
-            request=request,
-        )
+        _audit_version(locked, f"draft version {locked.number} changed", by=by, actor_role=actor_role, request=request)
     return locked
 
 
@@ -186,7 +193,7 @@ def form_version_publish(
     """Publish a draft: families starting the form from now on get it; drafts already
     started stay on the version they began with. The version is frozen from now on."""
     with transaction.atomic():
-        locked = FormVersion.objects.select_for_update().select_related("variant__council").get(pk=version.pk)
+        locked = _locked_version(version)
         if locked.is_published:
             return locked
         definition_check(locked.definition)
@@ -194,33 +201,17 @@ def form_version_publish(
         locked.published_by = by if getattr(by, "pk", None) else None
         locked.save(update_fields=["published_at", "published_by", "updated_at"])
         FormVariant.objects.filter(pk=locked.variant_id).update(updated_at=timezone.now())
-        _audit(
-            council=locked.variant.council,
-            actor=by,
-            actor_role=actor_role,
-            subject="form_version",
-            subject_id=locked.pk,
-            summary=f"Form '{locked.variant.title}': version {locked.number} published",
-            request=request,
-        )
+        _audit_version(locked, f"version {locked.number} published", by=by, actor_role=actor_role, request=request)
     return locked
 
 
 def form_version_delete(*, version: FormVersion, by, actor_role: str, request: HttpRequest | None = None) -> None:
     """Delete a draft version (a published one is kept for ever)."""
     with transaction.atomic():
-        locked = FormVersion.objects.select_for_update().select_related("variant__council").get(pk=version.pk)
+        locked = _locked_version(version)
         if locked.is_published:
             raise ValidationError("A published version cannot be deleted.")
-        _audit(
-            council=locked.variant.council,
-            actor=by,
-            actor_role=actor_role,
-            subject="form_version",
-            subject_id=locked.pk,
-            summary=f"Form '{locked.variant.title}': draft version {locked.number} deleted",
-            request=request,
-        )
+        _audit_version(locked, f"draft version {locked.number} deleted", by=by, actor_role=actor_role, request=request)
         locked.delete()
 
 

@@ -280,7 +280,7 @@ def delete(request: HttpRequest, draft_id: int) -> HttpResponse:
     if isinstance(draft, HttpResponse):
         return draft
     definition = form_definition(draft.version.definition)
-    error = ""
+    errors = []
     if request.method == "POST":
         if request.POST.get("delete") == "yes":
             services.draft_delete(draft=draft, account=request.user, request=request)
@@ -288,7 +288,7 @@ def delete(request: HttpRequest, draft_id: int) -> HttpResponse:
             return redirect("runner:index")
         if request.POST.get("delete") == "no":
             return redirect("runner:tasks", draft_id=draft.pk)
-        error = "Select yes if you want to delete this draft"
+        errors = [("delete_0", "Select yes if you want to delete this draft")]
     return render(
         request,
         f"{TEMPLATES}/delete.html",
@@ -297,7 +297,7 @@ def delete(request: HttpRequest, draft_id: int) -> HttpResponse:
             "definition": definition,
             "draft": draft,
             "child": draft.child,
-            "error": error,
+            "errors": errors,
         },
     )
 
