@@ -338,16 +338,20 @@ def test_a_somerset_family_requests_an_assessment_with_appendix_a(committed, new
         checked(page)  # the errors: the declaration not confirmed
         assert "Confirm the declaration to send the form" in errors(page)
         page.get_by_label(re.compile("^I confirm that the information I have given is correct")).check()
+        # The day it was sent, read either side of sending (a journey may cross midnight).
+        sent_on = {timezone.localdate()}
         page.get_by_role("button", name="Accept and send").click()
+        sent_on.add(timezone.localdate())
         checked(page)
         assert heading(page) == "Appendix A sent"
         sent = committed(sent_form, slug=SOMERSET.slug, reference=reference)
         assert sent["reference"] in page.locator(".govuk-panel").inner_text()
         assert "within 6 weeks whether to carry out an EHC needs assessment" in page.get_by_role("main").inner_text()
 
-        # The request opened an assessment: the 20-week clock started today.
-        assert (sent["case_kind"], sent["started_on"], sent["cases"]) == (CaseKind.ASSESSMENT, today, 1)
-        assert sent["next_deadline"] == today + timedelta(weeks=6)
+        # The request opened an assessment: the 20-week clock started the day it was sent.
+        received_on = sent["started_on"]
+        assert (sent["case_kind"], received_on in sent_on, sent["cases"]) == (CaseKind.ASSESSMENT, True, 1)
+        assert sent["next_deadline"] == received_on + timedelta(weeks=6)
         assert sent["files"] == ["ep-report.pdf"]
         assert sent["alerts"] == [
             (["send.assessment-hub@somerset.localhost"], f"Appendix A received: case {sent['case_reference']}")
@@ -360,7 +364,7 @@ def test_a_somerset_family_requests_an_assessment_with_appendix_a(committed, new
         staff.goto(f"{base}staff/cases/{sent['case']}/")
         assert_accessible(staff)
         received = staff.locator(".govuk-summary-list__row", has_text="Date the request was received").inner_text()
-        assert f"{today.day} {today:%B %Y}" in received
+        assert f"{received_on.day} {received_on:%B %Y}" in received
         forms = staff.locator("#submissions")
         assert f"Appendix A {sent['reference']}" in forms.inner_text()
         forms.get_by_role("link", name=f"Appendix A {sent['reference']}").click()
