@@ -192,3 +192,16 @@ def test_a_flood_of_reports_logs_a_minutes_allowance_then_nothing(cumbria_client
         answers = {send_report(cumbria_client, REPORT).status_code for _ in range(REPORTS_LOGGED_PER_MINUTE + 20)}
     assert answers == {204}
     assert len([r for r in caplog.records if r.name == "config.csp"]) == REPORTS_LOGGED_PER_MINUTE
+
+
+@pytest.mark.parametrize("host", ["cumbria.localhost", "localhost"])
+def test_the_csrf_failure_page_needs_no_inline_style(host):
+    """Django's own CSRF page carries an inline <style>, refused under the policy."""
+    response = Client(HTTP_HOST=host, enforce_csrf_checks=True).post(
+        "/sign-in/" if host != "localhost" else "/admin/login/"
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your form could not be sent" in page
+    assert "<style" not in page and "style=" not in page and "<script" not in page
+    assert_strict_headers(response)
