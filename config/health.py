@@ -4,8 +4,11 @@ reaches a pod by its address (no council host) still gets an answer."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -56,17 +59,52 @@ def forget_storage_check() -> None:
     _storage_ok_until = 0.0
 
 
-CHECKS = {"database": check_database, "broker": check_broker, "storage": check_storage}
+# Only the database decides readiness: without it no page can be served. The broker and
+# the storage are reported, never failing the probe, so a Redis or S3 outage does not
+# take every web pod out of service (email waits in the outbox; uploads fail alone).
+REQUIRED_CHECKS = {"database": check_database}
+REPORTED_CHECKS = {"broker": check_broker, "storage": check_storage}
+
+# A reported check gets this long before the probe answers without it: the readiness
+# probe's own timeout is 5 s (helm values), and boto3 retries for far longer than that.
+REPORTED_CHECK_SECONDS = 2.0
+# Reported checks run on these threads; a check still hanging from an earlier probe is
+# not started again, so a dead endpoint never piles up threads.
+_reported_executor = ThreadPoolExecutor(max_workers=len(REPORTED_CHECKS), thread_name_prefix="health")
+_reported_in_flight: dict[str, Future] = {}
+_reported_lock = threading.Lock()
+
+
+def _failing(exc: BaseException) -> str:
+    return f"failing: {exc.__class__.__name__}"
+
+
+def _reported(name: str, check) -> Future:
+    with _reported_lock:
+        future = _reported_in_flight.get(name)
+        if future is None or future.done():
+            future = _reported_in_flight[name] = _reported_executor.submit(check)
+        return future
 
 
 def readiness() -> tuple[bool, dict[str, str]]:
+    """Ready when the database answers; the broker's and storage's states are reported."""
     results, ready = {}, True
-    for name, check in CHECKS.items():
+    futures = {name: _reported(name, check) for name, check in REPORTED_CHECKS.items()}
+    for name, check in REQUIRED_CHECKS.items():
         try:
             results[name] = check()
         except Exception as exc:  # a probe reports every failure, whatever its kind
-            results[name] = f"failing: {exc.__class__.__name__}"
+            results[name] = _failing(exc)
             ready = False
+    deadline = time.monotonic() + REPORTED_CHECK_SECONDS
+    for name, future in futures.items():
+        try:
+            results[name] = future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            results[name] = "failing: no answer in time"
+        except Exception as exc:  # reported, never failing readiness
+            results[name] = _failing(exc)
     return ready, results
 
 

@@ -197,7 +197,7 @@ class UserContextMiddleware:
 
 # Only these of a record's extra attributes are written: an allow-list, so a value
 # passed in `extra` (an email, a name) never reaches the logs by accident.
-EXTRA_FIELDS = ("method", "path", "status", "duration_ms")
+EXTRA_FIELDS = ("method", "path", "status", "duration_ms", "csp_violation")
 
 
 class JsonFormatter(logging.Formatter):

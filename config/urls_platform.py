@@ -1,10 +1,12 @@
 """The platform's own site (PLATFORM_DOMAIN): the operators' admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
 from casework import operator_views
+from config.security_headers import csp_report
 
 admin.site.site_header = "SEND Citizen Portal platform"
 admin.site.site_title = "SEND platform"
@@ -12,6 +14,7 @@ admin.site.index_title = "Councils and platform operations"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path(settings.CSP_REPORT_PATH.lstrip("/"), csp_report, name="csp-report"),
     # Before admin.site.urls, whose catch-all would take "outbox/" for an app's index.
     path("admin/outbox/", admin.site.admin_view(operator_views.outbox), name="platform-outbox"),
     path(

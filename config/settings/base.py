@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote
 
+import django.contrib.admin as django_admin
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -41,6 +42,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files served from here, not a CDN
     "django_filters",
+    "csp",  # the Content-Security-Policy header (its system checks catch 3.x-style settings)
 ]
 TENANT_APPS = [
     "django.contrib.sessions",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "tenants.middleware.CouncilMiddleware",
     "config.logs.RequestContextMiddleware",  # request id and council on every log line
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
+    "django_permissions_policy.PermissionsPolicyMiddleware",  # PERMISSIONS_POLICY below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,7 +106,11 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # Council overrides come first: themes/<slug>/ is searched before themes/base/.
-        "DIRS": [BASE_DIR / "themes" / "base" / "templates"],
+        # Then Django's own admin templates, ahead of the apps': django-tenants replaces
+        # the admin's index and app list with versions carrying inline <style> and
+        # style="" (refused by the Content-Security-Policy), for colours the platform's
+        # admin does not need.
+        "DIRS": [BASE_DIR / "themes" / "base" / "templates", Path(django_admin.__file__).parent / "templates"],
         "APP_DIRS": False,
         "OPTIONS": {
             "loaders": [],  # set by template_loaders() below, once DEBUG is known
@@ -322,6 +330,63 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Content-Security-Policy (django-csp 4), on every page of every council and the
+# platform's admin. Nothing inline: every script and stylesheet is a file of our own
+# (themes/base/static/portal/, GOV.UK Frontend, the admin's, Swagger UI's), so no nonce
+# or hash is needed, and an injected <script>, style="" or onclick= does nothing.
+# Violations are reported to CSP_REPORT_PATH on the same host and logged at WARNING
+# (config/security_headers.py). report-uri only: with report-to as well, Chromium would
+# batch reports for up to a minute instead of sending each at once.
+CSP_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": [CSP_REPORT_PATH],
+    },
+}
+# --- Permissions-Policy (django-permissions-policy): every powerful feature off, for
+# this site and anything it might embed. Security keys and passkeys (WebAuthn) stay
+# allowed on the site itself, for staff two-step.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "web-share",
+        "xr-spatial-tracking",
+    )
+} | {"publickey-credentials-create": "self", "publickey-credentials-get": "self"}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGGING = {
@@ -389,6 +454,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from drf-spectacular-sidecar's static files, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: it would load an image from validator.swagger.io (and the CSP
+    # refuses it). Read by themes/base/static/portal/swagger-ui-start.js.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.describe"],
     "ENUM_NAME_OVERRIDES": {

@@ -19,6 +19,11 @@ DATABASES = {"default": database_from_url(env("DATABASE_URL"))}
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Host- prefix makes browsers refuse these cookies unless they are Secure, for
+# Path=/ and without a Domain: no other site under a parent domain (another council's
+# host, a compromised sibling) can set or shadow them. Renaming signs everyone out once.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^health/"]

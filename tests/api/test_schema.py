@@ -96,7 +96,8 @@ def test_the_browsable_docs_load_swagger_ui_from_our_own_static_files(site):
     page = answer.content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert sources, page[:500]
-    assert all(s.startswith("/static/drf_spectacular_sidecar/") for s in sources), sources
+    # Swagger UI's files, and the start-up script that replaced its inline one (issue 18: CSP).
+    assert all(s.startswith(("/static/drf_spectacular_sidecar/", "/static/portal/")) for s in sources), sources
     for source in sources:
         assert finders.find(source.removeprefix("/static/")), f"{source} is not among the static files"
     assert "/api/schema/" in page

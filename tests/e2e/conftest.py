@@ -17,6 +17,8 @@ import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler, _StaticFilesHandler
 
+from .csp import WATCH, describe
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -112,13 +114,54 @@ def browser(chromium_path, live_server_port):
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         playwright = sync_playwright().start()
+        reports = WATCH.start_reports()
         try:
             browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+            _watch_every_context(browser)
             yield browser
             browser.close()
         finally:
+            WATCH.stop_reports(reports)
             connections.close_all()
             playwright.stop()
+
+
+def _watch_every_context(browser) -> None:
+    """Every context a test opens (through `new_context`, `browser.new_context()` or
+    `browser.new_page()`) reports Content-Security-Policy violations (tests/e2e/csp.py)."""
+    new_context = browser.new_context
+
+    def watched_new_context(**options):
+        context = new_context(**options)
+        WATCH.watch_context(context)
+        return context
+
+    def watched_new_page(**options):
+        page = watched_new_context(**options).new_page()
+        return page
+
+    browser.new_context = watched_new_context
+    browser.new_page = watched_new_page
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations():
+    """Every page a browser test opens must load without a CSP violation (issue 18):
+    whatever the test itself checks, a violation during it fails it."""
+    mark = WATCH.mark()
+    yield
+    violations = WATCH.since(mark)
+    if violations:
+        pytest.fail(f"{len(violations)} Content-Security-Policy violation(s):\n{describe(violations)}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if WATCH.page_loads:
+        violations = WATCH.all
+        terminalreporter.write_line(
+            f"Content-Security-Policy: {len(WATCH.page_loads)} page loads "
+            f"({len(set(WATCH.page_loads))} distinct addresses) checked, {len(violations)} violation(s)"
+        )
 
 
 @pytest.fixture
