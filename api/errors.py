@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, Suspicio
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -125,8 +126,9 @@ def exception_handler(exc, context) -> Response:
     return response
 
 
+@csrf_exempt  # no session here: Django's CSRF check would answer a POST with its HTML 403 page
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """Any address under /api/ that is not an endpoint."""
+    """Any address under /api/ that is not an endpoint, whatever the method."""
     body = error_body(
         status_code=status.HTTP_404_NOT_FOUND,
         code="not_found",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import wraps
 
 from django.db import transaction
@@ -25,6 +26,9 @@ from api.models import ApiClient, IdempotencyKey
 
 HEADER = "Idempotency-Key"
 KEY_MAX_LENGTH = 255
+# Visible ASCII, no spaces: a UUID fits, and so does any key a header carries unchanged
+# (a proxy may trim or re-encode spaces and other characters). The OpenAPI document says the same.
+KEY_PATTERN = r"^[!-~]+$"
 CHUNK = 64 * 1024
 
 
@@ -70,10 +74,9 @@ def _key_from(request) -> str | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    key = key.strip()
-    if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable():
+    if len(key) > KEY_MAX_LENGTH or not re.search(KEY_PATTERN, key):
         raise exceptions.ValidationError(
-            {HEADER: [f"Send a key of 1 to {KEY_MAX_LENGTH} printable characters, such as a UUID."]}
+            {HEADER: [f"Send a key of 1 to {KEY_MAX_LENGTH} visible ASCII characters without spaces, such as a UUID."]}
         )
     return key
 

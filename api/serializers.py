@@ -1,11 +1,14 @@
 """What the API sends and accepts, every field described (the OpenAPI document is built
-from these). Serializers only shape data: every rule is in casework's services."""
+from these). Serializers only shape data: every rule is in casework's services. What a
+client sends is read with api.fields' strict fields: a value of the wrong JSON type is
+refused, never converted."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from casework import clock
 from casework.file_checks import ACCEPTED_TEXT, DEFAULT_MAX_BYTES, size_text
 from casework.models import AccessRequest, CaseKind, Document, Relationship
@@ -78,16 +81,16 @@ class AccessRequestSerializer(serializers.Serializer):
 
 
 class NewChildSerializer(serializers.Serializer):
-    council_reference = serializers.CharField(
+    council_reference = StrictCharField(
         max_length=40, help_text="The council's reference for the new child record (unique in the council)."
     )
-    service_area = serializers.IntegerField(
+    service_area = StrictIntegerField(
         required=False, allow_null=True, help_text="The id of one of the council's service areas."
     )
-    known_as = serializers.CharField(
+    known_as = StrictCharField(
         required=False, allow_blank=True, max_length=80, default="", help_text="The name the child is known by."
     )
-    confirmed_not_duplicate = serializers.BooleanField(
+    confirmed_not_duplicate = StrictBooleanField(
         required=False,
         default=False,
         help_text="True once you have checked that the children with the same date of birth and a similar name "
@@ -99,12 +102,12 @@ DECISIONS = (("approve", "Approve"), ("ask", "Ask the family for more"), ("decli
 
 
 class AccessDecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(
+    decision = StrictChoiceField(
         choices=DECISIONS,
         help_text="`approve`: the family member may see the child's records; `ask`: ask the family for more; "
         "`decline`: refuse, with a reason the family sees.",
     )
-    child = serializers.IntegerField(
+    child = StrictIntegerField(
         required=False,
         allow_null=True,
         help_text="approve: the id of the existing child the request is about (or send `new_child`).",
@@ -114,13 +117,13 @@ class AccessDecisionSerializer(serializers.Serializer):
         allow_null=True,
         help_text="approve: record a new child from the details the family gave, then approve for them.",
     )
-    question = serializers.CharField(
+    question = StrictCharField(
         required=False, allow_blank=True, default="", help_text="ask: what the family is asked (they see it)."
     )
-    document_requested = serializers.BooleanField(
+    document_requested = StrictBooleanField(
         required=False, default=False, help_text="ask: whether the family is also asked to send a document."
     )
-    reason = serializers.CharField(
+    reason = StrictCharField(
         required=False, allow_blank=True, default="", help_text="decline: the reason, which the family sees."
     )
 
@@ -260,12 +263,12 @@ class CaseSerializer(serializers.Serializer):
 
 
 class StepRecordSerializer(serializers.Serializer):
-    key = serializers.CharField(max_length=40, help_text="Which step: one of the case's `steps_to_record` keys.")
+    key = StrictCharField(max_length=40, help_text="Which step: one of the case's `steps_to_record` keys.")
     occurred_on = serializers.DateField(help_text="The date it happened (a meeting may be booked ahead).")
-    outcome = serializers.CharField(
+    outcome = StrictCharField(
         required=False, allow_blank=True, default="", max_length=20, help_text="The decision, for a step that is one."
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=True, default="", max_length=2000, help_text="A note for the SEND team."
     )
 
@@ -299,10 +302,10 @@ UPLOAD_HINT = f"The file: {ACCEPTED_TEXT}, {size_text(DEFAULT_MAX_BYTES)} or sma
 
 
 class DocumentUploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Document.Kind.choices, help_text="What kind of document it is.")
-    title = serializers.CharField(max_length=200, help_text="Its title (the family sees it once it is shared).")
+    kind = StrictChoiceField(choices=Document.Kind.choices, help_text="What kind of document it is.")
+    title = StrictCharField(max_length=200, help_text="Its title (the family sees it once it is shared).")
     file = serializers.FileField(help_text=UPLOAD_HINT)
-    share = serializers.BooleanField(
+    share = StrictBooleanField(
         required=False,
         default=False,
         help_text="Share it with the family at once (each family member with access is told by email).",
@@ -324,7 +327,7 @@ class MessageSerializer(serializers.Serializer):
 
 
 class MessagePostSerializer(serializers.Serializer):
-    body = serializers.CharField(
+    body = StrictCharField(
         max_length=MESSAGE_MAX_LENGTH,
         help_text="The message to the family, from the SEND team. Each family member who can see the case is "
         "told by email that there is a new message (never what it says).",

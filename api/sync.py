@@ -38,6 +38,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+# What cursor_encode gives out: unpadded URL-safe base64. The OpenAPI document says the same.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+CURSOR_MAX_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,24 @@ class SyncParameters(serializers.Serializer):
         required=False,
         help_text="Only rows changed at or after this time (ISO 8601; without an offset, UK time).",
     )
-    cursor = serializers.CharField(required=False, max_length=200, help_text="A cursor from an earlier page.")
+    cursor = serializers.RegexField(
+        CURSOR_PATTERN,
+        required=False,
+        max_length=CURSOR_MAX_LENGTH,
+        error_messages={"invalid": "This is not a cursor this API gave out."},
+        help_text="A cursor from an earlier page.",
+    )
     limit = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_LIMIT, help_text="Rows per page.", default=DEFAULT_LIMIT
     )
+
+    def to_internal_value(self, data):
+        # A parameter sent empty (`?updated_since=`) is a value, and not one the document
+        # allows: refuse it rather than read it as absent, as DRF would for form data.
+        empty = {name: ["Give a value, or leave the parameter out."] for name in self.fields if data.get(name) == ""}
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
 
 
 class SyncPagination(BasePagination):
@@ -159,7 +176,7 @@ class SyncPagination(BasePagination):
                 "required": False,
                 "description": "The `cursor` of the last page you read: only rows changed after it. Takes the place "
                 "of `updated_since`.",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": CURSOR_PATTERN, "maxLength": CURSOR_MAX_LENGTH},
             },
             {
                 "name": "limit",

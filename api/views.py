@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from api import selectors
 from api.idempotency import HEADER as IDEMPOTENCY_HEADER
-from api.idempotency import idempotent
+from api.idempotency import KEY_MAX_LENGTH, KEY_PATTERN, idempotent
 from api.models import ApiClient, Scope
 from api.serializers import (
     AccessDecisionSerializer,
@@ -88,11 +88,12 @@ def error_responses(*codes: int) -> dict:
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": KEY_PATTERN},
     location=OpenApiParameter.HEADER,
     required=False,
-    description="Any unique string (a UUID) to make the request safe to retry: a repeat with the same key "
-    "answers what the first answered and changes nothing. Remembered for a day.",
+    description=f"Any unique string of 1 to {KEY_MAX_LENGTH} visible ASCII characters without spaces (a UUID) to "
+    "make the request safe to retry: a repeat with the same key answers what the first answered and changes "
+    "nothing. Remembered for a day.",
 )
 
 

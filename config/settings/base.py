@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "config.health.HealthCheckMiddleware",
     "tenants.middleware.CouncilMiddleware",
     "config.logs.RequestContextMiddleware",  # request id and council on every log line
+    "api.middleware.ApiErrorsAsJsonMiddleware",  # every error under /api/ in the API's JSON shape
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
     "django_permissions_policy.PermissionsPolicyMiddleware",  # PERMISSIONS_POLICY below
@@ -437,7 +438,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ClientOfThisCouncilWithScope"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_METADATA_CLASS": None,

@@ -130,3 +130,95 @@ def test_the_same_client_id_in_another_council_has_its_own_count(site, api, sett
 def test_no_limit_when_the_setting_is_empty(site, api, settings):
     settings.API_RATE_LIMIT = ""
     assert all(api.call.get("/api/v1/children/").status_code == 200 for _ in range(5))
+
+
+# --- Bodies that cannot be read ---------------------------------------------------------------------
+
+
+def _deep(levels: int) -> str:
+    return '{"body": ' + "[" * levels + "]" * levels + "}"
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("[" * 5000 + "]" * 5000, "5,000 levels deep: deeper than Python's own parser goes"),
+        ('{"a":' * 5000 + "1" + "}" * 5000, "5,000 objects deep"),
+        (_deep(40), "40 levels deep: more than any request of this API needs"),
+        (b'{"body": "caf\xe9"}', "Latin-1, not UTF-8"),
+        (b"\xff\xfe{\x00}\x00", "UTF-16"),
+        ('{"body": NaN}', "NaN is not JSON"),
+        ('{"body": "Hello"', "cut short"),
+        ("", "empty, with a JSON content type"),
+    ],
+)
+def test_a_body_that_cannot_be_read_is_a_json_400(body, why, site, api):
+    with tenant_context(site.council):
+        case = case_make()
+    answer = api.call.post(f"/api/v1/cases/{case.pk}/messages/", body, content_type="application/json")
+    message = _assert_error(answer, 400, "parse_error" if body else "invalid")["message"]
+    assert "codec" not in message, why  # a sentence for a person, not Python's words
+    with tenant_context(site.council):
+        assert not case.messages.exists(), why
+
+
+def test_a_json_body_over_the_size_limit_is_a_json_413_before_it_is_parsed(site, api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    with tenant_context(site.council):
+        case = case_make()
+    answer = api.call.post(f"/api/v1/cases/{case.pk}/messages/", {"body": "x" * 10_000})
+    _assert_error(answer, 413, "too_large")
+
+
+# --- Every answer under /api/ is JSON -------------------------------------------------------------------
+
+
+@pytest.fixture
+def strict_caller(site, api):
+    """A client that checks CSRF tokens as a browser's request would be checked."""
+    return Client(HTTP_HOST=site.domain, enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {api.token}")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/no-such-thing/"),
+        ("post", "/api/v1/children"),
+        ("put", "/api/"),
+        ("delete", "/api/v1/cases/x/"),
+    ],
+)
+def test_a_write_to_an_address_that_is_not_an_endpoint_is_a_json_404_not_a_csrf_page(method, path, strict_caller):
+    answer = getattr(strict_caller, method)(path, "{}", content_type="application/json")
+    _assert_error(answer, 404, "not_found")
+
+
+def test_a_failure_outside_the_apis_views_is_still_a_json_500(site, api, monkeypatch):
+    """A middleware that breaks: Django answers its HTML 500 page, which an API client cannot read."""
+    from citizen.accounts.middleware import IdleTimeoutMiddleware
+
+    def broken(self, request):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(IdleTimeoutMiddleware, "__call__", broken)
+    caller = Client(HTTP_HOST=site.domain, raise_request_exception=False)
+    answer = caller.get("/api/v1/children/", HTTP_AUTHORIZATION=f"Bearer {api.token}")
+    body = _assert_error(answer, 500, "server_error")
+    assert "secret internals" not in answer.content.decode()
+    assert "X-Request-ID" in body["message"]
+    assert answer["X-Request-ID"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("post", "/sign-in/", 403),  # no CSRF token
+        ("get", "/staff/no-such-page/", 404),
+        ("post", "/send/no-such-page/", 404),
+    ],
+)
+def test_the_family_and_staff_pages_keep_their_html_error_pages(method, path, status, site):
+    caller = Client(HTTP_HOST=site.domain, enforce_csrf_checks=True)
+    answer = getattr(caller, method)(path)
+    assert answer.status_code == status
+    assert answer["Content-Type"].startswith("text/html")

@@ -119,7 +119,7 @@ def test_keys_are_per_client(site, api, case):
         assert Message.objects.filter(case=case).count() == 2
 
 
-@pytest.mark.parametrize("key", ["", " ", "x" * 256, "tab\there"])
+@pytest.mark.parametrize("key", ["", " ", "x" * 256, "tab\there", " padded", "two words", "caf\u00e9"])
 def test_a_key_that_cannot_be_one_is_refused(key, site, api, case):
     answer = api.call.post(f"/api/v1/cases/{case.pk}/messages/", {"body": "Hello"}, HTTP_IDEMPOTENCY_KEY=key)
     assert answer.status_code == 400

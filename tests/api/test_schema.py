@@ -101,3 +101,36 @@ def test_the_browsable_docs_load_swagger_ui_from_our_own_static_files(site):
     for source in sources:
         assert finders.find(source.removeprefix("/static/")), f"{source} is not among the static files"
     assert "/api/schema/" in page
+
+
+def _parameters(schema: dict) -> dict[tuple[str, str], dict]:
+    return {
+        (parameter["in"], parameter["name"]): parameter["schema"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+    }
+
+
+def _meets(value: str, rule: dict) -> bool:
+    return rule.get("minLength", 0) <= len(value) <= rule.get("maxLength", len(value)) and bool(
+        re.search(rule.get("pattern", ""), value)
+    )
+
+
+def test_the_schema_states_the_rules_the_code_holds_cursors_and_keys_to(generated):
+    """What a client reads in the document is what the API checks: a cursor the API gives
+    out, or a UUID as a key, meets the document's rule; what the API refuses does not."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from api.sync import Position, cursor_encode
+
+    parameters = _parameters(yaml.safe_load(generated))
+    cursor, key = parameters[("query", "cursor")], parameters[("header", "Idempotency-Key")]
+    given_out = cursor_encode(Position(at=datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC), id=2**31))
+    assert _meets(given_out, cursor)
+    assert not any(_meets(bad, cursor) for bad in ["", given_out + "==", "not a cursor", "x" * 201])
+    assert _meets(str(uuid.uuid4()), key)
+    assert not any(_meets(bad, key) for bad in ["", " padded", "tab\there", "caf\u00e9", "x" * 256])
+    assert parameters[("query", "updated_since")] == {"type": "string", "format": "date-time"}

@@ -171,6 +171,10 @@ def test_updated_since_is_inclusive_and_a_cursor_takes_its_place(site, api):
         ({"updated_since": "last Tuesday"}, "updated_since"),
         ({"limit": "0"}, "limit"),
         ({"limit": "501"}, "limit"),
+        ({"updated_since": ""}, "updated_since"),  # the schema says a date-time: empty is not one
+        ({"cursor": ""}, "cursor"),
+        ({"limit": ""}, "limit"),
+        ({"cursor": cursor_encode(Position(at=timezone.now(), id=1)) + "=="}, "cursor"),  # never given out padded
     ],
 )
 def test_a_bad_position_is_refused_with_the_field_named(params, field, site, api):
