@@ -311,6 +311,13 @@ POLICY_WORDING = {
         "Wait before another code can be sent, in seconds",
         "Stops someone filling an inbox with codes.",
     ),
+    "staff_require_authenticator": (
+        "SEND team members must use an authenticator app",
+        "Staff, team managers and council admins then verify with an app on their phone or computer (or one of "
+        "their backup codes) instead of a code by email, which sits in the same inbox as their password reset. "
+        "Each is asked to set up an app the next time they open a staff page. Families can still use a code by "
+        "email.",
+    ),
     "lockout_failure_limit": (
         "Wrong passwords allowed before signing in is locked",
         "Counted for each account and each internet address.",
@@ -338,7 +345,10 @@ POLICY_GROUPS = (
             "password_max_age_days",
         ),
     ),
-    ("Two-step verification", ("otp_lifetime_minutes", "otp_max_attempts", "otp_resend_cooldown_seconds")),
+    (
+        "Two-step verification",
+        ("otp_lifetime_minutes", "otp_max_attempts", "otp_resend_cooldown_seconds", "staff_require_authenticator"),
+    ),
     ("Locking and signing out", ("lockout_failure_limit", "lockout_minutes", "idle_timeout_minutes")),
 )
 

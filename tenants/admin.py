@@ -39,7 +39,14 @@ class SignInPolicyInline(admin.StackedInline):
         ),
         (
             "Two-step verification",
-            {"fields": ["otp_lifetime_minutes", "otp_max_attempts", "otp_resend_cooldown_seconds"]},
+            {
+                "fields": [
+                    "otp_lifetime_minutes",
+                    "otp_max_attempts",
+                    "otp_resend_cooldown_seconds",
+                    "staff_require_authenticator",
+                ]
+            },
         ),
         ("Lockouts and sessions", {"fields": ["lockout_failure_limit", "lockout_minutes", "idle_timeout_minutes"]}),
     ]

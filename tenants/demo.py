@@ -49,7 +49,9 @@ CUMBRIA = DemoCouncil(
         ("How to complete Section A", "https://www.cumbria.gov.uk/"),
         ("SEND Citizen Portal registration instructions", "https://www.cumbria.gov.uk/"),
     ),
-    policy={},
+    # Staff verify by emailed code on the demo councils (the test suite's staff sign in
+    # that way); a council admin turns the app on in the council's sign-in settings.
+    policy={"staff_require_authenticator": False},
     phone="0300 303 2992",
 )
 
@@ -76,6 +78,7 @@ SOMERSET = DemoCouncil(
         "disallow_simple_change": True,
         "password_max_age_days": 60,
         "otp_lifetime_minutes": 60,
+        "staff_require_authenticator": False,  # as Cumbria's, above
     },
     phone="0300 123 2224",
 )

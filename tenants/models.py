@@ -274,6 +274,17 @@ class SignInPolicy(models.Model):
     otp_resend_cooldown_seconds = models.PositiveSmallIntegerField(
         default=60, validators=[MinValueValidator(10), MaxValueValidator(600)]
     )
+    # On for a new council: staff see every child in the council, and an emailed code
+    # sits in the same mailbox as their password reset. Councils that existed before
+    # this setting keep the emailed code until an admin turns it on (migration 0007).
+    staff_require_authenticator = models.BooleanField(
+        "Staff must use an authenticator app",
+        default=True,
+        help_text=(
+            "SEND team members verify with an authenticator app (or one of their backup codes), "
+            "not a code by email. Families can always use the emailed code."
+        ),
+    )
     lockout_failure_limit = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(3), MaxValueValidator(20)]
     )

@@ -19,7 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from casework.models import StaffMembership
 
-from .models import EmailCodeDevice
+from .models import AuthenticatorDevice, EmailCodeDevice
+from .policies import current_policy
+from .services_authenticator import verified_by_strong_method
 
 # Session key: set at sign-in when the password must change before anything else ("expired"
 # or "policy", the reason the change page gives).
@@ -58,6 +60,15 @@ def has_confirmed_device(account) -> bool:
     return EmailCodeDevice.objects.filter(user=account, confirmed=True).exists()
 
 
+def has_authenticator_app(account) -> bool:
+    return AuthenticatorDevice.objects.filter(user=account, confirmed=True).exists()
+
+
+def staff_must_use_app(request: HttpRequest) -> bool:
+    """This council asks its SEND team for an authenticator app, and the person is in it."""
+    return bool(current_policy(request).staff_require_authenticator and active_staff_membership(request.user))
+
+
 def active_staff_membership(account, roles: Iterable[str] | None = None) -> StaffMembership | None:
     """The account's active membership of this council's SEND team (with one of `roles`)."""
     memberships = StaffMembership.objects.filter(account=account, is_active=True)
@@ -81,14 +92,20 @@ def sign_in_required(view: View) -> View:
 
 
 def two_step_required(view: View) -> View:
-    """Signed in and verified by an emailed code in this session: first time, to set-up;
-    afterwards, to the page that sends a code. Either way back to this page after."""
+    """Signed in and verified by two-step in this session: with an authenticator app set
+    up, to the page that asks for its code; otherwise first time to set-up, afterwards to
+    the page that sends a code by email. Either way back to this page after."""
 
     @wraps(view)
     @sign_in_required
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_verified():
-            step = "accounts:two-step-verify" if has_confirmed_device(request.user) else "accounts:two-step-set-up"
+            if has_authenticator_app(request.user):
+                step = "accounts:two-step-app"
+            elif has_confirmed_device(request.user):
+                step = "accounts:two-step-verify"
+            else:
+                step = "accounts:two-step-set-up"
             return redirect(url_with_next(step, request.get_full_path()))
         return view(request, *args, **kwargs)
 
@@ -101,6 +118,10 @@ def staff_required(*, roles: Iterable[str] | None = None) -> Callable[[View], Vi
     screens are at well-known addresses, so hiding them (404) protects nothing, and a
     member of staff with the wrong role should be told plainly. Two-step comes first, so
     a password alone does not even reveal whether an account is staff here.
+
+    When the council's sign-in policy says staff must use an authenticator app, a session
+    verified only by an emailed code is not enough: the person is sent to verify with
+    their app, or to set one up (with backup codes) when they have none.
 
     The view finds the membership at `request.staff_membership`.
     """
@@ -115,6 +136,10 @@ def staff_required(*, roles: Iterable[str] | None = None) -> Callable[[View], Vi
                 return render(
                     request, "accounts/sign_in/no_access.html", {"page_title": "You do not have access"}, status=403
                 )
+            if current_policy(request).staff_require_authenticator and not verified_by_strong_method(request.user):
+                has_app = has_authenticator_app(request.user)
+                step = "accounts:two-step-app" if has_app else "accounts:two-step-app-set-up"
+                return redirect(url_with_next(step, request.get_full_path()))
             request.staff_membership = membership
             return view(request, *args, **kwargs)
 

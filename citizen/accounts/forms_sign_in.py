@@ -146,3 +146,45 @@ class TwoStepCodeForm(GovukForm):
         if not re.fullmatch(r"\d{6}", code):
             raise forms.ValidationError("Enter the security code as 6 numbers, like 123456")
         return code
+
+
+class AppCodeForm(GovukForm):
+    """The 6-digit code an authenticator app shows (setting it up, or at two-step)."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The code is 6 numbers, for example 123456. It changes every 30 seconds",
+        max_length=20,
+        error_messages={"required": "Enter the code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", code):
+            raise forms.ValidationError("Enter the code from your authenticator app as 6 numbers, like 123456")
+        return code
+
+
+class BackupCodeForm(GovukForm):
+    code = forms.CharField(
+        label="Backup code",
+        help_text="One of the backup codes you saved, for example ABCD-EFGH-JKLM. Each works once",
+        max_length=40,
+        error_messages={"required": "Enter one of your backup codes"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "govuk-input--width-20",
+            }
+        ),
+    )

@@ -12,11 +12,15 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django_otp.models import SideChannelDevice
+from django_otp.models import Device, SideChannelDevice
+from django_otp.oath import TOTP
+from django_otp.util import random_hex
+
+from tenants.encryption import seal, unseal
 
 
 class AccountManager(BaseUserManager["Account"]):
@@ -123,6 +127,8 @@ class EmailCodeDevice(SideChannelDevice):
     """
 
     code_digest = models.CharField(max_length=64, blank=True)
+    # The council (schema) whose site sent the waiting code: it works only there.
+    issued_in = models.CharField(max_length=63, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True, blank=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
@@ -140,6 +146,7 @@ class EmailCodeDevice(SideChannelDevice):
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = timezone.now()
         self.code_digest = code_digest(code)
+        self.issued_in = connection.schema_name
         self.valid_until = now + lifetime
         self.last_sent_at = now
         self.save()
@@ -153,9 +160,111 @@ class EmailCodeDevice(SideChannelDevice):
         now = timezone.now()
         if not self.code_digest or now >= self.valid_until:
             return False
+        if self.issued_in != connection.schema_name:  # sent from another council's site
+            return False
         if not hmac.compare_digest(self.code_digest, code_digest(str(token).strip())):
             return False
         self.code_digest = ""
         self.valid_until = now
         self.save()
         return True
+
+
+class AuthenticatorDevice(Device):
+    """Two-step verification by an authenticator app (TOTP, RFC 6238: 6 digits, 30
+    seconds). django-otp's own TOTPDevice keeps the shared secret in plain hex; here it
+    is sealed with the council-secrets keys (tenants/encryption.py), so a database dump
+    or backup does not carry it. Each code is accepted once (a code at or before the
+    last accepted time step is refused) and wrong codes are counted like the emailed
+    code's: callers lock the row first (services_authenticator).
+    """
+
+    STEP = 30
+    DIGITS = 6
+    TOLERANCE = 1  # one step either side, for a phone's clock being a little out
+
+    sealed_key = models.TextField()
+    last_t = models.BigIntegerField(default=-1)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user"], name="one_authenticator_device_per_account")]
+
+    @classmethod
+    def new_secret(cls) -> str:
+        """A fresh 20-byte secret, as hex (RFC 4226's recommended length)."""
+        return random_hex(20)
+
+    def set_secret(self, hex_key: str) -> None:
+        self.sealed_key = seal(hex_key)
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(unseal(self.sealed_key))
+
+    def verify_token(self, token) -> bool:
+        """django-otp's API. Callers lock the row first."""
+        token = str(token).strip().replace(" ", "")
+        if not (token.isdigit() and len(token) == self.DIGITS):
+            return False
+        totp = TOTP(self.bin_key, step=self.STEP, digits=self.DIGITS)
+        if not totp.verify(int(token), tolerance=self.TOLERANCE, min_t=self.last_t + 1):
+            return False
+        self.last_t = totp.t()
+        self.save(update_fields=["last_t"])
+        return True
+
+
+class BackupCodeDevice(Device):
+    """Single-use backup codes, for when the authenticator app is not at hand. Like
+    django-otp's static device, but only a keyed hash of each code is kept (the codes
+    are shown once, when made) and a used code is deleted."""
+
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user"], name="one_backup_code_device_per_account")]
+
+    def verify_token(self, token) -> bool:
+        """django-otp's API. Callers lock the row first."""
+        typed = normalise_backup_code(str(token))
+        if len(typed) != BACKUP_CODE_LENGTH:
+            return False
+        used = self.codes.filter(digest=backup_code_digest(typed, account_id=self.user_id)).first()
+        if used is None:
+            return False
+        used.delete()
+        return True
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"A backup code of {self.device.user_id}"
+
+
+BACKUP_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+BACKUP_CODE_LENGTH = 12  # 60 bits: too many to try offline even from a stolen hash
+
+
+def new_backup_code() -> str:
+    code = "".join(secrets.choice(BACKUP_CODE_ALPHABET) for _ in range(BACKUP_CODE_LENGTH))
+    return "-".join(code[i : i + 4] for i in range(0, BACKUP_CODE_LENGTH, 4))
+
+
+def normalise_backup_code(code: str) -> str:
+    """What a person types, however spaced or cased: "abcd efgh" and "ABCD-EFGH" match."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def backup_code_digest(code: str, *, account_id: int) -> str:
+    """A hash of a backup code, salted by its account: the code itself is never stored.
+    Not keyed by DJANGO_SECRET_KEY, so rotating that key does not void anyone's codes;
+    60 random bits make the hash useless to guess from."""
+    return hashlib.sha256(f"backup-code:{account_id}:{normalise_backup_code(code)}".encode()).hexdigest()

@@ -3,7 +3,7 @@ contract (templates and emails link to them)."""
 
 from django.urls import path
 
-from .views import account, registration, sign_in, two_step
+from .views import account, registration, sign_in, two_step, two_step_app
 
 app_name = "accounts"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     path("two-step/set-up/", two_step.set_up, name="two-step-set-up"),
     path("two-step/", two_step.verify, name="two-step-verify"),
     path("two-step/new-code/", two_step.new_code, name="two-step-new-code"),
+    # Authenticator app and backup codes (views/two_step_app.py)
+    path("two-step/app/", two_step_app.app_code, name="two-step-app"),
+    path("two-step/app/set-up/", two_step_app.app_set_up, name="two-step-app-set-up"),
+    path("two-step/backup-code/", two_step_app.backup_code, name="two-step-backup-code"),
+    path("two-step/backup-codes/", two_step_app.backup_codes, name="two-step-backup-codes"),
     # My account (views/account.py)
     path("account/", account.my_account, name="my-account"),
     path("account/password/", account.change_password, name="change-password"),
