@@ -32,7 +32,10 @@ SHARED_APPS = [
     "django.contrib.auth",
     "citizen.accounts",
     "django_otp",
-    "axes",  # the operators' sign-in on the platform's own site
+    # Sign-in failures and lockouts: in the public schema only, so an account has one
+    # count across the whole platform (issue 18); council requests reach these tables
+    # through the public schema on their search_path.
+    "axes",
     "django.contrib.admin",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -46,7 +49,6 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.sessions",
-    "axes",  # sign-in failures and lockouts are counted per council, in its schema
     "casework",
     "casework.submissions",  # families' form drafts and submissions
     "citizen",
@@ -159,17 +161,46 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 
-# django-axes: failures counted per account and per address, limits from the council's
-# sign-in policy (tenants.policies).
+# django-axes: an account's failures are counted across the whole platform (from any
+# address, on any council's site); the council where the sign-in happens sets the limit
+# and the cool-off (its sign-in policy, tenants.SignInPolicy). Failures are counted per
+# account and per account-and-address; with one limit for both, the pair never locks
+# before its account does, but it is what axes' check W006 asks for. An address alone
+# cannot be said in axes' parameters (they count failures, not accounts): it is locked
+# only when it sprays, SIGN_IN_ADDRESS_FAILURE_LIMIT failures on at least
+# SIGN_IN_ADDRESS_ACCOUNT_LIMIT different accounts within SIGN_IN_ADDRESS_MINUTES
+# (CouncilAxesHandler), so a school or council office behind one address is not locked
+# out by a few people's typos.
 AXES_FAILURE_LIMIT = "citizen.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = "citizen.accounts.lockout.cool_off"
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_USERNAME_FORM_FIELD = "email"
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
+# The council sign-in form posts `email`, the platform admin's form `username`: both
+# are read, and lower-cased, so one account is one count whichever form was used.
+AXES_USERNAME_CALLABLE = "citizen.accounts.lockout.sign_in_username"
 AXES_RESET_ON_SUCCESS = True  # the account's own failures only: CouncilAxesHandler
 AXES_HANDLER = "citizen.accounts.lockout.CouncilAxesHandler"
 AXES_LOCKOUT_CALLABLE = "citizen.accounts.lockout.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=50)
+SIGN_IN_ADDRESS_ACCOUNT_LIMIT = env.int("SIGN_IN_ADDRESS_ACCOUNT_LIMIT", default=10)
+SIGN_IN_ADDRESS_MINUTES = env.int("SIGN_IN_ADDRESS_MINUTES", default=15)
+
+# The client's address, for lockouts and rate limits, through django-ipware. Behind
+# TRUSTED_PROXY_COUNT proxies (the ingress is one) it is the address the first trusted
+# proxy (the one facing the internet) saw: the right-most X-Forwarded-For entry behind
+# one proxy, the one before it behind two. Entries further left are typed by the client
+# and never trusted. ipware counts only the proxies named in the header (the last one is
+# REMOTE_ADDR), hence the minus one; not strict, so a client or its own proxy (a
+# school's) that sends X-Forwarded-For still gets its real address, not the ingress's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+IPWARE_STRICT = False
 
 # GOV.UK Frontend markup for every Django form (themes/base/templates/govuk/).
 FORM_RENDERER = "config.forms.GovukFormRenderer"
