@@ -34,7 +34,7 @@ from django.dispatch import receiver
 # Path segments after these prefixes are tokens (citizen/accounts/urls.py, the staff
 # invitation link); the literal pages under them (resend/, done/) are kept.
 _TOKEN_PATHS = re.compile(
-    r"^(?P<prefix>/(?:activate|password/reset|account/email/confirm|staff/invitations|invitations?|invite)/)"
+    r"^(?P<prefix>/(?:activate|password/reset|account/email/confirm|account/email/undo|staff/invitations|invitations?|invite)/)"
     r"(?!(?:resend|done)/?$)(?P<token>[^?#]+)$"
 )
 # Anywhere else: a Django token (timestamp-hash) or a django.core.signing value

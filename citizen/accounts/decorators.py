@@ -1,4 +1,5 @@
-"""Who may open a page on a council's site: signed in, verified by two-step, staff.
+"""Who may open a page on a council's site: signed in, verified by two-step, staff,
+and re-verified by a fresh code just before a change that could hand the account over.
 
 Each decorator also holds back a person whose password must change first (it broke
 this council's policy or is too old, found at sign-in): until they set a new one, every
@@ -8,6 +9,7 @@ protected page sends them to the change page (DESIGN.md, "Tenancy").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -15,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from casework.models import StaffMembership
@@ -26,6 +29,11 @@ from .services_authenticator import verified_by_strong_method
 # Session key: set at sign-in when the password must change before anything else ("expired"
 # or "policy", the reason the change page gives).
 PASSWORD_CHANGE_REQUIRED = "accounts:password-change-required"  # noqa: S105 - a session key, not a password
+
+# Session key: when this session last typed a fresh code sent to the account's current
+# address (a POSIX timestamp), for `reverification_required`.
+REVERIFIED_AT = "accounts:reverified-at"
+REVERIFICATION_LIFETIME = timedelta(minutes=10)
 
 View = Callable[..., HttpResponse]
 
@@ -146,3 +154,49 @@ def staff_required(*, roles: Iterable[str] | None = None) -> Callable[[View], Vi
         return wrapper
 
     return decorator
+
+
+def reverification_record(request: HttpRequest) -> None:
+    """This session has just typed a fresh code sent to the account's current address."""
+    request.session[REVERIFIED_AT] = timezone.now().timestamp()
+
+
+def reverification_fresh(request: HttpRequest) -> bool:
+    """Whether this session re-verified within REVERIFICATION_LIFETIME (and has not used it)."""
+    at = request.session.get(REVERIFIED_AT)
+    if not isinstance(at, int | float):
+        return False
+    age = timezone.now().timestamp() - at
+    return 0 <= age < REVERIFICATION_LIFETIME.total_seconds()
+
+
+def reverification_use(request: HttpRequest) -> None:
+    """Use up the re-verification: the next change needs a fresh code again."""
+    request.session.pop(REVERIFIED_AT, None)
+
+
+def reverification_required(view: View) -> View:
+    """Two-step verified, and a fresh code sent to the account's CURRENT address typed
+    within the last 10 minutes: a stolen password (or a session left open) is then not
+    enough to change the email address, the password or the two-step method, the
+    things that would hand the account to someone else.
+
+    Without it, the person goes to "Confirm it is you" (a code is sent there) and comes
+    back to this page. A POST that succeeds (answered with a redirect, as every change
+    page here does) uses the re-verification up; a form sent back with errors keeps it,
+    so a typing mistake does not cost another code. Views may also call
+    `reverification_use` themselves.
+    """
+
+    @wraps(view)
+    @two_step_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not reverification_fresh(request):
+            reverification_use(request)
+            return redirect(url_with_next("accounts:reverify", request.get_full_path()))
+        response = view(request, *args, **kwargs)
+        if request.method == "POST" and 300 <= response.status_code < 400:
+            reverification_use(request)
+        return response
+
+    return wrapper

@@ -20,11 +20,15 @@ from .models import Account
 from .services import account_set_password
 from .tokens_email import (
     EMAIL_CHANGE_LINK_LIFETIME,
+    EMAIL_UNDO_LINK_LIFETIME,
     EmailAddressUnavailable,
     EmailChangeLinkInvalid,
     email_change_claim,
     email_change_token,
     email_taken,
+    email_undo_applies,
+    email_undo_claim,
+    email_undo_token,
 )
 
 # Turns a path into a link for an email: `request.build_absolute_uri`.
@@ -79,7 +83,8 @@ def account_change_password(*, account: Account, password: str, absolute_url: Ab
             f"{_greeting(account)}\n\n"
             f"The password for your {council.service_name} account was changed at {_when(timezone.now())}.\n\n"
             "We have signed you out on every other device and browser. Use your new password to sign in again.\n\n"
-            "If you did not change your password, reset it now:\n"
+            "If you did not change your password, someone else knows it and may be signed in to your account. "
+            "Reset your password now: resetting it signs everyone out of your account, on every device.\n"
             f"{absolute_url(reverse('accounts:password-reset'))}\n\n"
             f"If you need help, {_contact(council)}.\n\n"
             f"{_signature(council)}"
@@ -149,8 +154,9 @@ def account_email_change_request(*, account: Account, new_email: str, absolute_u
 
 
 @transaction.atomic
-def account_email_change_confirm(*, token: str) -> Account:
-    """Apply the change a confirmation link asks for, once.
+def account_email_change_confirm(*, token: str, absolute_url: AbsoluteUrl) -> Account:
+    """Apply the change a confirmation link asks for, once, and tell the old address
+    at once, with a link that undoes the change (`account_email_change_undo`).
 
     Raises EmailChangeLinkExpired or EmailChangeLinkInvalid (altered, another council's,
     or already used), or EmailAddressUnavailable when another account has taken the
@@ -173,15 +179,75 @@ def account_email_change_confirm(*, token: str) -> Account:
     except IntegrityError as exc:  # taken by a registration between the check and the save
         raise EmailAddressUnavailable from exc
     council = connection.tenant
+    undo = email_undo_token(account=account, old_email=old_email, schema_name=connection.schema_name)
+    days = EMAIL_UNDO_LINK_LIFETIME.days
     email_queue(
         to=[old_email],
         subject="Your email address was changed",
         body=(
             f"{_greeting(account)}\n\n"
             f"At {_when(account.email_verified_at)} the email address of your {council.service_name} account was "
-            f"changed to {masked_email(account.email)}. We will send emails there from now on, and you sign in "
-            "with it.\n\n"
-            f"If you did not change it, {_contact(council)} straight away.\n\n"
+            f"changed to {masked_email(account.email)}. We will send emails and security codes there from now on, "
+            "and you sign in with it.\n\n"
+            "If you did not change it, someone else may have taken over your account. Open this link to put this "
+            "email address back and sign everyone out of your account:\n"
+            f"{absolute_url(reverse('accounts:undo-email-change', args=[undo]))}\n\n"
+            f"The link works once, for {days} days. Then reset your password, because whoever changed your "
+            f"email address may know it.\n\n"
+            f"If you need help, {_contact(council)}.\n\n"
+            f"{_signature(council)}"
+        ),
+    )
+    return account
+
+
+@transaction.atomic
+def account_email_change_undo(*, token: str, absolute_url: AbsoluteUrl) -> Account:
+    """Put back the address an undo link was sent to and end every session of the
+    account, on every council's site. The password is left alone (whoever changed the
+    address may know it: the page and the email say to reset it, and a reset link now
+    goes to the old address again).
+
+    Raises EmailChangeLinkExpired or EmailChangeLinkInvalid (altered, another council's
+    or already used), or EmailAddressUnavailable when another account has taken the old
+    address since.
+    """
+    claim = email_undo_claim(token, schema_name=connection.schema_name)
+    account = Account.objects.select_for_update().filter(pk=claim.account_id).first()
+    email_undo_applies(claim, account)
+    removed_email = account.email
+    account.email = claim.old_email
+    account.email_verified_at = timezone.now()  # also kills any confirmation link still out
+    account.session_version += 1
+    account.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            account.save(update_fields=["email", "email_verified_at", "session_version"])
+    except IntegrityError as exc:
+        raise EmailAddressUnavailable from exc
+    council = connection.tenant
+    email_queue(
+        to=[account.email],
+        subject="Your email address has been changed back",
+        body=(
+            f"{_greeting(account)}\n\n"
+            f"At {_when(account.email_verified_at)} the email address of your {council.service_name} account was "
+            "changed back to this one, and everyone was signed out of your account on every device.\n\n"
+            "Reset your password now, because whoever changed your email address may know it:\n"
+            f"{absolute_url(reverse('accounts:password-reset'))}\n\n"
+            f"If you need help, {_contact(council)}.\n\n"
+            f"{_signature(council)}"
+        ),
+    )
+    email_queue(
+        to=[removed_email],
+        subject="This email address has been removed from an account",
+        body=(
+            "Hello,\n\n"
+            f"At {_when(account.email_verified_at)} the owner of a {council.service_name} account used the link "
+            "we sent to its previous email address to undo a change to this address. We will not send emails "
+            "for that account here any more.\n\n"
+            f"If you think this is a mistake, {_contact(council)}.\n\n"
             f"{_signature(council)}"
         ),
     )

@@ -33,6 +33,13 @@ class Outcome(enum.StrEnum):
     LOCKED = "locked"  # too many wrong codes; refused whatever was typed
 
 
+class CodePurpose(enum.StrEnum):
+    SIGN_IN = "sign-in"
+    # Re-verification before changing the email address, the password or the two-step
+    # method (decorators.reverification_required): the same device, code and limits.
+    CONFIRM_CHANGE = "confirm-change"
+
+
 @dataclass(frozen=True)
 class Verification:
     outcome: Outcome
@@ -77,7 +84,14 @@ def two_step_device(*, account: Account) -> EmailCodeDevice | None:
     return EmailCodeDevice.objects.filter(user=account).first()
 
 
-def two_step_code_send(*, account: Account, policy: SignInPolicy, council: Council, base_url: str) -> CodeSending:
+def two_step_code_send(
+    *,
+    account: Account,
+    policy: SignInPolicy,
+    council: Council,
+    base_url: str,
+    purpose: CodePurpose = CodePurpose.SIGN_IN,
+) -> CodeSending:
     """Email the account a fresh code (making its device on first use), unless a code that
     still works went less than the council's cooldown ago, or the device is locked after
     wrong codes. `base_url` is the council's site, for the link in the email."""
@@ -99,7 +113,7 @@ def two_step_code_send(*, account: Account, policy: SignInPolicy, council: Counc
         email_queue(
             to=[account.email],
             subject=f"Your {council.service_name} security code",
-            body=_code_email_body(code=code, policy=policy, council=council, base_url=base_url),
+            body=_code_email_body(code=code, policy=policy, council=council, base_url=base_url, purpose=purpose),
         )
     return CodeSending(sent=True)
 
@@ -155,14 +169,23 @@ def _minutes(minutes: int) -> str:
     return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
-def _code_email_body(*, code: str, policy: SignInPolicy, council: Council, base_url: str) -> str:
+def _code_email_body(*, code: str, policy: SignInPolicy, council: Council, base_url: str, purpose: CodePurpose) -> str:
     reset_url = base_url.rstrip("/") + reverse("accounts:password-reset")
+    if purpose is CodePurpose.CONFIRM_CHANGE:
+        why = (
+            "We sent this code because someone signed in to your account asked to change its email "
+            "address, password or two-step verification. Nothing changes unless the code is typed.\n\n"
+            "If it was not you, do not give this code to anyone. Someone else knows your password "
+            "and is signed in: reset your password now, which signs everyone out of your account:\n"
+        )
+    else:
+        why = "If you did not try to sign in, change your password, as someone else may know it:\n"
     return (
         f"Your security code for {council.name}'s {council.service_name} is:\n\n"
         f"{code}\n\n"
         f"This code works for {_minutes(policy.otp_lifetime_minutes)}. You can only use it once.\n\n"
         "If you cannot find this email, check your junk or spam folder. If you asked for "
         "more than one code, use the newest one.\n\n"
-        "If you did not try to sign in, change your password, as someone else may know it:\n"
+        f"{why}"
         f"{reset_url}\n"
     )

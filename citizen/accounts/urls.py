@@ -39,6 +39,9 @@ urlpatterns = [
     path("account/password/", account.change_password, name="change-password"),
     path("account/email/", account.change_email, name="change-email"),
     path("account/email/confirm/<str:token>/", account.confirm_email, name="confirm-email"),
+    path("account/email/undo/<str:token>/", account.undo_email_change, name="undo-email-change"),
+    path("account/confirm-it-is-you/", account.reverify, name="reverify"),
+    path("account/confirm-it-is-you/new-code/", account.reverify_new_code, name="reverify-new-code"),
     path("account/details/", account.change_details, name="change-details"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
 ]

@@ -97,6 +97,7 @@ def test_each_request_gets_its_own_id(cumbria_client, somerset_client):
             "sent https://cumbria.example/account/email/confirm/eyJpZCI6MX0:1tXyZa:abcdefghijklmnopqrstuvwxyz/ today",
             "sent https://cumbria.example/account/email/confirm/[masked]/ today",
         ),
+        ("POST /account/email/undo/short-undo-token/ 200", "POST /account/email/undo/[masked]/ 200"),
         ("link '/staff/invitations/Zx9_-AbCdEfGhIjKlMnOpQrStUvWxYz012345678/'", "link '/staff/invitations/[masked]/'"),
         (f"GET /elsewhere/{TOKEN}/ 200", "GET /elsewhere/[masked]/ 200"),
         ("Your code is 123456", "Your code is [masked]"),

@@ -12,15 +12,16 @@ from django.contrib.auth.hashers import check_password
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from casework.models import OutboundEmail
-from citizen.accounts.decorators import PASSWORD_CHANGE_REQUIRED
-from citizen.accounts.models import Account
+from citizen.accounts.decorators import PASSWORD_CHANGE_REQUIRED, REVERIFIED_AT
+from citizen.accounts.models import Account, EmailCodeDevice
 from citizen.accounts.services import account_set_password
 from citizen.accounts.services_account import masked_email
 from tenants.demo import CUMBRIA, SOMERSET
-from tenants.models import Council
+from tenants.models import Council, Domain
 
 PASSWORD = "Password32!"
 GOOD_NEW_PASSWORD = "Kettle-Harbour-Violet7"
@@ -45,10 +46,28 @@ def parent() -> Account:
     return account
 
 
-def sign_in(client: Client, council: Council, account: Account) -> Client:
-    """Sessions live in the council's schema, so the test session is saved there."""
+def sign_in(client: Client, council: Council, account: Account, *, two_step: bool = True) -> Client:
+    """Sessions live in the council's schema, so the test session is saved there. Every
+    My account page needs two-step, so the session is verified unless `two_step=False`."""
+    device, _ = EmailCodeDevice.objects.get_or_create(user=account, defaults={"name": "Email", "confirmed": True})
     with tenant_context(council):
         client.force_login(account)
+        if two_step:
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+    return client
+
+
+def reverify(client: Client) -> Client:
+    """As if a fresh code sent to the current address had just been typed ("Confirm it is
+    you", tested in test_reverification.py): changing the email address or the password
+    needs it, and each change uses it up."""
+    council = Domain.objects.select_related("tenant").get(domain=client.defaults["HTTP_HOST"]).tenant
+    with tenant_context(council):
+        session = client.session
+        session[REVERIFIED_AT] = timezone.now().timestamp()
+        session.save()
     return client
 
 
@@ -91,6 +110,9 @@ PROTECTED = [
     ("POST", "accounts:change-details"),
     ("GET", "accounts:sign-out-everywhere"),
     ("POST", "accounts:sign-out-everywhere"),
+    ("GET", "accounts:reverify"),
+    ("POST", "accounts:reverify"),
+    ("POST", "accounts:reverify-new-code"),
 ]
 
 
@@ -158,6 +180,7 @@ def test_my_account_lists_the_details_each_with_a_change_link(cumbria, cumbria_c
 
 
 def change_password(client: Client, current: str, new: str, confirm: str | None = None):
+    reverify(client)
     return client.post(
         reverse("accounts:change-password"),
         {"current_password": current, "password": new, "password_confirm": confirm if confirm is not None else new},
@@ -165,7 +188,7 @@ def change_password(client: Client, current: str, new: str, confirm: str | None 
 
 
 def test_change_password_page_lists_the_councils_rules(somerset, somerset_client, parent):
-    sign_in(somerset_client, somerset, parent)
+    reverify(sign_in(somerset_client, somerset, parent))
     page = somerset_client.get(reverse("accounts:change-password")).content.decode()
     assert "not be any of your previous 10 passwords" in page
     assert "not be a simple change to your previous password" in page
@@ -284,6 +307,7 @@ def test_too_many_wrong_current_passwords_end_the_session(somerset, somerset_cli
 
 
 def request_email_change(client: Client, new: str, confirm: str | None = None, password: str = PASSWORD):
+    reverify(client)
     return client.post(
         reverse("accounts:change-email"),
         {"email": new, "email_confirm": confirm if confirm is not None else new, "current_password": password},
@@ -318,7 +342,7 @@ def request_email_change(client: Client, new: str, confirm: str | None = None, p
 def test_an_email_change_needs_the_password_and_the_address_twice(
     cumbria, cumbria_client, parent, data, field, message, django_capture_on_commit_callbacks
 ):
-    sign_in(cumbria_client, cumbria, parent)
+    reverify(sign_in(cumbria_client, cumbria, parent))
     with django_capture_on_commit_callbacks(execute=True):
         response = cumbria_client.post(reverse("accounts:change-email"), data)
     assert response.status_code == 200
