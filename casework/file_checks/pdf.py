@@ -100,7 +100,7 @@ def _walk(reader: PdfReader, shown: str) -> None:
 
 
 def _objects_check(upload, shown: str) -> None:
-    with tempfile.SpooledTemporaryFile(max_size=16 * CHUNK_SIZE) as copy:
+    with tempfile.SpooledTemporaryFile(max_size=4 * CHUNK_SIZE) as copy:
         upload.seek(0)
         while chunk := upload.read(CHUNK_SIZE):
             copy.write(chunk)
