@@ -31,12 +31,25 @@ def case(site):
 
 
 def _large_pdf(path) -> int:
-    """A file of LARGE bytes that is a PDF by its content, written to disk in pieces."""
+    """A file of a little over LARGE bytes that is a real PDF (the upload checks read it through
+    pypdf): a long comment after the header, then one page, written to disk in pieces."""
+    body = pdf_bytes()
+    header_end = body.index(b"\n", body.index(b"\n") + 1) + 1  # "%PDF-1.7" and the binary-marker line
     with open(path, "wb") as out:
-        out.write(b"%PDF-1.7\n")
-        while (left := LARGE - 7 - out.tell()) > 0:
+        out.write(body[:header_end] + b"%")
+        while (left := LARGE - out.tell()) > 0:
             out.write(b"0" * min(left, 1024 * 1024))
-        out.write(b"\n%%EOF\n")
+        out.write(b"\n")
+        shift = out.tell() - header_end
+        objects, xref_at = body[header_end : body.index(b"xref\n")], body.index(b"xref\n")
+        out.write(objects)
+        table_end = body.index(b"trailer")
+        rows = body[xref_at:table_end].split(b"\n")
+        moved = [row if not row.endswith(b" n ") else b"%010d 00000 n " % (int(row[:10]) + shift) for row in rows]
+        out.write(b"\n".join(moved))
+        trailer = body[table_end:]
+        start = trailer.index(b"startxref\n") + len(b"startxref\n")
+        out.write(trailer[:start] + b"%d\n%%%%EOF\n" % (xref_at + shift))
         return out.tell()
 
 

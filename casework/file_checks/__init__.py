@@ -9,6 +9,13 @@ from the council's own site they could run.
 
 The file is read once, in chunks, counting its size and computing its SHA-256 as it
 goes: never all of it in memory at once.
+
+A file of an accepted kind is then looked at for what could act when it is opened or
+served (casework.file_checks.pdf, .images, .archives): active content in a PDF (JavaScript, launch actions,
+attached files), something else hidden in or after an image or a PDF (polyglots),
+Office and OpenDocument files that expand too far (zip bombs) or carry macros. Viruses
+are found afterwards, by clamd (casework.scanning), as the stored file waits in its
+`scanning` state.
 """
 
 from __future__ import annotations
@@ -20,8 +27,44 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import SuspiciousFileOperation
 from django.utils.text import get_valid_filename
+
+from casework.file_checks.archives import archive_check, directory_check
+from casework.file_checks.images import image_check
+from casework.file_checks.kinds import (
+    ACCEPTED,
+    ACCEPTED_TEXT,
+    CLAIMED_BY_EXTENSION,
+    DOCX,
+    JPEG,
+    ODT,
+    PDF,
+    PNG,
+    XLSX,
+    FileKind,
+    FileRefused,
+)
+from casework.file_checks.pdf import pdf_check
+
+__all__ = [
+    "ACCEPTED",
+    "ACCEPTED_TEXT",
+    "CHUNK_SIZE",
+    "DEFAULT_MAX_BYTES",
+    "DOCX",
+    "JPEG",
+    "ODT",
+    "PDF",
+    "PNG",
+    "XLSX",
+    "CheckedFile",
+    "FileKind",
+    "FileRefused",
+    "file_check",
+    "safe_file_name",
+    "size_text",
+]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 CHUNK_SIZE = 64 * 1024
@@ -34,30 +77,6 @@ NAME_MAX_LENGTH = 100
 CONTENT_TYPES_MAX_BYTES = 256 * 1024
 
 
-@dataclass(frozen=True)
-class FileKind:
-    label: str  # as the messages say it: "a PDF", "a Word document"
-    content_type: str
-    extensions: tuple[str, ...]  # the first is the one a stored file is given
-
-
-PDF = FileKind("a PDF", "application/pdf", (".pdf",))
-PNG = FileKind("a PNG image", "image/png", (".png",))
-JPEG = FileKind("a JPEG image", "image/jpeg", (".jpg", ".jpeg"))
-DOCX = FileKind(
-    "a Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)
-)
-XLSX = FileKind("an Excel spreadsheet", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
-ODT = FileKind("an OpenDocument text file", "application/vnd.oasis.opendocument.text", (".odt",))
-ACCEPTED = (PDF, PNG, JPEG, DOCX, XLSX, ODT)
-ACCEPTED_TEXT = "a PDF, a Word or OpenDocument text file, an Excel spreadsheet, or a PNG or JPEG image"
-
-# How a file that claims a kind by its name is described when it is not one.
-CLAIMED_BY_EXTENSION = {ext: kind.label for kind in ACCEPTED for ext in kind.extensions} | {
-    ".doc": "a Word document",
-    ".xls": "an Excel spreadsheet",
-}
-
 PROGRAM_SIGNATURES = (
     b"MZ",  # Windows programs and libraries (.exe, .dll, .scr)
     b"\x7fELF",  # Linux programs
@@ -69,10 +88,6 @@ PROGRAM_SIGNATURES = (
     b"\x00asm",  # WebAssembly
 )
 MARKUP_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml", b"<iframe")
-
-
-class FileRefused(ValidationError):
-    """A file that cannot be accepted, with a message fit to show the person who sent it."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +169,8 @@ def _zip_kind(upload, name: str) -> FileKind:
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
+            # The directory first: a zip bomb is refused before a byte of it is expanded.
+            directory_check(archive, shown=name)
             names = set(archive.namelist())
             if "mimetype" in names and archive.namelist()[0] == "mimetype":
                 with archive.open("mimetype") as part:
@@ -237,9 +254,23 @@ def file_check(upload, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedFile:
         )
 
     kind = _kind_from_head(head, upload, shown)
+    _content_check(upload, kind=kind, shown=shown)
     stem, ext = posixpath.splitext(name)
     if ext.lower() not in kind.extensions:
         # Stored and downloaded with the extension of what it really is, so it opens
         # in the right program: a PNG sent as "scan.pdf" becomes "scan.png".
         name = stem[: NAME_MAX_LENGTH - len(kind.extensions[0])] + kind.extensions[0]
     return CheckedFile(name=name, kind=kind, size=size, sha256=digest.hexdigest())
+
+
+def _content_check(upload, *, kind: FileKind, shown: str) -> None:
+    """What could act when the file is opened, by kind; raises FileRefused."""
+    try:
+        if kind is PDF:
+            pdf_check(upload, shown=shown)
+        elif kind in (PNG, JPEG):
+            image_check(upload, kind=kind, shown=shown)
+        elif kind in (DOCX, XLSX, ODT):
+            archive_check(upload, kind=kind, shown=shown)
+    finally:
+        upload.seek(0)
