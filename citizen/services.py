@@ -14,8 +14,8 @@ from casework.models import StaffMembership
 from casework.services.emails import email_queue
 from citizen.accounts.models import Account
 from citizen.models import FamilyMembership, PasswordExpiryWarning
+from tenants.links import council_url
 from tenants.models import SignInPolicy
-from tenants.services import council_base_url
 
 # How long before a password reaches the council's maximum age its owner is told.
 PASSWORD_EXPIRY_WARNING_AHEAD = timedelta(days=7)
@@ -54,8 +54,7 @@ def password_expiry_warnings_send(*, now: datetime | None = None) -> int:
         .exclude(Exists(warned))
         .order_by("pk")
     )
-    domain = council.get_primary_domain()
-    change_url = council_base_url(domain=domain.domain) + reverse("accounts:change-password") if domain else ""
+    change_url = council_url(council=council, path=reverse("accounts:change-password"))
     queued = 0
     for account in accounts:
         with transaction.atomic():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from .links import public_base_url
 from .models import Council, Domain, SignInPolicy, Tile, validate_council_slug
 
 
@@ -21,9 +21,9 @@ class Provisioned:
 
 
 def council_base_url(*, domain: str) -> str:
-    """The address a council's emails link to (scheme and port from the settings)."""
-    port = f":{settings.PUBLIC_URL_PORT}" if settings.PUBLIC_URL_PORT else ""
-    return f"{settings.PUBLIC_URL_SCHEME}://{domain}{port}"
+    """The address a council's emails link to (scheme and port from the settings);
+    tenants.links.council_url finds the council's domain itself."""
+    return public_base_url(domain=domain)
 
 
 def council_create(
@@ -84,9 +84,7 @@ def council_create(
                 or StaffInvitation.objects.filter(email__iexact=admin_email, accepted_at__isnull=True).exists()
             )
             if not known:
-                staff_invitation_create(
-                    email=admin_email, role=StaffRole.COUNCIL_ADMIN, base_url=council_base_url(domain=domain)
-                )
+                staff_invitation_create(email=admin_email, role=StaffRole.COUNCIL_ADMIN)
                 invited = True
     return Provisioned(council=council, created=created, invited=invited)
 

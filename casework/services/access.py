@@ -21,16 +21,15 @@ from casework.selectors.children import PENDING, name_key
 from casework.services.audit import audit_record
 from casework.services.children import child_create, staff_role
 from casework.services.emails import email_queue
+from tenants.links import council_url
 from tenants.models import ServiceArea
-from tenants.services import council_base_url
 
 FAMILY = "family"
 
 
 def _portal_link() -> str:
     """The family's SEND area on this council's site (where they sign in to see more)."""
-    domain = connection.tenant.get_primary_domain()
-    return council_base_url(domain=domain.domain) + reverse("send-home") if domain else ""
+    return council_url(council=connection.tenant, path=reverse("send-home"))
 
 
 def _email_family(*, account, subject: str, lines: list[str]) -> None:

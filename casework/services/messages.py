@@ -27,7 +27,7 @@ from casework.models import (
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.audit import audit_record
 from casework.services.emails import email_queue
-from tenants.services import council_base_url
+from tenants.links import council_url
 
 FAMILY = "family"
 MESSAGE_MAX_LENGTH = 10_000
@@ -50,8 +50,7 @@ def case_kind_phrase(case: Case, *, relationship: str = Relationship.PARENT) -> 
 
 def council_link(path: str) -> str:
     """An address on this council's own site, for an email ("" when it has no domain)."""
-    domain = connection.tenant.get_primary_domain()
-    return council_base_url(domain=domain.domain) + path if domain else ""
+    return council_url(council=connection.tenant, path=path)
 
 
 def family_case_path(case_id: int, section: str = "") -> str:

@@ -35,7 +35,7 @@ from casework.models import Case, DeadlineReminder
 from casework.selectors.cases import FINISHED, stage_label
 from casework.services.emails import email_queue
 from casework.services.messages import _staff_alert_recipients, case_page_path
-from tenants.services import council_base_url
+from tenants.links import council_url
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +55,7 @@ def deadline_reminders_send(*, today: date) -> int:
         DeadlineReminder.Kind.COMING_UP: Q(next_deadline__gte=today, next_deadline__lte=today + REMIND_AHEAD),
         DeadlineReminder.Kind.PASSED: Q(next_deadline__lt=today, next_deadline__gte=today - CATCH_UP),
     }
-    domain = connection.tenant.get_primary_domain()
-    base_url = council_base_url(domain=domain.domain) if domain else ""
+    base_url = council_url(council=connection.tenant)
     queued = 0
     for kind, window in windows.items():
         reminded = DeadlineReminder.objects.filter(case=OuterRef("pk"), deadline=OuterRef("next_deadline"), kind=kind)

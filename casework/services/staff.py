@@ -21,6 +21,7 @@ from casework.services.emails import email_queue
 from citizen.accounts.models import Account
 from citizen.accounts.services import account_set_password
 from citizen.accounts.services_account import account_sign_out_everywhere
+from tenants.links import council_url
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -53,7 +54,7 @@ def _actor_role(account: Account | None) -> str:
 
 @transaction.atomic
 def staff_invitation_create(
-    *, email: str, role: str, invited_by: Account | None = None, base_url: str, request: HttpRequest | None = None
+    *, email: str, role: str, invited_by: Account | None = None, request: HttpRequest | None = None
 ) -> StaffInvitation:
     """Invite someone to the current council's SEND team and email them the link. An
     invitation still open for the same address is replaced: its link stops working. A
@@ -73,13 +74,15 @@ def staff_invitation_create(
     invitation.full_clean()
     invitation.save()
     council = connection.tenant
+    # A literal path: provisioning (a command, no request) calls this too.
+    invitation_path = f"/staff/invitations/{token}/"
     email_queue(
         to=[invitation.email],
         subject=f"You have been invited to {council.name}'s {council.service_name}",
         body=(
             f"You have been invited to join {council.name}'s SEND team on the {council.service_name} "
             f"as {StaffRole(role).label.lower()}.\n\n"
-            f"Accept the invitation within 7 days:\n{base_url}/staff/invitations/{token}/\n\n"
+            f"Accept the invitation within 7 days:\n{council_url(council=council, path=invitation_path)}\n\n"
             "If you were not expecting this, you can ignore this email."
         ),
     )

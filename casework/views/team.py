@@ -170,7 +170,6 @@ def team_invite(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 invited_by=request.user,
-                base_url=request.build_absolute_uri("/").rstrip("/"),
                 request=request,
             )
         except ValidationError as error:

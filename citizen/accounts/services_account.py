@@ -7,14 +7,13 @@ contains a password, and the notice to an old address never shows the new one in
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from casework.services.emails import email_queue
+from tenants.links import council_url
 
 from .models import Account
 from .services import account_set_password
@@ -31,8 +30,10 @@ from .tokens_email import (
     email_undo_token,
 )
 
-# Turns a path into a link for an email: `request.build_absolute_uri`.
-AbsoluteUrl = Callable[[str], str]
+
+def _link(path: str) -> str:
+    """An address on this council's site for an email (its stored domain, not the Host header)."""
+    return council_url(council=connection.tenant, path=path)
 
 
 @transaction.atomic
@@ -70,7 +71,7 @@ def account_update_details(
 
 
 @transaction.atomic
-def account_change_password(*, account: Account, password: str, absolute_url: AbsoluteUrl) -> None:
+def account_change_password(*, account: Account, password: str) -> None:
     """Set a password the caller has checked against the council's policy, end every
     other session of the account (on every council's site), and tell the account.
     The caller keeps its own session (`update_session_auth_hash`)."""
@@ -85,7 +86,7 @@ def account_change_password(*, account: Account, password: str, absolute_url: Ab
             "We have signed you out on every other device and browser. Use your new password to sign in again.\n\n"
             "If you did not change your password, someone else knows it and may be signed in to your account. "
             "Reset your password now: resetting it signs everyone out of your account, on every device.\n"
-            f"{absolute_url(reverse('accounts:password-reset'))}\n\n"
+            f"{_link(reverse('accounts:password-reset'))}\n\n"
             f"If you need help, {_contact(council)}.\n\n"
             f"{_signature(council)}"
         ),
@@ -93,7 +94,7 @@ def account_change_password(*, account: Account, password: str, absolute_url: Ab
 
 
 @transaction.atomic
-def account_email_change_request(*, account: Account, new_email: str, absolute_url: AbsoluteUrl) -> None:
+def account_email_change_request(*, account: Account, new_email: str) -> None:
     """Send a confirmation link to the new address and a notice to the current one.
 
     When another account already has the new address, that address gets a note saying
@@ -113,9 +114,9 @@ def account_email_change_request(*, account: Account, new_email: str, absolute_u
                 f"Someone asked to use this email address for a {council.service_name} account. "
                 "This address already has an account, so it has not been added to another one.\n\n"
                 "If it was you, sign in with this email address:\n"
-                f"{absolute_url(reverse('accounts:sign-in'))}\n\n"
+                f"{_link(reverse('accounts:sign-in'))}\n\n"
                 "If you have forgotten the password, you can reset it:\n"
-                f"{absolute_url(reverse('accounts:password-reset'))}\n\n"
+                f"{_link(reverse('accounts:password-reset'))}\n\n"
                 "If it was not you, you do not need to do anything.\n\n"
                 f"{_signature(council)}"
             ),
@@ -129,7 +130,7 @@ def account_email_change_request(*, account: Account, new_email: str, absolute_u
                 f"{_greeting(account)}\n\n"
                 f"You asked to use this email address for your {council.service_name} account.\n\n"
                 "To confirm it, open this link:\n"
-                f"{absolute_url(reverse('accounts:confirm-email', args=[token]))}\n\n"
+                f"{_link(reverse('accounts:confirm-email', args=[token]))}\n\n"
                 f"The link works once, for {hours} hours. Until you open it, your account keeps its current "
                 "email address.\n\n"
                 "If you did not ask for this, you do not need to do anything.\n\n"
@@ -144,9 +145,11 @@ def account_email_change_request(*, account: Account, new_email: str, absolute_u
             f"At {_when(timezone.now())} someone asked to change the email address of your {council.service_name} "
             f"account to {masked_email(new_email)}.\n\n"
             f"Nothing changes unless the link we sent to that address is opened within {hours} hours.\n\n"
-            "If you did not ask for this, someone else may know your password. Change your password now: this "
-            "also cancels the request.\n"
-            f"{absolute_url(reverse('accounts:change-password'))}\n\n"
+            "If you did not ask for this, someone else knows your password and is signed in to your account. "
+            "Reset your password now: this cancels the request and signs everyone out of your account.\n"
+            f"{_link(reverse('accounts:password-reset'))}\n\n"
+            "If you are signed in, you can also change it from My account:\n"
+            f"{_link(reverse('accounts:change-password'))}\n\n"
             f"If you need help, {_contact(council)}.\n\n"
             f"{_signature(council)}"
         ),
@@ -154,7 +157,7 @@ def account_email_change_request(*, account: Account, new_email: str, absolute_u
 
 
 @transaction.atomic
-def account_email_change_confirm(*, token: str, absolute_url: AbsoluteUrl) -> Account:
+def account_email_change_confirm(*, token: str) -> Account:
     """Apply the change a confirmation link asks for, once, and tell the old address
     at once, with a link that undoes the change (`account_email_change_undo`).
 
@@ -191,7 +194,7 @@ def account_email_change_confirm(*, token: str, absolute_url: AbsoluteUrl) -> Ac
             "and you sign in with it.\n\n"
             "If you did not change it, someone else may have taken over your account. Open this link to put this "
             "email address back and sign everyone out of your account:\n"
-            f"{absolute_url(reverse('accounts:undo-email-change', args=[undo]))}\n\n"
+            f"{_link(reverse('accounts:undo-email-change', args=[undo]))}\n\n"
             f"The link works once, for {days} days. Then reset your password, because whoever changed your "
             f"email address may know it.\n\n"
             f"If you need help, {_contact(council)}.\n\n"
@@ -202,7 +205,7 @@ def account_email_change_confirm(*, token: str, absolute_url: AbsoluteUrl) -> Ac
 
 
 @transaction.atomic
-def account_email_change_undo(*, token: str, absolute_url: AbsoluteUrl) -> Account:
+def account_email_change_undo(*, token: str) -> Account:
     """Put back the address an undo link was sent to and end every session of the
     account, on every council's site. The password is left alone (whoever changed the
     address may know it: the page and the email say to reset it, and a reset link now
@@ -234,7 +237,7 @@ def account_email_change_undo(*, token: str, absolute_url: AbsoluteUrl) -> Accou
             f"At {_when(account.email_verified_at)} the email address of your {council.service_name} account was "
             "changed back to this one, and everyone was signed out of your account on every device.\n\n"
             "Reset your password now, because whoever changed your email address may know it:\n"
-            f"{absolute_url(reverse('accounts:password-reset'))}\n\n"
+            f"{_link(reverse('accounts:password-reset'))}\n\n"
             f"If you need help, {_contact(council)}.\n\n"
             f"{_signature(council)}"
         ),

@@ -2,8 +2,8 @@
 
 Nobody learns from these whether an email address has an account: each answers the
 same whatever the address, and only the address's owner, by email, learns more.
-`base_url` is the council's site as the person reached it ("https://send.council.gov.uk"):
-the links in the emails go back there.
+The links in the emails are on the council's stored domain (tenants.links), never the
+Host header the request came with.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from casework.services.emails import email_queue
 from citizen.services import family_membership_ensure
+from tenants.links import council_url
 
 from .models import Account
 from .services import account_set_password
@@ -50,7 +51,6 @@ def account_register(
     town: str,
     postcode: str,
     phone_numbers: Sequence[str] = (),
-    base_url: str,
 ) -> Account | None:
     """Create an inactive account with this council's family membership, and email
     it an activation link. The password must already meet the council's policy.
@@ -82,7 +82,7 @@ def account_register(
         else:
             account_set_password(account=account, password=password)
             family_membership_ensure(account=account)
-            _email_activation_link(account=account, base_url=base_url)
+            _email_activation_link(account=account)
             return account
     # The same hashing work as for a new account, so the answer takes as long.
     make_password(password)
@@ -90,8 +90,8 @@ def account_register(
         account=existing,
         template="already_registered",
         subject="Someone tried to create an account with your email address",
-        sign_in_url=_link(base_url, "sign-in"),
-        password_reset_url=_link(base_url, "password-reset"),
+        sign_in_url=_link("sign-in"),
+        password_reset_url=_link("password-reset"),
         never_activated=_never_activated(existing),
     )
     return None
@@ -113,26 +113,25 @@ def account_activate(*, uidb64: str, token: str) -> Account | None:
 
 
 @transaction.atomic
-def account_activation_resend(*, email: str, base_url: str) -> bool:
+def account_activation_resend(*, email: str) -> bool:
     """Email a new activation link, if the address has an account that has never been
     activated (not one a council deactivated). Earlier links keep working until one is
     used or they expire."""
     account = Account.objects.filter(email__iexact=email).first()
     if account is None or not _never_activated(account):
         return False
-    _email_activation_link(account=account, base_url=base_url)
+    _email_activation_link(account=account)
     return True
 
 
 @transaction.atomic
-def account_password_reset_request(*, email: str, base_url: str) -> bool:
+def account_password_reset_request(*, email: str) -> bool:
     """Email a forgotten-password link (one hour, single use), if the address has an
     account that may reset its password."""
     account = Account.objects.filter(email__iexact=email).first()
     if account is None or not _may_reset_password(account):
         return False
     url = _link(
-        base_url,
         "password-reset-confirm",
         uidb64=account_uid(account),
         token=password_reset_tokens.make_token(account),
@@ -142,7 +141,7 @@ def account_password_reset_request(*, email: str, base_url: str) -> bool:
         template="password_reset",
         subject=f"Reset your {connection.tenant.service_name} password",
         password_reset_url=url,
-        password_reset_request_url=_link(base_url, "password-reset"),
+        password_reset_request_url=_link("password-reset"),
         lifetime=PASSWORD_RESET_LINK_LIFETIME,
     )
     return True
@@ -158,7 +157,7 @@ def password_reset_link_account(*, uidb64: str, token: str) -> Account | None:
 
 
 @transaction.atomic
-def account_password_reset(*, account: Account, token: str, password: str, base_url: str) -> bool:
+def account_password_reset(*, account: Account, token: str, password: str) -> bool:
     """Set the password chosen from a forgotten-password link (already checked against
     the council's policy) and end every other session of the account, on every council's
     site. The link proves the email is the person's: an account never activated is
@@ -176,7 +175,7 @@ def account_password_reset(*, account: Account, token: str, password: str, base_
         account=locked,
         template="password_changed",
         subject=f"Your {connection.tenant.service_name} password has been changed",
-        password_reset_url=_link(base_url, "password-reset"),
+        password_reset_url=_link("password-reset"),
     )
     return True
 
@@ -190,14 +189,14 @@ def _may_reset_password(account: Account) -> bool:
     return account.is_active or _never_activated(account)
 
 
-def _email_activation_link(*, account: Account, base_url: str) -> None:
-    url = _link(base_url, "activate", uidb64=account_uid(account), token=activation_tokens.make_token(account))
+def _email_activation_link(*, account: Account) -> None:
+    url = _link("activate", uidb64=account_uid(account), token=activation_tokens.make_token(account))
     _email(
         account=account,
         template="activation",
         subject=f"Activate your {connection.tenant.service_name} account",
         activation_url=url,
-        activation_resend_url=_link(base_url, "activation-resend"),
+        activation_resend_url=_link("activation-resend"),
         lifetime=ACTIVATION_LINK_LIFETIME,
     )
 
@@ -209,5 +208,5 @@ def _email(*, account: Account, template: str, subject: str, **context) -> None:
     email_queue(to=[account.email], subject=subject, body=body)
 
 
-def _link(base_url: str, name: str, **kwargs: str) -> str:
-    return base_url + reverse(f"accounts:{name}", kwargs=kwargs or None)
+def _link(name: str, **kwargs: str) -> str:
+    return council_url(council=connection.tenant, path=reverse(f"accounts:{name}", kwargs=kwargs or None))

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.services.emails import email_queue
+from tenants.links import council_url
 from tenants.models import Council, SignInPolicy
 
 from .models import Account, EmailCodeDevice
@@ -89,12 +90,11 @@ def two_step_code_send(
     account: Account,
     policy: SignInPolicy,
     council: Council,
-    base_url: str,
     purpose: CodePurpose = CodePurpose.SIGN_IN,
 ) -> CodeSending:
     """Email the account a fresh code (making its device on first use), unless a code that
     still works went less than the council's cooldown ago, or the device is locked after
-    wrong codes. `base_url` is the council's site, for the link in the email."""
+    wrong codes."""
     with transaction.atomic():
         EmailCodeDevice.objects.get_or_create(user=account, defaults={"name": "Email", "confirmed": False})
         device = EmailCodeDevice.objects.select_for_update().get(user=account)
@@ -113,7 +113,7 @@ def two_step_code_send(
         email_queue(
             to=[account.email],
             subject=f"Your {council.service_name} security code",
-            body=_code_email_body(code=code, policy=policy, council=council, base_url=base_url, purpose=purpose),
+            body=_code_email_body(code=code, policy=policy, council=council, purpose=purpose),
         )
     return CodeSending(sent=True)
 
@@ -169,8 +169,8 @@ def _minutes(minutes: int) -> str:
     return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
-def _code_email_body(*, code: str, policy: SignInPolicy, council: Council, base_url: str, purpose: CodePurpose) -> str:
-    reset_url = base_url.rstrip("/") + reverse("accounts:password-reset")
+def _code_email_body(*, code: str, policy: SignInPolicy, council: Council, purpose: CodePurpose) -> str:
+    reset_url = council_url(council=council, path=reverse("accounts:password-reset"))
     if purpose is CodePurpose.CONFIRM_CHANGE:
         why = (
             "We sent this code because someone signed in to your account asked to change its email "

@@ -91,6 +91,14 @@ def live_server_url(live_server_port) -> Callable[..., str]:
     return lambda host, path="/": f"http://{host}:{live_server_port}{path}"
 
 
+@pytest.fixture(autouse=True)
+def emailed_links_reach_the_live_server(settings, live_server_port) -> None:
+    """Emailed links are built from the council's domain and PUBLIC_URL_* (never the Host
+    header): here they must point at this live server's port."""
+    settings.PUBLIC_URL_SCHEME = "http"
+    settings.PUBLIC_URL_PORT = str(live_server_port)
+
+
 @pytest.fixture(scope="package")
 def browser(chromium_path, live_server_port):
     """One Chromium for all the browser tests.

@@ -52,7 +52,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
 ADMIN = StaffRole.COUNCIL_ADMIN
 
 
-def staff_pages_data_create(*, slug: str, emails: SimpleNamespace, references: list[str], base_url: str) -> dict:
+def staff_pages_data_create(*, slug: str, emails: SimpleNamespace, references: list[str]) -> dict:
     """The rows the pages show, made through the services (as the screens would), and
     the ids the pages' addresses need."""
     today = timezone.localdate()
@@ -140,7 +140,7 @@ def staff_pages_data_create(*, slug: str, emails: SimpleNamespace, references: l
             child_date_of_birth=other_child.date_of_birth,
             family_note="Ash is Robin's older brother",
         )
-        staff_invitation_create(email=emails.invitee, role=StaffRole.TEAM_MANAGER, invited_by=admin, base_url=base_url)
+        staff_invitation_create(email=emails.invitee, role=StaffRole.TEAM_MANAGER, invited_by=admin)
         return {
             "case": case.pk,
             "fresh_case": fresh_case.pk,
@@ -173,7 +173,6 @@ def staff(browser, live_server_url, django_db_blocker):
                 slug=CUMBRIA.slug,
                 emails=emails,
                 references=references,
-                base_url=base.rstrip("/"),
             )
         context = browser.new_context()
         try:

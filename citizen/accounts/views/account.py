@@ -84,9 +84,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
     form = ChangePasswordForm(request.POST if request.method == "POST" else None, policy=policy, account=request.user)
     if request.method == "POST":
         if form.is_valid():
-            account_change_password(
-                account=request.user, password=form.cleaned_data["password"], absolute_url=request.build_absolute_uri
-            )
+            account_change_password(account=request.user, password=form.cleaned_data["password"])
             update_session_auth_hash(request, request.user)  # this session stays; every other one has ended
             request.session.pop(WRONG_PASSWORDS, None)
             messages.success(request, "Your password has been changed")
@@ -108,9 +106,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             new_email = form.cleaned_data["email"]
-            account_email_change_request(
-                account=request.user, new_email=new_email, absolute_url=request.build_absolute_uri
-            )
+            account_email_change_request(account=request.user, new_email=new_email)
             request.session.pop(WRONG_PASSWORDS, None)
             hours = int(EMAIL_CHANGE_LINK_LIFETIME.total_seconds() // 3600)
             messages.success(
@@ -132,7 +128,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     button, so an email scanner fetching the link does not use it up."""
     try:
         if request.method == "POST":
-            account = account_email_change_confirm(token=token, absolute_url=request.build_absolute_uri)
+            account = account_email_change_confirm(token=token)
             return render(
                 request,
                 f"{TEMPLATES}/email_changed.html",
@@ -161,7 +157,7 @@ def undo_email_change(request: HttpRequest, token: str) -> HttpResponse:
     the password."""
     try:
         if request.method == "POST":
-            account = account_email_change_undo(token=token, absolute_url=request.build_absolute_uri)
+            account = account_email_change_undo(token=token)
             logout(request)
             return render(
                 request,
@@ -239,7 +235,6 @@ def _send_reverification_code(request: HttpRequest) -> CodeSending:
         account=request.user,
         policy=current_policy(request),
         council=request.tenant,
-        base_url=request.build_absolute_uri("/"),
         purpose=CodePurpose.CONFIRM_CHANGE,
     )
 

@@ -34,11 +34,6 @@ RESET_TOKEN = "accounts:password-reset-token"  # noqa: S105 - a session key, not
 RESET_URL_TOKEN = "set-password"  # noqa: S105
 
 
-def _base_url(request: HttpRequest) -> str:
-    """This council's site as the person reached it, for the links in emails."""
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _form_data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
@@ -56,7 +51,6 @@ def register(request: HttpRequest) -> HttpResponse:
             email=email,
             password=form.cleaned_data["password"],
             **form.personal_details(),
-            base_url=_base_url(request),
         )
         request.session[REGISTERED_EMAIL] = email
         return redirect("accounts:register-sent")
@@ -97,7 +91,7 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 def activation_resend(request: HttpRequest) -> HttpResponse:
     form = EmailAddressForm(_form_data(request))
     if form.is_valid():
-        account_activation_resend(email=form.cleaned_data["email"], base_url=_base_url(request))
+        account_activation_resend(email=form.cleaned_data["email"])
         return render(
             request,
             f"{TEMPLATES}/activation_resend_sent.html",
@@ -117,7 +111,7 @@ def activation_resend(request: HttpRequest) -> HttpResponse:
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = EmailAddressForm(_form_data(request))
     if form.is_valid():
-        account_password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
+        account_password_reset_request(email=form.cleaned_data["email"])
         request.session[RESET_EMAIL] = form.cleaned_data["email"]
         return redirect("accounts:password-reset-sent")
     return render(request, f"{TEMPLATES}/password_reset.html", {"form": form, "page_title": "Reset your password"})
@@ -152,9 +146,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         return _reset_link_invalid(request)
     form = PasswordResetForm(_form_data(request), policy=current_policy(request), account=account)
     if form.is_valid():
-        done = account_password_reset(
-            account=account, token=token, password=form.cleaned_data["password"], base_url=_base_url(request)
-        )
+        done = account_password_reset(account=account, token=token, password=form.cleaned_data["password"])
         request.session.pop(RESET_TOKEN, None)
         if not done:
             return _reset_link_invalid(request)

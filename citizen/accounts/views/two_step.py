@@ -102,5 +102,4 @@ def _send(request: HttpRequest) -> CodeSending:
         account=request.user,
         policy=current_policy(request),
         council=request.tenant,
-        base_url=request.build_absolute_uri("/"),
     )

@@ -326,6 +326,32 @@ def test_the_undo_link_works_for_7_days_on_its_own_councils_site_only(cumbria, c
     assert parent.email == "new@example.org"
 
 
+def test_a_reset_from_the_request_notice_cancels_the_change_and_signs_everyone_out(
+    cumbria, cumbria_client, parent, django_capture_on_commit_callbacks
+):
+    client = two_step(cumbria_client, cumbria)
+    confirm_it_is_you(client, cumbria, "/account/email/")
+    client.post(
+        "/account/email/",
+        {"email": "new@example.org", "email_confirm": "new@example.org", "current_password": PASSWORD},
+    )
+    [notice] = [e for e in emails_to(cumbria, EMAIL) if e.subject == "Someone asked to change your email address"]
+    assert link_in(notice, "/password/") == "/password/forgotten/"
+
+    owner = Client(HTTP_HOST=CUMBRIA.domain)  # not signed in: reset from the notice
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post("/password/forgotten/", {"email": EMAIL})
+    [reset] = [e for e in emails_to(cumbria, EMAIL) if "/password/reset/" in e.body]
+    form = owner.get(link_in(reset, "/password/reset/"), follow=True).redirect_chain[-1][0]
+    owner.post(form, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+
+    assert client.get(reverse("accounts:my-account")).status_code == 302  # signed out
+    [confirm] = emails_to(cumbria, "new@example.org")
+    assert owner.post(link_in(confirm, "/account/email/confirm/")).status_code == 400
+    parent.refresh_from_db()
+    assert parent.email == EMAIL
+
+
 @COUNCILS
 def test_a_password_change_tells_the_address_with_a_way_to_sign_everyone_out(council, client_for, parent):
     client = two_step(client_for(council), council)

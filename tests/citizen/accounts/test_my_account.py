@@ -21,6 +21,7 @@ from citizen.accounts.models import Account, EmailCodeDevice
 from citizen.accounts.services import account_set_password
 from citizen.accounts.services_account import masked_email
 from tenants.demo import CUMBRIA, SOMERSET
+from tenants.links import council_url
 from tenants.models import Council, Domain
 
 PASSWORD = "Password32!"
@@ -286,7 +287,7 @@ def test_the_account_is_told_its_password_changed_without_the_password(
     assert email.status == OutboundEmail.Status.SENT
     assert email.from_address == somerset.from_address
     assert GOOD_NEW_PASSWORD not in email.body and PASSWORD not in email.body
-    assert "http://somerset.localhost/password/forgotten/" in email.body
+    assert council_url(council=somerset, path="/password/forgotten/") in email.body
     assert [m.subject for m in mailoutbox] == ["Your password was changed"]
 
 
@@ -368,7 +369,7 @@ def test_an_email_change_sends_a_link_to_the_new_address_and_a_notice_to_the_old
 
     [confirm] = emails_in(cumbria, "new.address@example.org")
     assert confirm.subject == "Confirm your new email address"
-    assert link_in(confirm).startswith("http://cumbria.localhost/account/email/confirm/")
+    assert link_in(confirm).startswith(council_url(council=cumbria, path="/account/email/confirm/"))
     [notice] = emails_in(cumbria, "parent@example.org")
     assert notice.subject == "Someone asked to change your email address"
     assert "new.address@example.org" not in notice.body
@@ -472,7 +473,7 @@ def test_asking_for_an_address_another_account_has_looks_the_same_and_sends_no_l
     [note] = emails_in(cumbria, "taken@example.org")
     assert note.subject == "Someone tried to use this email address"
     assert "/account/email/confirm/" not in note.body
-    assert "http://cumbria.localhost/sign-in/" in note.body
+    assert council_url(council=cumbria, path="/sign-in/") in note.body
     notices = emails_in(cumbria, "parent@example.org")
     assert [n.subject for n in notices] == ["Someone asked to change your email address"] * 2
 

@@ -19,6 +19,7 @@ from citizen.accounts.services import account_set_password
 from citizen.accounts.tokens import account_uid, activation_tokens, password_reset_tokens
 from citizen.models import FamilyMembership
 from tenants.demo import CUMBRIA
+from tenants.links import public_base_url
 from tenants.models import Council, SignInPolicy
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(site, 
     assert message.from_address == site.council.from_address
     assert message.subject == f"Reset your {site.council.service_name} password"
     assert "1 hour" in message.body
-    assert link_in(message, "/password/reset/").startswith(f"http://{site.domain}/password/reset/")
+    assert link_in(message, "/password/reset/").startswith(f"{public_base_url(domain=site.domain)}/password/reset/")
     assert emails_in(site.other, EMAIL) == []
     assert [(m.from_email, m.to) for m in mailoutbox] == [(site.council.from_address, [EMAIL])]
 

@@ -22,6 +22,7 @@ from citizen.accounts.services import account_set_password
 from citizen.accounts.tokens import account_uid, activation_tokens, password_reset_tokens
 from citizen.models import FamilyMembership
 from tenants.demo import CUMBRIA, SOMERSET
+from tenants.links import public_base_url
 from tenants.models import Council, SignInPolicy
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,7 @@ def test_registering_creates_an_inactive_account_in_this_council_and_emails_an_a
     assert (sent.from_email, sent.to) == (site.council.from_address, [EMAIL])
 
     link = link_in(email, "/activate/")
-    assert link.startswith(f"http://{site.domain}/activate/")
+    assert link.startswith(f"{public_base_url(domain=site.domain)}/activate/")
     activated = site.client.get(path_of(link))
 
     assert activated.status_code == 200
@@ -347,8 +348,9 @@ def test_an_existing_address_gets_the_same_answer_and_its_owner_an_email(site, p
     assert warning.subject == "Someone tried to create an account with your email address"
     assert warning.from_address == site.council.from_address
     assert "Hello Alex," in warning.body  # the owner's name, not the one typed
-    assert link_in(warning, "/sign-in/") == f"http://{site.domain}{reverse('accounts:sign-in')}"
-    assert link_in(warning, "/password/forgotten/") == f"http://{site.domain}{reverse('accounts:password-reset')}"
+    site_url = public_base_url(domain=site.domain)
+    assert link_in(warning, "/sign-in/") == f"{site_url}{reverse('accounts:sign-in')}"
+    assert link_in(warning, "/password/forgotten/") == f"{site_url}{reverse('accounts:password-reset')}"
     assert "/activate/" not in warning.body
     assert sorted(m.to[0] for m in mailoutbox) == ["already@example.org", EMAIL]
 
