@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from config.forms import GovukForm
 from tenants.models import SignInPolicy
 
+from .backends import NOT_ACTIVE_ACCOUNT
 from .forms import NewPasswordForm
 from .models import Account
 from .passwords import password_is_expired
@@ -57,7 +58,9 @@ class SignInForm(GovukForm):
         if account is None:
             if getattr(self.request, "axes_locked_out", False):
                 self.locked_out = True
-            elif _inactive_with_this_password(email, password):
+            elif getattr(self.request, NOT_ACTIVE_ACCOUNT, False):
+                # The right password for an account not activated yet: only then is it
+                # safe to say so (the person has shown they hold the account).
                 self.inactive = True
             raise forms.ValidationError(WRONG_CREDENTIALS, code="wrong_credentials")
         self.account = account
@@ -76,13 +79,6 @@ class SignInForm(GovukForm):
         if password_check(policy=policy, password=self.cleaned_data["password"], email=self.account.email):
             return "policy"
         return None
-
-
-def _inactive_with_this_password(email: str, password: str) -> bool:
-    """An account that has not been activated yet, and the right password for it: only
-    then is it safe to say so (the person has shown they hold the account)."""
-    account = Account.objects.filter(email__iexact=email, is_active=False).first()
-    return account is not None and account.check_password(password)
 
 
 class PasswordChangeRequiredForm(NewPasswordForm):

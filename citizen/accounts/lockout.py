@@ -94,12 +94,16 @@ class CouncilAxesHandler(AxesDatabaseHandler):
     def is_locked(self, request, credentials: dict | None = None) -> bool:
         if super().is_locked(request, credentials):
             return True
-        return address_is_spraying(getattr(request, "axes_ip_address", None), now=request.axes_attempt_time)
+        return address_is_spraying(
+            getattr(request, "axes_ip_address", None), now=getattr(request, "axes_attempt_time", None)
+        )
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         super().user_login_failed(sender, credentials, request=request, **kwargs)
-        if request is not None and not request.axes_locked_out:
-            request.axes_locked_out = address_is_spraying(request.axes_ip_address, now=request.axes_attempt_time)
+        if request is not None and not getattr(request, "axes_locked_out", False):
+            request.axes_locked_out = address_is_spraying(
+                getattr(request, "axes_ip_address", None), now=getattr(request, "axes_attempt_time", None)
+            )
 
     def clean_expired_user_attempts(self, request: HttpRequest | None = None, credentials: dict | None = None) -> int:
         longest = max(LONGEST_COOL_OFF, timedelta(minutes=settings.SIGN_IN_ADDRESS_MINUTES))

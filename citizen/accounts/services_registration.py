@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from casework.services.emails import email_queue
 from citizen.services import family_membership_ensure
+from tenants.enqueue import enqueue_on_commit
 from tenants.links import council_url
 
 from .models import Account
@@ -112,8 +113,17 @@ def account_activate(*, uidb64: str, token: str) -> Account | None:
     return account
 
 
+def account_activation_resend(*, email: str) -> None:
+    """Ask for a new activation link. Whether the address has an account is looked up in
+    a task after the request (activation_link_send), whatever the address: the request
+    does the same work either way, so its timing tells nobody (issue 18)."""
+    from .tasks import send_activation_link
+
+    enqueue_on_commit(send_activation_link, email=email)
+
+
 @transaction.atomic
-def account_activation_resend(*, email: str) -> bool:
+def activation_link_send(*, email: str) -> bool:
     """Email a new activation link, if the address has an account that has never been
     activated (not one a council deactivated). Earlier links keep working until one is
     used or they expire."""
@@ -124,8 +134,17 @@ def account_activation_resend(*, email: str) -> bool:
     return True
 
 
+def account_password_reset_request(*, email: str) -> None:
+    """Ask for a forgotten-password link. Whether the address has an account is looked
+    up in a task after the request (password_reset_link_send), whatever the address: the
+    request does the same work either way, so its timing tells nobody (issue 18)."""
+    from .tasks import send_password_reset_link
+
+    enqueue_on_commit(send_password_reset_link, email=email)
+
+
 @transaction.atomic
-def account_password_reset_request(*, email: str) -> bool:
+def password_reset_link_send(*, email: str) -> bool:
     """Email a forgotten-password link (one hour, single use), if the address has an
     account that may reset its password."""
     account = Account.objects.filter(email__iexact=email).first()

@@ -156,6 +156,9 @@ PASSWORD_HASHERS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # One password hash per sign-in whatever the address; it answers every password
+    # sign-in, so ModelBackend below only loads the accounts of sessions made through it.
+    "citizen.accounts.backends.AccountBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:sign-in"
@@ -268,6 +271,20 @@ CACHES = {
     )
     | {"KEY_FUNCTION": "django_tenants.cache.make_key", "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key"},
 }
+
+# Silent limits on password resets, activation resends and registrations
+# (citizen.accounts.ratelimits), counted on the whole platform: a cache alias whose keys
+# carry no council. Per address generous enough for a school's parents' evening on one
+# address, per email tight. A cache that cannot be reached lets requests through
+# (RATELIMIT_FAIL_OPEN): a Redis outage must not silently stop every reset email.
+CACHES["ratelimit"] = {
+    key: value for key, value in CACHES["default"].items() if key not in ("KEY_FUNCTION", "REVERSE_KEY_FUNCTION")
+} | {"KEY_PREFIX": "ratelimit"}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "citizen.accounts.ratelimits.client_address"
+RATELIMIT_FAIL_OPEN = True
+EMAIL_REQUEST_RATE_PER_ADDRESS = env("EMAIL_REQUEST_RATE_PER_ADDRESS", default="30/h")
+EMAIL_REQUEST_RATE_PER_EMAIL = env("EMAIL_REQUEST_RATE_PER_EMAIL", default="3/h")
 
 # --- Celery (tenant-schemas-celery): in-process unless a broker is configured.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

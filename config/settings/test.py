@@ -17,4 +17,9 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = template_loaders(False)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test_{DATABASES['default']['NAME']}")}
 # A cache per test process, cleared after every test (tests/conftest.py); the per-council
 # key function is the production one.
-CACHES = {"default": CACHES["default"] | {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": ""}}
+# The rate limits' cache shares the default's store (the same LOCATION), so clearing the
+# cache after a test clears their counts too.
+CACHES = {
+    alias: CACHES[alias] | {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": ""}
+    for alias in ("default", "ratelimit")
+}

@@ -1,7 +1,8 @@
 """Registering, activating an account, and resetting a forgotten password.
 
 Every page answers the same whether or not an email address has an account
-(DESIGN.md, "Sign-in and two-step verification")."""
+(DESIGN.md, "Sign-in and two-step verification"), and the same past a rate limit
+(citizen.accounts.ratelimits), when nothing is sent."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..forms_registration import EmailAddressForm, PasswordResetForm, RegistrationForm
 from ..policies import current_policy
+from ..ratelimits import email_request_allowed
 from ..services_registration import (
     ACTIVATION_LINK_LIFETIME,
     PASSWORD_RESET_LINK_LIFETIME,
@@ -47,11 +49,12 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(_form_data(request), policy=current_policy(request))
     if form.is_valid():
         email = form.cleaned_data["email"]
-        account_register(
-            email=email,
-            password=form.cleaned_data["password"],
-            **form.personal_details(),
-        )
+        if email_request_allowed(request, kind="registration", email=email):
+            account_register(
+                email=email,
+                password=form.cleaned_data["password"],
+                **form.personal_details(),
+            )
         request.session[REGISTERED_EMAIL] = email
         return redirect("accounts:register-sent")
     return render(request, f"{TEMPLATES}/register.html", {"form": form, "page_title": "Create an account"})
@@ -91,7 +94,8 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 def activation_resend(request: HttpRequest) -> HttpResponse:
     form = EmailAddressForm(_form_data(request))
     if form.is_valid():
-        account_activation_resend(email=form.cleaned_data["email"])
+        if email_request_allowed(request, kind="activation-resend", email=form.cleaned_data["email"]):
+            account_activation_resend(email=form.cleaned_data["email"])
         return render(
             request,
             f"{TEMPLATES}/activation_resend_sent.html",
@@ -111,7 +115,8 @@ def activation_resend(request: HttpRequest) -> HttpResponse:
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = EmailAddressForm(_form_data(request))
     if form.is_valid():
-        account_password_reset_request(email=form.cleaned_data["email"])
+        if email_request_allowed(request, kind="password-reset", email=form.cleaned_data["email"]):
+            account_password_reset_request(email=form.cleaned_data["email"])
         request.session[RESET_EMAIL] = form.cleaned_data["email"]
         return redirect("accounts:password-reset-sent")
     return render(request, f"{TEMPLATES}/password_reset.html", {"form": form, "page_title": "Reset your password"})

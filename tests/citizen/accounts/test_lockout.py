@@ -38,10 +38,9 @@ def sign_in(client, email: str, password: str = PASSWORD, client_address: str | 
     return client.post("/sign-in/", {"email": email, "password": password}, **extra)
 
 
-@pytest.fixture(scope="module")
-def production_address_settings():
-    """The client-address settings config.settings.production makes with the chart's
-    TRUSTED_PROXY_COUNT (1: the ingress), read from a real start of those settings."""
+def production_address_settings(trusted_proxy_count: int) -> dict:
+    """The client-address settings config.settings.production makes with this
+    TRUSTED_PROXY_COUNT, read from a real start of those settings."""
     script = (
         "import json, django; django.setup(); from django.conf import settings as s; "
         "print(json.dumps({k: getattr(s, k) for k in dir(s) if k in ('AXES_IPWARE_META_PRECEDENCE_ORDER', "
@@ -53,7 +52,7 @@ def production_address_settings():
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "TRUSTED_PROXY_COUNT": "1",
+            "TRUSTED_PROXY_COUNT": str(trusted_proxy_count),
             **GOOD,
         },
         capture_output=True,
@@ -67,9 +66,14 @@ def production_address_settings():
     return found
 
 
+@pytest.fixture(scope="module")
+def chart_address_settings():
+    return production_address_settings(1)  # the chart's trustedProxyCount: the ingress
+
+
 @pytest.fixture
-def behind_ingress(production_address_settings):
-    with override_settings(**production_address_settings):
+def behind_ingress(chart_address_settings):
+    with override_settings(**chart_address_settings):
         yield
 
 
@@ -87,6 +91,16 @@ def test_behind_the_ingress_the_address_counted_is_the_one_the_ingress_saw(behin
     sign_in(cumbria_client, "parent@example.org", "wrong-2", client_address="81.2.69.21")
 
     assert counted_addresses() == {"81.2.69.20", "81.2.69.21"}
+
+
+def test_behind_a_load_balancer_and_the_ingress_the_address_is_the_one_the_first_saw(cumbria_client):
+    make_account("parent@example.org")
+    with override_settings(**production_address_settings(2)):
+        # One typed by the client, its address added by the load balancer, the load
+        # balancer's added by the ingress.
+        sign_in(cumbria_client, "parent@example.org", "wrong", client_address="203.0.113.9, 81.2.69.40, 10.0.0.2")
+
+    assert counted_addresses() == {"81.2.69.40"}
 
 
 def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(cumbria_client):
