@@ -34,7 +34,7 @@ from api.serializers import (
     StepRecordSerializer,
 )
 from api.services import api_call_record
-from api.sync import SyncPagination
+from api.sync import EMPTY_PARAMETER, SyncPagination
 from casework.file_checks import ACCEPTED, DEFAULT_MAX_BYTES, FileRefused
 from casework.models import AccessRequest, AuditEvent, Case, CaseKind, Child, Document, Message
 from casework.selectors.cases import STAGE_LABELS
@@ -159,7 +159,18 @@ def by_case(request, rows, subject: str, summary: str) -> None:
 # --- Filters ---------------------------------------------------------------------------------------------
 
 
-class ChildFilter(filters.FilterSet):
+class ApiFilterSet(filters.FilterSet):
+    """A filter sent empty (`?status=`) is refused, as the document's types say, not read as absent."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            if self.data.get(name) == "":
+                self.form.add_error(name, EMPTY_PARAMETER)
+        return valid and not self.form.errors
+
+
+class ChildFilter(ApiFilterSet):
     council_reference = filters.CharFilter(
         field_name="council_reference", lookup_expr="iexact", help_text="Only the child with this council reference."
     )
@@ -169,7 +180,7 @@ class ChildFilter(filters.FilterSet):
         fields = ["council_reference"]
 
 
-class AccessRequestFilter(filters.FilterSet):
+class AccessRequestFilter(ApiFilterSet):
     status = filters.ChoiceFilter(choices=AccessRequest.Status.choices, help_text="Only requests in this state.")
 
     class Meta:
@@ -177,7 +188,7 @@ class AccessRequestFilter(filters.FilterSet):
         fields = ["status"]
 
 
-class CaseFilter(filters.FilterSet):
+class CaseFilter(ApiFilterSet):
     child = filters.NumberFilter(field_name="child_id", help_text="Only the cases of the child with this id.")
     kind = filters.ChoiceFilter(choices=CaseKind.choices, help_text="Only cases of this kind.")
     stage = filters.ChoiceFilter(
@@ -189,7 +200,7 @@ class CaseFilter(filters.FilterSet):
         fields = ["child", "kind", "stage"]
 
 
-class DocumentFilter(filters.FilterSet):
+class DocumentFilter(ApiFilterSet):
     case = filters.NumberFilter(field_name="case_id", help_text="Only the documents on the case with this id.")
 
     class Meta:
@@ -197,7 +208,7 @@ class DocumentFilter(filters.FilterSet):
         fields = ["case"]
 
 
-class MessageFilter(filters.FilterSet):
+class MessageFilter(ApiFilterSet):
     case = filters.NumberFilter(field_name="case_id", help_text="Only the messages on the case with this id.")
 
     class Meta:
@@ -634,7 +645,7 @@ class MessageList(ApiView, generics.ListAPIView):
 # --- Forms ------------------------------------------------------------------------------------------------
 
 
-class FormSubmissionFilter(filters.FilterSet):
+class FormSubmissionFilter(ApiFilterSet):
     case = filters.NumberFilter(field_name="case_id", help_text="Only the submissions that fed the case with this id.")
     child = filters.NumberFilter(field_name="child_id", help_text="Only the submissions about the child with this id.")
 
