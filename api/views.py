@@ -70,12 +70,14 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_TEXTS = {
-    400: "The request was refused for what it sent: see `errors`.",
+    400: "The request was refused for what it sent: the messages for each field or parameter are in `errors` "
+    "(a body that cannot be read as JSON: `parse_error`).",
     401: "No credential, or one that is not valid for this council (WWW-Authenticate says how to send it).",
     403: "The client does not have the scope this needs.",
     404: "No such record in this council.",
     409: "Possible duplicate children: check them, then send confirmed_not_duplicate.",
     413: "The request is too large.",
+    415: "The body is not of the media type this operation takes.",
     422: "The Idempotency-Key was used before for a different request.",
     429: "Too many calls: wait for the seconds in Retry-After.",
     503: "The file store refused the file just now; nothing was saved.",
@@ -305,7 +307,10 @@ class AccessRequestDecision(ApiView):
     @extend_schema(
         tags=["Access requests"],
         request=AccessDecisionSerializer,
-        responses={200: ok(AccessRequestSerializer, "The request, decided."), **error_responses(400, 404, 409, 422)},
+        responses={
+            200: ok(AccessRequestSerializer, "The request, decided."),
+            **error_responses(400, 404, 409, 413, 415, 422),
+        },
         parameters=[id_parameter("request's"), IDEMPOTENCY_PARAMETER],
     )
     @idempotent
@@ -405,7 +410,10 @@ class CaseStepRecord(ApiView):
     @extend_schema(
         tags=["Cases"],
         request=StepRecordSerializer,
-        responses={201: ok(CaseSerializer, "The case, with the step recorded."), **error_responses(400, 404, 422)},
+        responses={
+            201: ok(CaseSerializer, "The case, with the step recorded."),
+            **error_responses(400, 404, 413, 415, 422),
+        },
         parameters=[id_parameter("case's"), IDEMPOTENCY_PARAMETER],
     )
     @idempotent
@@ -458,7 +466,10 @@ class CaseDocuments(ApiView, generics.ListAPIView):
     @extend_schema(
         tags=["Documents"],
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: ok(DocumentSerializer, "The document, stored."), **error_responses(400, 404, 413, 422, 503)},
+        responses={
+            201: ok(DocumentSerializer, "The document, stored."),
+            **error_responses(400, 404, 413, 415, 422, 503),
+        },
         parameters=[id_parameter("case's"), IDEMPOTENCY_PARAMETER],
     )
     def post(self, request, pk: int):
@@ -605,7 +616,7 @@ class CaseMessages(ApiView, generics.ListAPIView):
     @extend_schema(
         tags=["Messages"],
         request=MessagePostSerializer,
-        responses={201: ok(MessageSerializer, "The message, sent."), **error_responses(400, 404, 422)},
+        responses={201: ok(MessageSerializer, "The message, sent."), **error_responses(400, 404, 413, 415, 422)},
         parameters=[id_parameter("case's"), IDEMPOTENCY_PARAMETER],
     )
     @idempotent
