@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from api.parsers import MAX_DEPTH
+
 COMMITTED = Path(__file__).resolve().parent / "openapi.yaml"
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 The council's SEND records for its own case-management systems: children, families'
 requests to see a child's records, cases on the statutory clock, documents and messages.
 It lives on the council's own host, under `/api/v1/`; a council system of one council
@@ -35,8 +37,12 @@ from a time with `updated_since` instead.
 key answers what the first answered, with `Idempotent-Replayed: true`, and changes
 nothing. The same key with a different request: 422.
 
-**Errors** are always JSON: `{"status", "code", "message", "errors"}`, `errors` giving
-each field's messages when a request was refused for what it sent.
+**Errors** are always JSON, at any address under `/api/`: `{{"status", "code", "message",
+"errors"}}`, `errors` giving each field's messages when a request was refused for what it
+sent. Values are held to the types this document gives: a number where text is expected,
+`"true"` for a boolean, `"12"` for an id, or a parameter sent empty (`?updated_since=`) is
+refused (400), never converted. A body that is not JSON (or not UTF-8, or nested more than
+{MAX_DEPTH} levels deep) is refused with the code `parse_error`.
 
 **Limits.** Each client may make a set number of calls a minute; past it: 429, with the
 seconds to wait in `Retry-After`.

@@ -41,6 +41,7 @@ MAX_LIMIT = 500
 # What cursor_encode gives out: unpadded URL-safe base64. The OpenAPI document says the same.
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 CURSOR_MAX_LENGTH = 200
+EMPTY_PARAMETER = "Give a value, or leave the parameter out."
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class SyncParameters(serializers.Serializer):
     def to_internal_value(self, data):
         # A parameter sent empty (`?updated_since=`) is a value, and not one the document
         # allows: refuse it rather than read it as absent, as DRF would for form data.
-        empty = {name: ["Give a value, or leave the parameter out."] for name in self.fields if data.get(name) == ""}
+        empty = {name: [EMPTY_PARAMETER] for name in self.fields if data.get(name) == ""}
         if empty:
             raise serializers.ValidationError(empty)
         return super().to_internal_value(data)

@@ -34,7 +34,7 @@ from api.serializers import (
     StepRecordSerializer,
 )
 from api.services import api_call_record
-from api.sync import SyncPagination
+from api.sync import EMPTY_PARAMETER, SyncPagination
 from casework.file_checks import ACCEPTED, DEFAULT_MAX_BYTES, FileRefused
 from casework.models import AccessRequest, AuditEvent, Case, CaseKind, Child, Document, Message
 from casework.selectors.cases import STAGE_LABELS
@@ -70,12 +70,14 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_TEXTS = {
-    400: "The request was refused for what it sent: see `errors`.",
+    400: "The request was refused for what it sent: the messages for each field or parameter are in `errors` "
+    "(a body that cannot be read as JSON: `parse_error`).",
     401: "No credential, or one that is not valid for this council (WWW-Authenticate says how to send it).",
     403: "The client does not have the scope this needs.",
     404: "No such record in this council.",
     409: "Possible duplicate children: check them, then send confirmed_not_duplicate.",
     413: "The request is too large.",
+    415: "The body is not of the media type this operation takes.",
     422: "The Idempotency-Key was used before for a different request.",
     429: "Too many calls: wait for the seconds in Retry-After.",
     503: "The file store refused the file just now; nothing was saved.",
@@ -159,7 +161,18 @@ def by_case(request, rows, subject: str, summary: str) -> None:
 # --- Filters ---------------------------------------------------------------------------------------------
 
 
-class ChildFilter(filters.FilterSet):
+class ApiFilterSet(filters.FilterSet):
+    """A filter sent empty (`?status=`) is refused, as the document's types say, not read as absent."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            if self.data.get(name) == "":
+                self.form.add_error(name, EMPTY_PARAMETER)
+        return valid and not self.form.errors
+
+
+class ChildFilter(ApiFilterSet):
     council_reference = filters.CharFilter(
         field_name="council_reference", lookup_expr="iexact", help_text="Only the child with this council reference."
     )
@@ -169,7 +182,7 @@ class ChildFilter(filters.FilterSet):
         fields = ["council_reference"]
 
 
-class AccessRequestFilter(filters.FilterSet):
+class AccessRequestFilter(ApiFilterSet):
     status = filters.ChoiceFilter(choices=AccessRequest.Status.choices, help_text="Only requests in this state.")
 
     class Meta:
@@ -177,7 +190,7 @@ class AccessRequestFilter(filters.FilterSet):
         fields = ["status"]
 
 
-class CaseFilter(filters.FilterSet):
+class CaseFilter(ApiFilterSet):
     child = filters.NumberFilter(field_name="child_id", help_text="Only the cases of the child with this id.")
     kind = filters.ChoiceFilter(choices=CaseKind.choices, help_text="Only cases of this kind.")
     stage = filters.ChoiceFilter(
@@ -189,7 +202,7 @@ class CaseFilter(filters.FilterSet):
         fields = ["child", "kind", "stage"]
 
 
-class DocumentFilter(filters.FilterSet):
+class DocumentFilter(ApiFilterSet):
     case = filters.NumberFilter(field_name="case_id", help_text="Only the documents on the case with this id.")
 
     class Meta:
@@ -197,7 +210,7 @@ class DocumentFilter(filters.FilterSet):
         fields = ["case"]
 
 
-class MessageFilter(filters.FilterSet):
+class MessageFilter(ApiFilterSet):
     case = filters.NumberFilter(field_name="case_id", help_text="Only the messages on the case with this id.")
 
     class Meta:
@@ -294,7 +307,10 @@ class AccessRequestDecision(ApiView):
     @extend_schema(
         tags=["Access requests"],
         request=AccessDecisionSerializer,
-        responses={200: ok(AccessRequestSerializer, "The request, decided."), **error_responses(400, 404, 409, 422)},
+        responses={
+            200: ok(AccessRequestSerializer, "The request, decided."),
+            **error_responses(400, 404, 409, 413, 415, 422),
+        },
         parameters=[id_parameter("request's"), IDEMPOTENCY_PARAMETER],
     )
     @idempotent
@@ -394,7 +410,10 @@ class CaseStepRecord(ApiView):
     @extend_schema(
         tags=["Cases"],
         request=StepRecordSerializer,
-        responses={201: ok(CaseSerializer, "The case, with the step recorded."), **error_responses(400, 404, 422)},
+        responses={
+            201: ok(CaseSerializer, "The case, with the step recorded."),
+            **error_responses(400, 404, 413, 415, 422),
+        },
         parameters=[id_parameter("case's"), IDEMPOTENCY_PARAMETER],
     )
     @idempotent
@@ -447,7 +466,10 @@ class CaseDocuments(ApiView, generics.ListAPIView):
     @extend_schema(
         tags=["Documents"],
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: ok(DocumentSerializer, "The document, stored."), **error_responses(400, 404, 413, 422, 503)},
+        responses={
+            201: ok(DocumentSerializer, "The document, stored."),
+            **error_responses(400, 404, 413, 415, 422, 503),
+        },
         parameters=[id_parameter("case's"), IDEMPOTENCY_PARAMETER],
     )
     def post(self, request, pk: int):
@@ -594,7 +616,7 @@ class CaseMessages(ApiView, generics.ListAPIView):
     @extend_schema(
         tags=["Messages"],
         request=MessagePostSerializer,
-        responses={201: ok(MessageSerializer, "The message, sent."), **error_responses(400, 404, 422)},
+        responses={201: ok(MessageSerializer, "The message, sent."), **error_responses(400, 404, 413, 415, 422)},
         parameters=[id_parameter("case's"), IDEMPOTENCY_PARAMETER],
     )
     @idempotent
@@ -634,7 +656,7 @@ class MessageList(ApiView, generics.ListAPIView):
 # --- Forms ------------------------------------------------------------------------------------------------
 
 
-class FormSubmissionFilter(filters.FilterSet):
+class FormSubmissionFilter(ApiFilterSet):
     case = filters.NumberFilter(field_name="case_id", help_text="Only the submissions that fed the case with this id.")
     child = filters.NumberFilter(field_name="child_id", help_text="Only the submissions about the child with this id.")
 

@@ -134,3 +134,12 @@ def test_the_schema_states_the_rules_the_code_holds_cursors_and_keys_to(generate
     assert _meets(str(uuid.uuid4()), key)
     assert not any(_meets(bad, key) for bad in ["", " padded", "tab\there", "caf\u00e9", "x" * 256])
     assert parameters[("query", "updated_since")] == {"type": "string", "format": "date-time"}
+
+
+def test_every_operation_that_takes_a_body_documents_why_a_body_is_refused(generated):
+    """A body that is not JSON (400 parse_error), too large (413) or of another media type (415)."""
+    schema = yaml.safe_load(generated)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if "requestBody" in operation:
+                assert {"400", "413", "415"} <= set(operation["responses"]), f"{method} {path}"

@@ -174,6 +174,8 @@ def test_updated_since_is_inclusive_and_a_cursor_takes_its_place(site, api):
         ({"updated_since": ""}, "updated_since"),  # the schema says a date-time: empty is not one
         ({"cursor": ""}, "cursor"),
         ({"limit": ""}, "limit"),
+        ({"kind": ""}, "kind"),  # a filter sent empty: the schema gives its values, and empty is not one
+        ({"child": ""}, "child"),
         ({"cursor": cursor_encode(Position(at=timezone.now(), id=1)) + "=="}, "cursor"),  # never given out padded
     ],
 )
