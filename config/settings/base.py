@@ -32,7 +32,7 @@ SHARED_APPS = [
     "citizen.accounts",
     "django_otp",
     "axes",  # the operators' sign-in on the platform's own site
-    "django.contrib.admin",
+    "config.admin_apps.PlatformAdminConfig",  # django.contrib.admin, with a second factor
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
