@@ -135,3 +135,66 @@ def test_a_caseworker_sets_up_an_authenticator_app_and_uses_it_next_time(
     finally:
         committed(require_app, demo.slug, False)
         committed(committed_rows_remove, slug=demo.slug, emails=[email], references=[])
+
+
+def app_for(email: str, hex_key: str) -> None:
+    """The account's authenticator app, as if set up before (committed)."""
+    from citizen.accounts.models import Account, AuthenticatorDevice
+
+    device = AuthenticatorDevice(user=Account.objects.get(email=email), name="Authenticator app", confirmed=True)
+    device.set_secret(hex_key)
+    device.save()
+
+
+@pytest.mark.parametrize("demo", [CUMBRIA, SOMERSET], ids=lambda demo: demo.slug)
+def test_a_security_key_added_beside_the_app_verifies_next_time(debug, committed, new_context, live_server_url, demo):
+    """Chromium's virtual authenticator (DevTools) plays the security key."""
+    base = live_server_url(demo.domain)
+    email = f"{unique('keyholder')}@example.org"
+    hex_key = "3132333435363738393031323334353637383930"
+    typed_key = base64.b32encode(bytes.fromhex(hex_key)).decode()
+    committed(
+        staff_member_create, slug=demo.slug, email=email, role=StaffRole.CASEWORKER, first_name="Kit", last_name="Lane"
+    )
+    committed(app_for, email, hex_key)
+    try:
+        page = new_context().new_page()
+        devtools = page.context.new_cdp_session(page)
+        devtools.send("WebAuthn.enable", {"enableUI": False})
+        devtools.send(
+            "WebAuthn.addVirtualAuthenticator",
+            {
+                "options": {
+                    "protocol": "ctap2",
+                    "transport": "usb",
+                    "hasResidentKey": True,
+                    "hasUserVerification": True,
+                    "isUserVerified": True,
+                    "automaticPresenceSimulation": True,
+                }
+            },
+        )
+        sign_in(page, base, email)
+        assert "/two-step/app/" in page.url, page.url
+        assert page.get_by_role("button", name="Use your security key").count() == 0  # none yet
+        page.fill("#id_code", app_code(typed_key))
+        page.get_by_role("button", name="Continue").click()
+        assert page.url.endswith("/staff/"), page.url
+
+        page.goto(f"{base}two-step/security-keys/")
+        assert_accessible(page)
+        page.fill("#key-name", "Blue USB key")
+        page.get_by_role("button", name="Add a security key").click()
+        page.wait_for_selector("dt.govuk-summary-list__key:has-text('Blue USB key')")
+        assert "/two-step/security-keys/" in page.url
+        assert_accessible(page)
+
+        page.context.clear_cookies()
+        sign_in(page, base, email)
+        assert "/two-step/app/" in page.url, page.url
+        assert_accessible(page)
+        page.get_by_role("button", name="Use your security key").click()
+        page.wait_for_url(re.compile(r".*/staff/$"))
+        assert page.get_by_role("heading", level=1).is_visible()
+    finally:
+        committed(committed_rows_remove, slug=demo.slug, emails=[email], references=[])

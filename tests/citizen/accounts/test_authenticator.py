@@ -390,3 +390,33 @@ def test_the_account_page_offers_an_app_to_families(cumbria, cumbria_client, in_
     page = cumbria_client.get("/account/").content.decode()
     assert "You use an authenticator app" in page
     assert 'href="/two-step/backup-codes/">Backup codes</a>' in page
+
+
+# --- Security keys (the ceremonies themselves: tests/e2e/test_staff_authenticator_journey.py) ---
+
+
+def test_security_keys_are_managed_only_from_a_session_the_app_verified(cumbria, cumbria_client, in_council):
+    make_account()
+    sign_in(cumbria_client)
+    set_up_two_step(cumbria_client, cumbria, in_council)
+    assert cumbria_client.get("/two-step/security-keys/")["Location"].startswith("/two-step/app/set-up/")
+
+    set_up_app(cumbria_client, cumbria, in_council)
+    assert cumbria_client.get("/two-step/security-keys/").status_code == 200
+    sign_in_again(cumbria_client)
+    cumbria_client.get("/two-step/")
+    cumbria_client.post("/two-step/", {"code": codes_sent(cumbria, in_council)[0]})  # by email only
+    assert cumbria_client.get("/two-step/security-keys/")["Location"].startswith("/two-step/app/?next=")
+    assert cumbria_client.post("/two-step/security-keys/add/options/")["Location"].startswith("/two-step/app/")
+
+
+def test_a_security_key_answer_without_a_challenge_verifies_nothing(cumbria, cumbria_client, in_council):
+    make_account()
+    sign_in(cumbria_client)
+    set_up_app(cumbria_client, cumbria, in_council)
+    sign_in_again(cumbria_client)
+
+    forged = cumbria_client.post("/two-step/security-key/", data='{"id": "x"}', content_type="application/json")
+
+    assert forged.status_code == 400
+    assert cumbria_client.get("/send/")["Location"].startswith("/two-step/app/")
