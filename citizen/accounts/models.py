@@ -268,3 +268,19 @@ def backup_code_digest(code: str, *, account_id: int) -> str:
     Not keyed by DJANGO_SECRET_KEY, so rotating that key does not void anyone's codes;
     60 random bits make the hash useless to guess from."""
     return hashlib.sha256(f"backup-code:{account_id}:{normalise_backup_code(code)}".encode()).hexdigest()
+
+
+class SecurityKeyDevice(Device):
+    """A security key or passkey (WebAuthn), beside the authenticator app, never instead
+    of it (it needs JavaScript). Only the key's public key is kept; it works on the
+    council's site (`rp_id`, its host) where it was added, as WebAuthn itself insists."""
+
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key = models.TextField()  # base64url, COSE
+    sign_count = models.PositiveBigIntegerField(default=0)
+    rp_id = models.CharField(max_length=253)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def verify_token(self, token) -> bool:  # django-otp's API: a key never takes a typed code
+        return False

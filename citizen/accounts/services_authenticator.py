@@ -34,6 +34,7 @@ from .models import (
     BackupCode,
     BackupCodeDevice,
     EmailCodeDevice,
+    SecurityKeyDevice,
     backup_code_digest,
     new_backup_code,
 )
@@ -84,9 +85,10 @@ def backup_codes_left(*, account: Account) -> int:
 
 
 def verified_by_strong_method(user) -> bool:
-    """The session was verified by an authenticator app or a backup code (not by email)."""
+    """The session was verified by an authenticator app, a backup code or a security key
+    (not by email)."""
     device = getattr(user, "otp_device", None)
-    return isinstance(device, AuthenticatorDevice | BackupCodeDevice)
+    return isinstance(device, AuthenticatorDevice | BackupCodeDevice | SecurityKeyDevice)
 
 
 def verified_by_email_only(user) -> bool:

@@ -3,7 +3,7 @@ contract (templates and emails link to them)."""
 
 from django.urls import path
 
-from .views import account, registration, sign_in, two_step, two_step_app
+from .views import account, registration, security_keys, sign_in, two_step, two_step_app
 
 app_name = "accounts"
 
@@ -34,6 +34,12 @@ urlpatterns = [
     path("two-step/app/set-up/", two_step_app.app_set_up, name="two-step-app-set-up"),
     path("two-step/backup-code/", two_step_app.backup_code, name="two-step-backup-code"),
     path("two-step/backup-codes/", two_step_app.backup_codes, name="two-step-backup-codes"),
+    # Security keys and passkeys (views/security_keys.py; WebAuthn, needs JavaScript)
+    path("two-step/security-keys/", security_keys.manage, name="security-keys"),
+    path("two-step/security-keys/add/options/", security_keys.register_options, name="security-key-add-options"),
+    path("two-step/security-keys/add/", security_keys.register, name="security-key-add"),
+    path("two-step/security-key/options/", security_keys.authenticate_options, name="security-key-options"),
+    path("two-step/security-key/", security_keys.authenticate, name="security-key"),
     # My account (views/account.py)
     path("account/", account.my_account, name="my-account"),
     path("account/password/", account.change_password, name="change-password"),

@@ -36,7 +36,7 @@ SHARED_APPS = [
     # count across the whole platform (issue 18); council requests reach these tables
     # through the public schema on their search_path.
     "axes",
-    "django.contrib.admin",
+    "config.admin_apps.PlatformAdminConfig",  # django.contrib.admin, with a second factor
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",

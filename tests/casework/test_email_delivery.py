@@ -26,7 +26,6 @@ from casework.models import OutboundEmail
 from casework.services.emails import email_connection, email_deliver, email_queue, emails_retry_due, retry_delay
 from casework.tasks import deliver_email, retry_unsent_emails
 from citizen.accounts.models import Account
-from tenants.demo import OPERATOR_EMAIL
 from tenants.encryption import unseal
 from tests.casework.email_fakes import (
     NOTIFY_API_KEY,
@@ -35,6 +34,7 @@ from tests.casework.email_fakes import (
     free_port,
     publishing_to,
 )
+from tests.operators import operator_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -274,7 +274,7 @@ def test_a_malformed_notify_key_is_refused(cumbria, key):
 
 
 def test_operators_set_the_notify_key_but_never_see_it_again(platform_client, cumbria):
-    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
+    operator_sign_in(platform_client)
     url = f"/admin/tenants/council/{cumbria.pk}/change/"
     data = _form_data(platform_client.get(url).context)
     with_notify = data | {"email_provider": "notify", "notify_template_id": NOTIFY_TEMPLATE_ID}

@@ -8,9 +8,8 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from casework.models import AuditEvent, StaffRole
-from citizen.accounts.models import Account
-from tenants.demo import OPERATOR_EMAIL
 from tenants.models import Council
+from tests.operators import operator_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +53,7 @@ def test_only_council_admins_change_it(cumbria, staff_client, role):
 
 
 def test_operators_set_them_in_the_platform_admin(platform_client, cumbria):
-    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
+    operator_sign_in(platform_client)
 
     page = platform_client.get(f"/admin/tenants/council/{cumbria.pk}/change/").content.decode()
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from casework.models import OutboundEmail
 from citizen.accounts.models import Account
-from tenants.demo import OPERATOR_EMAIL
+from tests.operators import operator_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def outbox_email(council, in_council, *, subject: str, status: str, age=timedelt
 
 @pytest.fixture
 def operator_client(platform_client):
-    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
+    operator_sign_in(platform_client)
     return platform_client
 
 
@@ -97,7 +97,7 @@ def test_the_list_costs_the_same_queries_however_many_emails(
 )
 def test_only_operators_may_see_the_outbox(platform_client, who, expected):
     if who == "operator":
-        platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
+        operator_sign_in(platform_client)
     elif who == "family account":
         platform_client.force_login(Account.objects.create_user("parent@example.org", "a long family password"))
     for path, method in [(OUTBOX, "get"), (f"{OUTBOX}cumbria/1/retry/", "post")]:

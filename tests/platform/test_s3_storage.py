@@ -28,6 +28,7 @@ from storages.backends.s3 import S3Storage
 from config import health
 from tenants.s3 import PrivateS3Storage
 from tenants.storage import StorageRefused, council_path
+from tests.operators import operator_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -289,11 +290,9 @@ def test_two_overlapping_logo_downloads_each_get_the_whole_logo(s3_storage, cumb
 def test_an_operator_is_told_when_s3_refuses_a_logo_and_nothing_changes(
     s3_storage, s3, bucket, cumbria, platform_client
 ):
-    from citizen.accounts.models import Account
-    from tenants.demo import OPERATOR_EMAIL
     from tests.tenants.test_configuration import _form_data
 
-    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
+    operator_sign_in(platform_client)
     url = f"/admin/tenants/council/{cumbria.pk}/change/"
     data = _form_data(platform_client.get(url).context)
     deny_writes(s3, bucket)

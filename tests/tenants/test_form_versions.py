@@ -15,11 +15,11 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from casework.models import AuditEvent
-from citizen.accounts.models import Account
-from tenants.demo import OPERATOR_EMAIL, seed_demo
+from tenants.demo import seed_demo
 from tenants.form_definitions import DefinitionInvalid, builtin_definition
 from tenants.form_services import builtin_publish, form_version_draft_create, form_version_publish, form_version_update
 from tenants.models import FormVariant, FormVersion, FrozenVersion
+from tests.operators import operator_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_the_management_command_publishes_to_every_council_or_those_named(cumbri
 
 
 def test_operators_publish_a_built_in_from_the_councils_list(platform_client, cumbria, somerset):
-    platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
+    operator_sign_in(platform_client)
     answer = platform_client.post(
         "/admin/tenants/council/",
         {"action": "publish_section_a", "_selected_action": [cumbria.pk, somerset.pk]},

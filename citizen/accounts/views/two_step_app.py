@@ -40,6 +40,7 @@ from ..services_authenticator import (
     secret_for_typing,
     verified_by_strong_method,
 )
+from ..services_security_keys import security_keys
 
 # The secret being set up, sealed, until the app shows a right code for it.
 PENDING_SECRET = "accounts:pending-app-secret"  # noqa: S105 - a session key, not a secret
@@ -165,6 +166,7 @@ def app_code(request: HttpRequest) -> HttpResponse:
             "page_title": "Enter the code from your authenticator app",
             "form": form,
             "email_allowed": not staff_must_use_app(request),
+            "has_security_key": security_keys(account=request.user, rp_id=request.get_host().split(":")[0]).exists(),
             "next": after or "",
         },
     )

@@ -18,7 +18,8 @@ class Command(BaseCommand):
             "",
             "The SEND Citizen Portal platform is running:",
             f"  Platform admin   {scheme}://{settings.PLATFORM_DOMAIN}{port}/admin/",
-            f"                   sign in as {OPERATOR_EMAIL} / {OPERATOR_PASSWORD}",
+            f"                   sign in as {OPERATOR_EMAIL} / {OPERATOR_PASSWORD}, then set up",
+            "                   an authenticator app when asked (its key is shown as text too)",
         ]
         for demo in DEMO_COUNCILS:
             lines.append(f"  {demo.name:<24} {scheme}://{demo.domain}{port}/")

@@ -6,6 +6,7 @@ families alone), and an emailed code working only on the council's site that sen
 from __future__ import annotations
 
 import base64
+import io
 import re
 import time
 from datetime import timedelta
@@ -359,3 +360,63 @@ def test_a_code_from_cumbrias_site_is_refused_on_somersets(
     assert refused.status_code == 200
     assert "The code is not right" in refused.content.decode()
     assert cumbria_client.post("/two-step/", {"code": code, "next": "/send/"})["Location"] == "/send/"
+
+
+def test_rotating_the_keys_keeps_every_app_working(cumbria, cumbria_client, in_council, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.COUNCIL_SECRET_KEYS = [old]
+    account = make_account()
+    sign_in(cumbria_client)
+    key, _ = set_up_app(cumbria_client, cumbria, in_council)
+    settings.COUNCIL_SECRET_KEYS = [new, old]
+
+    call_command("rotate_two_step_secrets", stdout=io.StringIO())
+    settings.COUNCIL_SECRET_KEYS = [new]  # the old key is gone
+
+    assert AuthenticatorDevice.objects.get(user=account).bin_key == key
+
+
+def test_the_account_page_offers_an_app_to_families(cumbria, cumbria_client, in_council):
+    make_account()
+    sign_in(cumbria_client)
+    set_up_two_step(cumbria_client, cumbria, in_council)
+    page = cumbria_client.get("/account/").content.decode()
+    assert 'href="/two-step/app/set-up/">Set up an authenticator app</a>' in page
+
+    set_up_app(cumbria_client, cumbria, in_council)
+    page = cumbria_client.get("/account/").content.decode()
+    assert "You use an authenticator app" in page
+    assert 'href="/two-step/backup-codes/">Backup codes</a>' in page
+
+
+# --- Security keys (the ceremonies themselves: tests/e2e/test_staff_authenticator_journey.py) ---
+
+
+def test_security_keys_are_managed_only_from_a_session_the_app_verified(cumbria, cumbria_client, in_council):
+    make_account()
+    sign_in(cumbria_client)
+    set_up_two_step(cumbria_client, cumbria, in_council)
+    assert cumbria_client.get("/two-step/security-keys/")["Location"].startswith("/two-step/app/set-up/")
+
+    set_up_app(cumbria_client, cumbria, in_council)
+    assert cumbria_client.get("/two-step/security-keys/").status_code == 200
+    sign_in_again(cumbria_client)
+    cumbria_client.get("/two-step/")
+    cumbria_client.post("/two-step/", {"code": codes_sent(cumbria, in_council)[0]})  # by email only
+    assert cumbria_client.get("/two-step/security-keys/")["Location"].startswith("/two-step/app/?next=")
+    assert cumbria_client.post("/two-step/security-keys/add/options/")["Location"].startswith("/two-step/app/")
+
+
+def test_a_security_key_answer_without_a_challenge_verifies_nothing(cumbria, cumbria_client, in_council):
+    make_account()
+    sign_in(cumbria_client)
+    set_up_app(cumbria_client, cumbria, in_council)
+    sign_in_again(cumbria_client)
+
+    forged = cumbria_client.post("/two-step/security-key/", data='{"id": "x"}', content_type="application/json")
+
+    assert forged.status_code == 400
+    assert cumbria_client.get("/send/")["Location"].startswith("/two-step/app/")
