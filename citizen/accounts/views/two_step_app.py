@@ -21,6 +21,8 @@ from tenants.encryption import SecretUnreadable, seal, unseal
 from ..decorators import (
     has_authenticator_app,
     next_path,
+    reverification_fresh,
+    reverification_use,
     sign_in_required,
     staff_must_use_app,
     two_step_required,
@@ -72,7 +74,6 @@ def set_up_context(request: HttpRequest, *, secret: str, issuer: str) -> dict:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-# MERGE: wrap with @reverification_required
 @two_step_required
 def app_set_up(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app (or replace the one set up before), then show backup
@@ -81,12 +82,17 @@ def app_set_up(request: HttpRequest) -> HttpResponse:
     after = next_path(request)
     if has_authenticator_app(request.user) and not verified_by_strong_method(request.user):
         return redirect(url_with_next("accounts:two-step-app", request.get_full_path()))
+    if not has_authenticator_app(request.user) and not reverification_fresh(request):
+        # A first app is a new way into the account: like a change of email address or
+        # password, it needs a fresh code sent to the current address (issue 18).
+        return redirect(url_with_next("accounts:reverify", request.get_full_path()))
     secret = pending_secret(request)
     form = AppCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = app_set_up_confirm(account=request.user, secret_hex=secret, code=form.cleaned_data["code"])
         if device is not None:
             del request.session[PENDING_SECRET]
+            reverification_use(request)
             django_otp.login(request, device)
             request.session.cycle_key()
             codes = backup_codes_issue(account=request.user)
@@ -110,8 +116,7 @@ def app_set_up(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-# MERGE: wrap with @reverification_required
-@two_step_required
+@two_step_required  # and a session the app or a backup code verified, checked below
 def backup_codes(request: HttpRequest) -> HttpResponse:
     """How many backup codes are left, and a button for a new set (the old set stops
     working). Only from a session verified by the app or a backup code."""

@@ -23,6 +23,7 @@ from citizen.accounts.services_two_step import two_step_code_send, two_step_veri
 from tenants.models import SignInPolicy
 from tests.casework.team.test_settings import policy_form
 
+from .test_account_protection import latest_code
 from .test_sign_in import make_account, sign_in
 from .test_two_step import codes_sent, set_up_two_step
 
@@ -56,9 +57,16 @@ def backup_codes_on(html: str) -> list[str]:
     return re.findall(r"<li><code>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})</code></li>", html)
 
 
+def confirm_it_is_you(client, council, email="parent@example.org") -> None:
+    """A first app needs a fresh code sent to the current address ("Confirm it is you")."""
+    client.get("/account/confirm-it-is-you/")
+    assert client.post("/account/confirm-it-is-you/", {"code": latest_code(council, email)}).status_code == 302
+
+
 def set_up_app(client, council, in_council, email="parent@example.org") -> tuple[bytes, list[str]]:
-    """Signed in: two-step by email, then the app through the pages. The key and codes."""
+    """Signed in: two-step by email, a fresh code, then the app through the pages. The key and codes."""
     set_up_two_step(client, council, in_council, email)
+    confirm_it_is_you(client, council, email)
     key = key_on_page(client.get("/two-step/app/set-up/").content.decode())
     shown = client.post("/two-step/app/set-up/", {"code": app_code(key)})
     assert shown.status_code == 200
@@ -90,6 +98,11 @@ def test_setting_up_the_app_shows_a_qr_code_and_the_key_as_text_then_backup_code
     client = client_for(council)
     sign_in(client)
     set_up_two_step(client, council, in_council)
+    assert (
+        client.get("/two-step/app/set-up/")["Location"]
+        == "/account/confirm-it-is-you/?next=%2Ftwo-step%2Fapp%2Fset-up%2F"
+    )
+    confirm_it_is_you(client, council)
 
     page = client.get("/two-step/app/set-up/").content.decode()
     assert '<svg role="img" aria-label="QR code to add' in page
@@ -261,6 +274,7 @@ def test_a_council_requiring_the_app_sends_staff_verified_by_email_to_set_one_up
     set_up_two_step(client, council, in_council, email="caseworker@example.org")  # verified by email
 
     assert client.get("/staff/")["Location"] == "/two-step/app/set-up/?next=%2Fstaff%2F"
+    confirm_it_is_you(client, council, "caseworker@example.org")
     page = client.get("/two-step/app/set-up/?next=/staff/").content.decode()
     assert f"{council.name} asks everyone in its SEND team to use an authenticator app" in page
 
@@ -333,7 +347,7 @@ def test_an_emailed_code_works_only_on_the_council_site_that_sent_it(cumbria, so
     account = make_account()
     policy = SignInPolicy.objects.get(council=cumbria)
     with in_council(cumbria):
-        two_step_code_send(account=account, policy=policy, council=cumbria, base_url="http://cumbria.localhost/")
+        two_step_code_send(account=account, policy=policy, council=cumbria)
     code = codes_sent(cumbria, in_council)[0]
 
     with in_council(somerset):
