@@ -18,6 +18,7 @@ from django.test import Client
 from citizen.accounts.models import Account
 from tenants.demo import CUMBRIA, OPERATOR_EMAIL, SOMERSET
 from tenants.models import Council
+from tests.operators import operator_sign_in
 
 from .csp import WATCH, assert_no_csp_violations
 from .test_staff_journey import CommittedDatabase
@@ -98,7 +99,7 @@ def operator_session() -> dict:
     and the ids its admin pages need."""
     operator = Account.objects.get(email=OPERATOR_EMAIL)
     client = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
-    client.force_login(operator)
+    operator_sign_in(client, operator)  # the password and a second factor, as the admin needs
     return {
         "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
         "council": Council.objects.get(slug=CUMBRIA.slug).pk,
