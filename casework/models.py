@@ -333,13 +333,27 @@ class Document(models.Model):
         FAMILY_UPLOAD = "family_upload", "From the family"
         OTHER = "other", "Other"
 
+    class ScanStatus(models.TextChoices):
+        # Stored, shown to nobody but its uploader ("being checked") until clamd says clean.
+        SCANNING = "scanning", "Being checked"
+        CLEAN = "clean", "Clean"
+        # The stored file is deleted; the row stays so the uploader is told why it went.
+        INFECTED = "infected", "Virus found"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=document_upload_to, max_length=300)
+    file = models.FileField(upload_to=document_upload_to, max_length=300, blank=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    scan_status = models.CharField(max_length=10, choices=ScanStatus.choices, default=ScanStatus.SCANNING)
+    # A scanner that cannot be reached delays the file: tried again from scan_due_at on
+    # (casework.services.scanning), never passed unscanned.
+    scan_attempts = models.PositiveIntegerField(default=0)
+    scan_due_at = models.DateTimeField(null=True, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    threat = models.CharField(max_length=200, blank=True)  # what clamd found, for the SEND team and the log
     # Empty for an upload through the API by a council system.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -351,10 +365,21 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["case", "created_at"]), models.Index(fields=["updated_at"])]
+        indexes = [
+            models.Index(fields=["case", "created_at"]),
+            models.Index(fields=["updated_at"]),
+            # The sweep's "what is still waiting for its scan" (few rows: only those).
+            models.Index(
+                fields=["scan_due_at"], name="document_scan_waiting", condition=models.Q(scan_status="scanning")
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_clean(self) -> bool:
+        return self.scan_status == self.ScanStatus.CLEAN
 
 
 class Message(models.Model):

@@ -6,6 +6,7 @@ import logging
 
 from django.db import connection
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from casework.models import OutboundEmail
 from casework.services.emails import email_deliver, emails_retry_due
@@ -69,3 +70,40 @@ def send_deadline_reminders() -> int:
     if queued:
         logger.info("%s deadline reminders queued in %s", queued, connection.schema_name)
     return queued
+
+
+@app.task
+def scan_document(document_id: int) -> str:
+    """Scan an uploaded document for viruses (casework.services.scanning). When the
+    scanner cannot be reached the document keeps waiting: this task is sent again after
+    the backoff the row records, and the sweep below catches any that are lost."""
+    from django.conf import settings
+
+    from casework.services.scanning import document_scan
+
+    document = document_scan(document_id=document_id)
+    if document is None:
+        return "nothing to do"
+    if document.scan_status == document.ScanStatus.SCANNING and not settings.CELERY_TASK_ALWAYS_EAGER:
+        delay = max((document.scan_due_at - timezone.now()).total_seconds(), 1)
+        try:
+            scan_document.apply_async(
+                args=[document_id], countdown=delay, headers={"_schema_name": connection.schema_name}
+            )
+        except OperationalError as exc:  # the broker is down too: the sweep sends it when it is back
+            logger.warning("could not send the scan of document %s again: %s", document_id, exc)
+    return document.scan_status
+
+
+@app.task
+def rescan_waiting_documents() -> int:
+    """Every minute in each council: documents still waiting for their scan, due again."""
+    if connection.schema_name == "public":
+        logger.error("rescan_waiting_documents ran in the public schema; it must run in a council")
+        return 0
+    from casework.services.scanning import documents_rescan_due
+
+    document_ids = documents_rescan_due()
+    if document_ids:
+        logger.info("scan sweep in %s enqueued %s documents", connection.schema_name, len(document_ids))
+    return len(document_ids)
