@@ -73,37 +73,38 @@ def send_deadline_reminders() -> int:
 
 
 @app.task
-def scan_document(document_id: int) -> str:
-    """Scan an uploaded document for viruses (casework.services.scanning). When the
-    scanner cannot be reached the document keeps waiting: this task is sent again after
-    the backoff the row records, and the sweep below catches any that are lost."""
+def scan_upload(kind: str, upload_id: int) -> str:
+    """Scan an upload for viruses (casework.services.scanning): a "document", an
+    "access_evidence" or a "form_file". When the scanner cannot be reached the upload
+    keeps waiting: this task is sent again after the backoff the row records, and the
+    sweep below catches any that are lost."""
     from django.conf import settings
 
-    from casework.services.scanning import document_scan
+    from casework.services.scanning import upload_scan
 
-    document = document_scan(document_id=document_id)
-    if document is None:
+    upload = upload_scan(kind=kind, upload_id=upload_id)
+    if upload is None:
         return "nothing to do"
-    if document.scan_status == document.ScanStatus.SCANNING and not settings.CELERY_TASK_ALWAYS_EAGER:
-        delay = max((document.scan_due_at - timezone.now()).total_seconds(), 1)
+    if upload.scan_status == upload.ScanStatus.SCANNING and not settings.CELERY_TASK_ALWAYS_EAGER:
+        delay = max((upload.scan_due_at - timezone.now()).total_seconds(), 1)
         try:
-            scan_document.apply_async(
-                args=[document_id], countdown=delay, headers={"_schema_name": connection.schema_name}
+            scan_upload.apply_async(
+                args=[kind, upload_id], countdown=delay, headers={"_schema_name": connection.schema_name}
             )
         except OperationalError as exc:  # the broker is down too: the sweep sends it when it is back
-            logger.warning("could not send the scan of document %s again: %s", document_id, exc)
-    return document.scan_status
+            logger.warning("could not send the scan of %s %s again: %s", kind, upload_id, exc)
+    return upload.scan_status
 
 
 @app.task
 def rescan_waiting_documents() -> int:
-    """Every minute in each council: documents still waiting for their scan, due again."""
+    """Every minute in each council: uploads still waiting for their scan, due again."""
     if connection.schema_name == "public":
         logger.error("rescan_waiting_documents ran in the public schema; it must run in a council")
         return 0
-    from casework.services.scanning import documents_rescan_due
+    from casework.services.scanning import uploads_rescan_due
 
-    document_ids = documents_rescan_due()
-    if document_ids:
-        logger.info("scan sweep in %s enqueued %s documents", connection.schema_name, len(document_ids))
-    return len(document_ids)
+    sent = uploads_rescan_due()
+    if sent:
+        logger.info("scan sweep in %s enqueued %s uploads", connection.schema_name, len(sent))
+    return len(sent)

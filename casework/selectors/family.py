@@ -32,6 +32,7 @@ from casework.models import (
     Milestone,
     PrintedCopyRequest,
     Relationship,
+    ScanStatus,
     StaffMembership,
     StaffRole,
 )
@@ -234,7 +235,11 @@ def access_evidence_for_staff(*, membership: StaffMembership | None, evidence_id
     """Any evidence sent to this council, for an active member of its SEND team."""
     if membership is None or not membership.is_active:
         raise Http404
-    evidence = AccessEvidence.objects.select_related("access_request__child").filter(pk=evidence_id).first()
+    evidence = (
+        AccessEvidence.objects.select_related("access_request__child")
+        .filter(pk=evidence_id, scan_status=ScanStatus.CLEAN)
+        .first()
+    )
     if evidence is None:
         raise Http404
     return evidence

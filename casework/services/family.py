@@ -37,6 +37,7 @@ from casework.models import (
     Milestone,
     PrintedCopyRequest,
     Relationship,
+    ScanStatus,
 )
 from casework.selectors.cases import case_records
 from casework.selectors.children import PENDING
@@ -55,6 +56,7 @@ from casework.services.messages import (
     family_alert,
     family_case_path,
 )
+from casework.services.scanning import upload_scan_enqueue
 from tenants.models import Council
 from tenants.storage import StorageRefused
 
@@ -242,9 +244,13 @@ def access_evidence_add(
                 f"{size_text(checked.size)}",
                 request=request,
             )
+            upload_scan_enqueue(evidence)  # the SEND team sees it once clamd says it is clean
     except Exception:
         _forget_stored_file(evidence)
         raise
+    evidence.refresh_from_db(fields=["scan_status", "threat", "file"])
+    if evidence.scan_status == ScanStatus.INFECTED:  # scanned already (tasks run in-process)
+        raise FileRefused(VIRUS_FOUND.format(name=evidence.title), code="virus")
     return evidence
 
 

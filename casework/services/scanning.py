@@ -1,8 +1,10 @@
-"""Every stored document is scanned for viruses (clamd, through tenants.virus_scan)
-before anyone but its uploader sees it.
+"""Every stored upload is scanned for viruses (clamd, through tenants.virus_scan)
+before anyone but its uploader sees it: a case's documents, the evidence sent with a
+request to see a child's records, and the files in answer to a form's file questions
+(each a casework.models.VirusScanned).
 
-A new document is stored in the `scanning` state and a task scans it once the upload
-commits (casework.tasks.scan_document). Clean: shown to whoever may see it, and a
+A new upload is stored in the `scanning` state and a task scans it once the upload
+commits (casework.tasks.scan_upload). Clean: shown to whoever may see it, and a
 share made while it waited is announced to the family now. Infected: the stored file
 is deleted, the row kept so the uploader is told on their page, and the event audited.
 A scanner that cannot be reached delays the file, never passes it: the attempt is
@@ -19,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from casework.models import AuditEvent, Document
+from casework.models import AccessEvidence, AuditEvent, Document, ScanStatus, VirusScanned
 from casework.services.audit import audit_record
 from tenants.enqueue import enqueue_on_commit
 from tenants.virus_scan import ScannerUnavailable, scan_stream
@@ -42,29 +44,52 @@ def scan_retry_delay(attempts: int) -> timedelta:
     return min(RETRY_BASE_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
 
 
+def scanned_kinds() -> dict[str, type[VirusScanned]]:
+    """What is scanned, by the name a task carries."""
+    from casework.submissions.models import FormFile
+
+    return {"document": Document, "access_evidence": AccessEvidence, "form_file": FormFile}
+
+
+def _kind_of(upload: VirusScanned) -> str:
+    return next(kind for kind, model in scanned_kinds().items() if isinstance(upload, model))
+
+
+def upload_scan_enqueue(upload: VirusScanned) -> None:
+    """Scan the upload once the current transaction commits."""
+    from casework.tasks import scan_upload
+
+    enqueue_on_commit(scan_upload, _kind_of(upload), upload.pk)
+
+
 def document_scan_enqueue(document: Document) -> None:
-    """Scan the document once the current transaction commits."""
-    from casework.tasks import scan_document
-
-    enqueue_on_commit(scan_document, document.pk)
+    upload_scan_enqueue(document)
 
 
-def _scan(document: Document):
+def _scan(document: VirusScanned):
     with document.file.storage.open(document.file.name, "rb") as handle:
         return scan_stream(handle)
 
 
+def _updated(document: VirusScanned, fields: list[str]) -> list[str]:
+    return [*fields, "updated_at"] if hasattr(document, "updated_at") else fields
+
+
 def document_scan(*, document_id: int) -> Document | None:
-    """Scan one waiting document and record the outcome. Safe to run twice, or in two
-    workers at once: only a document still `scanning`, and not being scanned by another
-    worker (its row locked), is scanned. Returns the document (still `scanning` when
-    the scanner could not be reached), or None when there was nothing to do."""
+    return upload_scan(kind="document", upload_id=document_id)
+
+
+def upload_scan(*, kind: str, upload_id: int) -> VirusScanned | None:
+    """Scan one waiting upload and record the outcome. Safe to run twice, or in two
+    workers at once: only an upload still `scanning`, and not being scanned by another
+    worker (its row locked), is scanned. Returns it (still `scanning` when the scanner
+    could not be reached), or None when there was nothing to do."""
+    model = scanned_kinds()[kind]
     now = timezone.now()
     with transaction.atomic():
         document = (
-            Document.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("case__child")
-            .filter(pk=document_id, scan_status=Document.ScanStatus.SCANNING)
+            model.objects.select_for_update(skip_locked=True)
+            .filter(pk=upload_id, scan_status=ScanStatus.SCANNING)
             .first()
         )
         if document is None:
@@ -78,7 +103,8 @@ def document_scan(*, document_id: int) -> Document | None:
             level = logging.WARNING if isinstance(error, ScannerUnavailable) else logging.ERROR
             logger.log(
                 level,
-                "document %s could not be scanned (attempt %s, next at %s): %s",
+                "%s %s could not be scanned (attempt %s, next at %s): %s",
+                kind,
                 document.pk,
                 document.scan_attempts,
                 document.scan_due_at.isoformat(),
@@ -88,56 +114,77 @@ def document_scan(*, document_id: int) -> Document | None:
         document.scanned_at = now
         document.scan_due_at = None
         if verdict.clean:
-            document.scan_status = Document.ScanStatus.CLEAN
-            document.save(update_fields=["scan_status", "scanned_at", "scan_due_at", "updated_at"])
+            document.scan_status = ScanStatus.CLEAN
+            document.save(update_fields=_updated(document, ["scan_status", "scanned_at", "scan_due_at"]))
             if not verdict.scanned:
-                logger.warning("document %s passed unscanned (VIRUS_SCANNER=none)", document.pk)
-            if document.shared_with_family_at is not None and document.kind != Document.Kind.FAMILY_UPLOAD:
+                logger.warning("%s %s passed unscanned (VIRUS_SCANNER=none)", kind, document.pk)
+            if (
+                isinstance(document, Document)
+                and document.shared_with_family_at is not None
+                and document.kind != Document.Kind.FAMILY_UPLOAD
+            ):
                 from casework.services.documents import family_told_of_share
 
                 family_told_of_share(document=document)
             return document
-        _quarantine(document, threat=verdict.threat)
+        _quarantine(document, kind=kind, threat=verdict.threat)
         return document
 
 
-def _quarantine(document: Document, *, threat: str) -> None:
+def _audit_place(upload: VirusScanned) -> dict:
+    """Where the audit event about an upload belongs: its case, or its child."""
+    if isinstance(upload, Document):
+        return {"case": upload.case}
+    if isinstance(upload, AccessEvidence):
+        return {"child": upload.access_request.child}
+    if upload.submission_id is not None:  # a form file: its submission's case, else its draft's child
+        return {"case": upload.submission.case}
+    return {"child": upload.draft.child}
+
+
+def _quarantine(document: VirusScanned, *, kind: str, threat: str) -> None:
     name = document.file.name
-    document.scan_status = Document.ScanStatus.INFECTED
+    document.scan_status = ScanStatus.INFECTED
     document.threat = threat[:200]
     document.file = ""
-    document.save(update_fields=["scan_status", "threat", "file", "scanned_at", "scan_due_at", "updated_at"])
+    document.save(update_fields=_updated(document, ["scan_status", "threat", "file", "scanned_at", "scan_due_at"]))
     audit_record(
         actor=None,
         actor_role=SCANNER_ROLE,
         action=AuditEvent.Action.CHANGED,
-        subject="document",
+        subject=kind,
         subject_id=document.pk,
-        case=document.case,
-        summary=f"A virus was found in an uploaded document ({document.threat}); the file was deleted",
+        summary=f"A virus was found in an uploaded file ({document.threat}); the file was deleted",
+        **_audit_place(document),
     )
-    logger.warning("document %s: virus found (%s); its stored file is deleted", document.pk, document.threat)
-    storage = Document._meta.get_field("file").storage
+    logger.warning("%s %s: virus found (%s); its stored file is deleted", kind, document.pk, document.threat)
+    storage = type(document)._meta.get_field("file").storage
 
     def delete() -> None:
         try:
             storage.delete(name)
         except Exception:  # the row says infected, so nobody can download it; the operators sweep
-            logger.error("could not delete the infected file of document %s: %s", document.pk, name, exc_info=True)
+            logger.error("could not delete the infected file of %s %s: %s", kind, document.pk, name, exc_info=True)
 
     transaction.on_commit(delete)
 
 
-def documents_rescan_due(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
-    """Enqueue again the current council's documents still waiting for a scan whose
-    retry is due, or whose task was lost. Returns their ids, oldest first."""
+def uploads_rescan_due(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[tuple[str, int]]:
+    """Enqueue again the current council's uploads still waiting for a scan whose retry
+    is due, or whose task was lost. Returns (kind, id) for each, oldest first by kind."""
+    from casework.tasks import scan_upload
+
     now = now or timezone.now()
     due = Q(scan_due_at__lte=now - SWEEP_GRACE) | Q(scan_due_at__isnull=True, created_at__lte=now - LOST_AFTER)
-    waiting = Document.objects.filter(due, scan_status=Document.ScanStatus.SCANNING).order_by("created_at", "id")
-    document_ids = list(waiting.values_list("id", flat=True)[:limit])
+    sent = []
+    for kind, model in scanned_kinds().items():
+        waiting = model.objects.filter(due, scan_status=ScanStatus.SCANNING).order_by("created_at", "id")
+        for upload_id in waiting.values_list("id", flat=True)[:limit]:
+            enqueue_on_commit(scan_upload, kind, upload_id)
+            sent.append((kind, upload_id))
+    return sent
 
-    from casework.tasks import scan_document
 
-    for document_id in document_ids:
-        enqueue_on_commit(scan_document, document_id)
-    return document_ids
+def documents_rescan_due(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
+    """uploads_rescan_due, the documents' ids only (what the tests of documents read)."""
+    return [pk for kind, pk in uploads_rescan_due(now=now, limit=limit) if kind == "document"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from casework.models import ChildAccess, Document, Relationship, StaffRole
 from casework.services.documents import document_share, document_upload
 from casework.services.scanning import LOST_AFTER, SWEEP_GRACE, document_scan, documents_rescan_due
-from casework.tasks import scan_document
+from casework.tasks import scan_upload
 from tenants.enqueue import enqueue_on_commit
 from tenants.virus_scan import ScannerUnavailable, Verdict, scan_stream
 
@@ -128,9 +128,9 @@ def test_the_scan_runs_in_the_council_it_was_enqueued_from(
         document = _upload(make_case(), make_account())
         assert document.scan_status == Document.ScanStatus.SCANNING
     with in_council(cumbria), django_capture_on_commit_callbacks(execute=False) as published:
-        enqueue_on_commit(scan_document, document.pk)  # enqueued from the other council: not found there
+        enqueue_on_commit(scan_upload, "document", document.pk)  # enqueued from the other council: not found there
     with in_council(somerset), django_capture_on_commit_callbacks(execute=False) as published_here:
-        enqueue_on_commit(scan_document, document.pk)
+        enqueue_on_commit(scan_upload, "document", document.pk)
 
     connection.set_schema_to_public()  # on_commit callbacks often run after the council's context is left
     for publish in [*published, *published_here]:

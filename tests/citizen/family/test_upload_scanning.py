@@ -106,3 +106,34 @@ def test_a_file_being_checked_is_seen_by_its_sender_only_and_cannot_be_downloade
     )
     assert client.get(download).status_code == 200
     assert "report.pdf" in staff.get(case_page).content.decode()
+
+
+def test_evidence_with_a_virus_is_deleted_and_the_family_told_and_the_team_cannot_download_it(
+    family, clamd, staff_client, django_capture_on_commit_callbacks
+):
+    from casework.models import AccessEvidence
+    from casework.services.access import access_request_ask
+
+    with tenant_context(family.council):
+        access_request_ask(
+            access_request=family.waiting_request,
+            question="Please send a letter that shows you are the carer.",
+            document_requested=True,
+            actor=family.caseworker,
+        )
+    client = signed_in_client(family.council, family.waiting)
+    path = reverse("family:access-request", args=[family.waiting_request.pk])
+    sent = SimpleUploadedFile("carer letter.pdf", eicar_pdf(compressed=True), content_type="application/pdf")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path, {"family_answer": "Attached", "files": [sent]})
+
+    assert "&#x27;carer letter.pdf&#x27; has a virus in it, so we deleted it" in response.content.decode()
+    assert "our virus check found a virus in it, so we deleted it" in client.get(path).content.decode()
+    with tenant_context(family.council):
+        evidence = AccessEvidence.objects.get()
+    assert evidence.scan_status == "infected" and not evidence.file
+    staff = staff_client(family.council)
+    page = staff.get(reverse("staff:access-request", args=[family.waiting_request.pk])).content.decode()
+    assert "Virus found: deleted" in page
+    assert staff.get(reverse("staff:access-evidence-download", args=[evidence.pk])).status_code == 404
