@@ -205,3 +205,15 @@ def test_with_no_scanner_configured_files_wait(cumbria, in_council, make_case, s
     with in_council(cumbria):
         document = _upload(make_case(), make_account())
     assert document.scan_status == Document.ScanStatus.SCANNING
+
+
+def test_start_up_warns_when_no_scanner_is_configured(settings):
+    from casework.checks import virus_scanner_check
+
+    settings.CLAMD_SOCKET, settings.CLAMD_HOST = "", ""
+    (warning,) = virus_scanner_check(None)
+    assert warning.id == "casework.W001"
+    assert "never be shown" in warning.msg
+
+    settings.VIRUS_SCANNER = "none"
+    assert virus_scanner_check(None) == []
