@@ -97,10 +97,10 @@ def scan_upload(kind: str, upload_id: int) -> str:
 
 
 @app.task
-def rescan_waiting_documents() -> int:
+def rescan_waiting_uploads() -> int:
     """Every minute in each council: uploads still waiting for their scan, due again."""
     if connection.schema_name == "public":
-        logger.error("rescan_waiting_documents ran in the public schema; it must run in a council")
+        logger.error("rescan_waiting_uploads ran in the public schema; it must run in a council")
         return 0
     from casework.services.scanning import uploads_rescan_due
 

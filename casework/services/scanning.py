@@ -9,7 +9,7 @@ share made while it waited is announced to the family now. Infected: the stored 
 is deleted, the row kept so the uploader is told on their page, and the event audited.
 A scanner that cannot be reached delays the file, never passes it: the attempt is
 counted, the next one is due after a backoff (kept in the row, so it survives a broker
-restart), and a sweep every minute (rescan_waiting_documents) finds what is due or
+restart), and a sweep every minute (rescan_waiting_uploads) finds what is due or
 whose task was lost."""
 
 from __future__ import annotations

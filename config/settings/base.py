@@ -281,8 +281,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 6 * 60 * 60},
     },
-    "rescan-waiting-documents": {
-        "task": "casework.tasks.rescan_waiting_documents",
+    "rescan-waiting-uploads": {
+        "task": "casework.tasks.rescan_waiting_uploads",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

@@ -217,3 +217,19 @@ def test_start_up_warns_when_no_scanner_is_configured(settings):
 
     settings.VIRUS_SCANNER = "none"
     assert virus_scanner_check(None) == []
+
+
+def test_the_sweep_task_runs_in_a_council_and_refuses_the_public_schema(cumbria, in_council, make_case, clamd, caplog):
+    from casework.tasks import rescan_waiting_uploads
+
+    connection.set_schema_to_public()
+    assert rescan_waiting_uploads.apply().get() == 0
+    assert "ran in the public schema" in caplog.text
+    with in_council(cumbria):
+        document = _upload(make_case(), make_account())
+        Document.objects.filter(pk=document.pk).update(
+            scan_status=Document.ScanStatus.SCANNING, scan_due_at=timezone.now() - SWEEP_GRACE - timedelta(seconds=5)
+        )
+        assert rescan_waiting_uploads.apply().get() == 1
+        document.refresh_from_db()
+    assert document.scan_status == Document.ScanStatus.CLEAN
