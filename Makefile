@@ -35,9 +35,29 @@ migrate: setup ## Migrate the shared and every council's schema, then create the
 	$(MANAGE) migrate_schemas --tenant --verbosity 0
 	$(MANAGE) seed_demo
 
+# Uploads wait in "being checked" until clamd says they are clean. With no CLAMD_SOCKET or
+# CLAMD_HOST given (and not VIRUS_SCANNER=none), `make run` starts a clamd of its own.
+LOCAL_CLAMD_SOCKET := $(CURDIR)/.data/clamd/clamd.sock
+
 .PHONY: run
 run: migrate ## Set everything up and serve the platform and both demo councils on :8000
+	@if [ -z "$${CLAMD_SOCKET:-}$${CLAMD_HOST:-}" ] && [ "$${VIRUS_SCANNER:-clamd}" != none ]; then \
+	  $(MAKE) --no-print-directory clamd && export CLAMD_SOCKET=$(LOCAL_CLAMD_SOCKET); fi; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+.PHONY: clamd
+clamd: ## Start a local clamd on .data/clamd/clamd.sock (EICAR test signature only; CLAMD_SYSTEM_DATABASES=1 adds /var/lib/clamav)
+	@command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon >/dev/null) \
+	      || echo "Could not install clamav-daemon."; \
+	  else echo "clamd is not installed (apt-get install clamav-daemon)."; fi; }
+	@if command -v clamd >/dev/null || [ -x /usr/sbin/clamd ]; then platform/clamd-local start .data/clamd; \
+	  else echo "No clamd: the virus-scanning tests will be skipped (they fail with REQUIRE_CLAMD=1)."; fi
+
+.PHONY: clamd-stop
+clamd-stop: ## Stop the local clamd
+	platform/clamd-local stop .data/clamd
 
 .PHONY: chromium
 chromium: ## Install Debian's Chromium for the browser tests, where this machine allows it
@@ -52,7 +72,7 @@ chromium: ## Install Debian's Chromium for the browser tests, where this machine
 PYTEST_WORKERS ?= 2
 
 .PHONY: test
-test: setup chromium lint ## Set everything up, lint, and run every test
+test: setup chromium clamd lint ## Set everything up, lint, and run every test
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 .PHONY: lint
@@ -66,4 +86,5 @@ api-schema: setup ## Write the API's OpenAPI document to api/openapi.yaml (tests
 
 .PHONY: clean
 clean: ## Remove the local database, files and build output (keeps the virtualenv)
+	-platform/clamd-local stop .data/clamd
 	rm -rf .data staticfiles themes/base/static/portal/portal.css

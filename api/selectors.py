@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from api.models import ApiCall, ApiClient
 from casework.models import AccessRequest, Case, Child, Document, Message
 from casework.selectors.cases import CaseRecords, case_timeline, recorded_steps, steps_accepted
-from casework.selectors.documents import documents_for_case
 from casework.selectors.messages import thread_for_case
 from casework.submissions.models import FormFile, FormSubmission
 from casework.submissions.selectors import submission_file
@@ -87,13 +86,20 @@ def api_cases_prepare(cases: list[Case], *, today: date) -> list[Case]:
     return cases
 
 
+# What the API sees: documents clean of viruses, and its own uploads in any state (a
+# council system uploads with no account), so it can follow each one's `status`.
+API_SEES = Q(scan_status=Document.ScanStatus.CLEAN) | Q(uploaded_by__isnull=True)
+
+
 def api_documents(*, case: Case | None = None) -> QuerySet[Document]:
-    documents = documents_for_case(case=case) if case is not None else Document.objects.all()
+    documents = Document.objects.filter(API_SEES)
+    if case is not None:
+        documents = documents.filter(case=case).select_related("uploaded_by").order_by("-created_at", "-id")
     return documents.select_related("case")
 
 
 def api_document(*, document_id: int) -> Document:
-    return _one(Document.objects.select_related("case__child"), document_id)
+    return _one(Document.objects.select_related("case__child").filter(API_SEES), document_id)
 
 
 def api_messages(*, case: Case | None = None) -> QuerySet[Message]:

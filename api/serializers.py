@@ -284,6 +284,13 @@ class DocumentSerializer(serializers.Serializer):
     content_type = serializers.CharField(help_text="What the file is, found from its content.")
     size = serializers.IntegerField(help_text="The file's size in bytes.")
     sha256 = serializers.CharField(help_text="The SHA-256 of the file, in hex.")
+    status = serializers.ChoiceField(
+        source="scan_status",
+        choices=Document.ScanStatus.choices,
+        help_text="`scanning`: stored, being checked for viruses; nobody else sees it and its file cannot be "
+        "downloaded yet. `clean`: checked. `infected`: a virus was found and the file deleted. A document "
+        "uploaded through the API is listed in every state (poll it, or `updated_since`); others only once clean.",
+    )
     shared_with_family_at = serializers.DateTimeField(
         allow_null=True, help_text="When it was shared with the family; empty while only the SEND team sees it."
     )

@@ -474,7 +474,10 @@ class CaseDocuments(ApiView, generics.ListAPIView):
     )
     def post(self, request, pk: int):
         """Upload a document to the case, checked by its content as on the staff screens.
-        It stays with the SEND team until shared: send `share` to share it at once."""
+        It stays with the SEND team until shared: send `share` to share it at once. It is
+        then checked for viruses: its `status` is `scanning` until the check is done
+        (`clean`, or `infected` with the file deleted); the family is told of a share,
+        and the file can be downloaded, only once it is clean."""
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

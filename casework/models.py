@@ -323,7 +323,37 @@ def document_upload_to(instance: Document, filename: str) -> str:
     return council_path("documents", f"{instance.case_id}", filename)
 
 
-class Document(models.Model):
+class ScanStatus(models.TextChoices):
+    # Stored, shown to nobody but its uploader ("being checked") until clamd says clean.
+    SCANNING = "scanning", "Being checked"
+    CLEAN = "clean", "Clean"
+    # The stored file is deleted; the row stays so the uploader is told why it went.
+    INFECTED = "infected", "Virus found"
+
+
+class VirusScanned(models.Model):
+    """A stored upload's virus scan (casework.services.scanning): Document, AccessEvidence
+    and the form runner's FormFile."""
+
+    ScanStatus = ScanStatus
+
+    scan_status = models.CharField(max_length=10, choices=ScanStatus.choices, default=ScanStatus.SCANNING)
+    # A scanner that cannot be reached delays the file: tried again from scan_due_at on,
+    # never passed unscanned.
+    scan_attempts = models.PositiveIntegerField(default=0)
+    scan_due_at = models.DateTimeField(null=True, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    threat = models.CharField(max_length=200, blank=True)  # what clamd found, for the SEND team and the log
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_clean(self) -> bool:
+        return self.scan_status == ScanStatus.CLEAN
+
+
+class Document(VirusScanned):
     class Kind(models.TextChoices):
         DRAFT_PLAN = "draft_plan", "Draft EHC plan"
         FINAL_PLAN = "final_plan", "Final EHC plan"
@@ -333,10 +363,12 @@ class Document(models.Model):
         FAMILY_UPLOAD = "family_upload", "From the family"
         OTHER = "other", "Other"
 
+    ScanStatus = ScanStatus
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=document_upload_to, max_length=300)
+    file = models.FileField(upload_to=document_upload_to, max_length=300, blank=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -351,7 +383,14 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["case", "created_at"]), models.Index(fields=["updated_at"])]
+        indexes = [
+            models.Index(fields=["case", "created_at"]),
+            models.Index(fields=["updated_at"]),
+            # The sweep's "what is still waiting for its scan" (few rows: only those).
+            models.Index(
+                fields=["scan_due_at"], name="document_scan_waiting", condition=models.Q(scan_status="scanning")
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -437,14 +476,14 @@ def access_evidence_upload_to(instance: AccessEvidence, filename: str) -> str:
     return council_path("access-evidence", f"{instance.access_request_id}", filename)
 
 
-class AccessEvidence(models.Model):
+class AccessEvidence(VirusScanned):
     """A document a family sent with their request to see a child's records, because the
     SEND team asked for one (AccessRequest.evidence_document_requested). Checked by
     content like any document; only the SEND team sees it, and each download is audited."""
 
     access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=access_evidence_upload_to, max_length=300)
+    file = models.FileField(upload_to=access_evidence_upload_to, max_length=300, blank=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -456,6 +495,11 @@ class AccessEvidence(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name_plural = "access evidence"
+        indexes = [
+            models.Index(
+                fields=["scan_due_at"], name="evidence_scan_waiting", condition=models.Q(scan_status="scanning")
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

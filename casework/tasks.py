@@ -6,6 +6,7 @@ import logging
 
 from django.db import connection
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from casework.models import OutboundEmail
 from casework.services.emails import email_deliver, emails_retry_due
@@ -69,3 +70,41 @@ def send_deadline_reminders() -> int:
     if queued:
         logger.info("%s deadline reminders queued in %s", queued, connection.schema_name)
     return queued
+
+
+@app.task
+def scan_upload(kind: str, upload_id: int) -> str:
+    """Scan an upload for viruses (casework.services.scanning): a "document", an
+    "access_evidence" or a "form_file". When the scanner cannot be reached the upload
+    keeps waiting: this task is sent again after the backoff the row records, and the
+    sweep below catches any that are lost."""
+    from django.conf import settings
+
+    from casework.services.scanning import upload_scan
+
+    upload = upload_scan(kind=kind, upload_id=upload_id)
+    if upload is None:
+        return "nothing to do"
+    if upload.scan_status == upload.ScanStatus.SCANNING and not settings.CELERY_TASK_ALWAYS_EAGER:
+        delay = max((upload.scan_due_at - timezone.now()).total_seconds(), 1)
+        try:
+            scan_upload.apply_async(
+                args=[kind, upload_id], countdown=delay, headers={"_schema_name": connection.schema_name}
+            )
+        except OperationalError as exc:  # the broker is down too: the sweep sends it when it is back
+            logger.warning("could not send the scan of %s %s again: %s", kind, upload_id, exc)
+    return upload.scan_status
+
+
+@app.task
+def rescan_waiting_uploads() -> int:
+    """Every minute in each council: uploads still waiting for their scan, due again."""
+    if connection.schema_name == "public":
+        logger.error("rescan_waiting_uploads ran in the public schema; it must run in a council")
+        return 0
+    from casework.services.scanning import uploads_rescan_due
+
+    sent = uploads_rescan_due()
+    if sent:
+        logger.info("scan sweep in %s enqueued %s uploads", connection.schema_name, len(sent))
+    return len(sent)

@@ -3,6 +3,9 @@ so isolation between councils is tested everywhere by default."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +18,9 @@ from django_tenants.utils import tenant_context
 from tenants.demo import CUMBRIA, SOMERSET, seed_demo
 from tenants.hosts import forget_hosts
 from tenants.models import Council
+from tenants.virus_scan import scanner_ping
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +30,56 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed_demo(platform_domain=settings.PLATFORM_DOMAIN)
         connection.set_schema_to_public()
+
+
+def clamd_missing(reason: str) -> None:
+    """Without clamd, uploads pass unscanned for this session and the scanning tests skip;
+    unless CI said clamd must run (REQUIRE_CLAMD), which fails instead."""
+    if os.environ.get("REQUIRE_CLAMD"):
+        pytest.fail(f"REQUIRE_CLAMD is set but {reason}", pytrace=False)
+    settings.VIRUS_SCANNER = "none"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def clamd_session():
+    """A real clamd for every upload in the session: `make test` starts it (platform/
+    clamd-local, the EICAR test signature only); started here when it did not. Yields
+    whether files are really scanned."""
+    if settings.VIRUS_SCANNER == "none":
+        yield False
+        return
+    if not scanner_ping() and settings.CLAMD_SOCKET:
+        started = subprocess.run(
+            [str(ROOT / "platform" / "clamd-local"), "start", str(Path(settings.CLAMD_SOCKET).parent)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if started.returncode != 0:
+            clamd_missing(f"clamd could not be started: {started.stderr.strip()}")
+    if settings.VIRUS_SCANNER != "none" and not scanner_ping():
+        clamd_missing(f"clamd does not answer on {settings.CLAMD_SOCKET or settings.CLAMD_HOST}")
+    yield settings.VIRUS_SCANNER != "none"
+
+
+@pytest.fixture
+def clamd(clamd_session):
+    """For a test that needs a real scan (EICAR found): skipped when no clamd runs."""
+    if not clamd_session:
+        pytest.skip("no clamd (make clamd, or apt-get install clamav-daemon)")
+
+
+@pytest.fixture(autouse=True)
+def _scan_at_once(request, monkeypatch):
+    """A test runs in a transaction that never commits, so a scan enqueued on commit
+    would never run and every upload would stay "being checked". Here the scan runs as
+    it is enqueued (a real clamd scan, in-process), so a test's uploads are clean or
+    infected at once. Tests of the on-commit path itself are marked `scan_on_commit`."""
+    if request.node.get_closest_marker("scan_on_commit"):
+        return
+    from casework.services import scanning
+
+    monkeypatch.setattr(scanning, "enqueue_on_commit", lambda task, *args: task.apply(args=args))
 
 
 @pytest.fixture(autouse=True)

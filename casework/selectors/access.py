@@ -43,8 +43,11 @@ def case_for_family(*, account, case_id: int) -> Case:
 
 
 def documents_for_family(*, case: Case) -> QuerySet[Document]:
-    """What staff shared with the family on this case (and have not withdrawn)."""
-    return case.documents.filter(shared_with_family_at__isnull=False, withdrawn_at__isnull=True)
+    """What staff shared with the family on this case (and have not withdrawn), once it
+    is clean of viruses."""
+    return case.documents.filter(
+        shared_with_family_at__isnull=False, withdrawn_at__isnull=True, scan_status=Document.ScanStatus.CLEAN
+    )
 
 
 def case_for_staff(*, membership: StaffMembership | None, case_id: int) -> Case:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from casework import clock
@@ -32,6 +32,7 @@ from casework.models import (
     Milestone,
     PrintedCopyRequest,
     Relationship,
+    ScanStatus,
     StaffMembership,
     StaffRole,
 )
@@ -234,7 +235,11 @@ def access_evidence_for_staff(*, membership: StaffMembership | None, evidence_id
     """Any evidence sent to this council, for an active member of its SEND team."""
     if membership is None or not membership.is_active:
         raise Http404
-    evidence = AccessEvidence.objects.select_related("access_request__child").filter(pk=evidence_id).first()
+    evidence = (
+        AccessEvidence.objects.select_related("access_request__child")
+        .filter(pk=evidence_id, scan_status=ScanStatus.CLEAN)
+        .first()
+    )
     if evidence is None:
         raise Http404
     return evidence
@@ -555,9 +560,16 @@ def plan_for_family(*, case: Case) -> Document | None:
     return next((d for d in plans if d.kind == Document.Kind.FINAL_PLAN), None) or (plans[0] if plans else None)
 
 
-def case_documents_for_family(*, case: Case) -> tuple[list[Document], list[Document]]:
-    """What the SEND team shared, and what the family sent, newest first (one query)."""
-    documents = list(documents_for_family(case=case).select_related("uploaded_by").order_by("-created_at", "-id"))
+def case_documents_for_family(*, case: Case, account) -> tuple[list[Document], list[Document]]:
+    """What the SEND team shared, and what the family sent, newest first (one query).
+    What `account` sent itself is listed while it is being checked for viruses, and
+    after a virus was found in it (the page says so); nobody else sees either."""
+    own = Q(kind=Document.Kind.FAMILY_UPLOAD, uploaded_by=account, withdrawn_at__isnull=True)
+    documents = list(
+        case.documents.filter(Q(pk__in=documents_for_family(case=case).values("pk")) | own)
+        .select_related("uploaded_by")
+        .order_by("-created_at", "-id")
+    )
     sent = [d for d in documents if d.kind == Document.Kind.FAMILY_UPLOAD]
     shared = [d for d in documents if d.kind != Document.Kind.FAMILY_UPLOAD]
     return shared, sent

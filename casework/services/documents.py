@@ -22,10 +22,12 @@ from casework.models import AuditEvent, Case, Document, StaffMembership
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.audit import audit_record
 from casework.services.messages import FAMILY, case_kind_phrase, family_alert, family_case_path
+from casework.services.scanning import document_scan_enqueue
 
 logger = logging.getLogger(__name__)
 
 DOWNLOAD_NAME_MAX_LENGTH = 80
+SCAN_FIELDS = ["scan_status", "scan_attempts", "scan_due_at", "scanned_at", "threat", "file"]
 # What a shared document is, as the family's email says it (never its title).
 KIND_PHRASES = {
     Document.Kind.DRAFT_PLAN: "a draft EHC plan",
@@ -58,9 +60,11 @@ def document_upload(
 
     Raises casework.file_checks.FileRefused (a ValidationError) when the file is not
     accepted, ValidationError for a bad kind or title, and tenants.storage.StorageRefused
-    when the store refuses it; in each case nothing is saved. A family's own upload is
-    visible to the family at once (they sent it); anything the SEND team uploads waits
-    until they share it."""
+    when the store refuses it; in each case nothing is saved. The stored document waits in
+    the `scanning` state, seen only by its uploader, until the virus scan (enqueued when
+    this commits: casework.services.scanning) says it is clean. A family's own upload is
+    then visible to the family (they sent it); anything the SEND team uploads waits until
+    they share it."""
     checked = file_check(upload, max_bytes=max_bytes)
     now = timezone.now()
     document = Document(
@@ -91,9 +95,13 @@ def document_upload(
                 f"{size_text(checked.size)}",
                 request=request,
             )
+            document_scan_enqueue(document)
     except Exception:
         _forget_stored_file(document)
         raise
+    # With no outer transaction the scan has run by now when tasks run in-process (no
+    # broker): the caller gets the document as it is, not as it was stored.
+    document.refresh_from_db(fields=[*SCAN_FIELDS, "updated_at"])
     return document
 
 
@@ -115,10 +123,13 @@ def document_share(
 ) -> Document:
     """Share a document with the family, and tell each family member with live access
     by email (what kind of thing it is and where to sign in; never its title or any
-    name). Sharing again changes nothing and emails nobody."""
+    name). Sharing again changes nothing and emails nobody. A document still being
+    checked for viruses is marked shared now and announced once it is clean."""
     locked = Document.objects.select_for_update().select_related("case__child").get(pk=document.pk)
     if locked.withdrawn_at is not None:
         raise ValidationError("This document has been withdrawn, so it cannot be shared.")
+    if locked.scan_status == Document.ScanStatus.INFECTED:
+        raise ValidationError("A virus was found in this document and it was deleted, so it cannot be shared.")
     if locked.shared_with_family_at is not None:
         return locked
     locked.shared_with_family_at = timezone.now()
@@ -133,6 +144,17 @@ def document_share(
         summary=f"Shared a document with the family: {locked.get_kind_display()}",
         request=request,
     )
+    if locked.is_clean:
+        family_told_of_share(document=locked)
+    document.shared_with_family_at = locked.shared_with_family_at
+    return locked
+
+
+def family_told_of_share(*, document: Document) -> None:
+    """Email each family member with live access about a document shared with them
+    (once it is clean: casework.services.scanning calls this for one shared while it
+    was being checked)."""
+    locked = document
     case = locked.case
     for access in family_accesses_for_case(case=case):
         phrase = case_kind_phrase(case, relationship=access.relationship)
@@ -152,8 +174,6 @@ def document_share(
             kind="documents",
             path=family_case_path(case.pk, "documents"),
         )
-    document.shared_with_family_at = locked.shared_with_family_at
-    return locked
 
 
 @transaction.atomic
@@ -223,7 +243,10 @@ def audited_download(field_file, *, filename: str, content_type: str, what: str,
 
 def document_download(*, document: Document, actor, actor_role: str, request: HttpRequest | None) -> FileResponse:
     """Stream a document to whoever the caller has already checked may see it, and
-    record the download (every download, by anyone, is an audit event)."""
+    record the download (every download, by anyone, is an audit event). A document not
+    yet found clean of viruses is not there to download, for anyone: a 404."""
+    if not document.is_clean:
+        raise Http404("The document is being checked for viruses, or one was found in it.")
     return audited_download(
         document.file,
         filename=download_name(document),

@@ -37,6 +37,7 @@ from casework.models import (
     Milestone,
     PrintedCopyRequest,
     Relationship,
+    ScanStatus,
 )
 from casework.selectors.cases import case_records
 from casework.selectors.children import PENDING
@@ -55,6 +56,7 @@ from casework.services.messages import (
     family_alert,
     family_case_path,
 )
+from casework.services.scanning import upload_scan_enqueue
 from tenants.models import Council
 from tenants.storage import StorageRefused
 
@@ -148,13 +150,28 @@ def _refusal(upload, error: Exception) -> FileRefusal:
     return FileRefusal(sent_name(upload), (str(error),))
 
 
+VIRUS_FOUND = (
+    "'{name}' has a virus in it, so we deleted it and the SEND team has not received it. Check your computer "
+    "or phone with antivirus software, then send a clean copy."
+)
+
+
+def _after_scans(sent: FilesSent) -> None:
+    """A kept document whose scan has already run and found a virus is a refused file."""
+    for document in list(sent.kept):
+        if document.scan_status == Document.ScanStatus.INFECTED:
+            sent.kept.remove(document)
+            sent.refused.append(FileRefusal(document.title, (VIRUS_FOUND.format(name=document.title),)))
+
+
 def family_documents_upload(
     *, case: Case, account, uploads: list, max_bytes: int, request: HttpRequest | None = None
 ) -> FilesSent:
-    """Keep each good file on the case (as "From the family", visible to the family at
-    once) and explain each refused one; a bad file never stops the good ones. Each kept
-    file is its own audit event (casework.services.documents.document_upload); the SEND
-    team gets one email for the lot."""
+    """Keep each good file on the case (as "From the family", visible to the family once
+    its virus scan passes) and explain each refused one; a bad file never stops the good
+    ones. Each kept file is its own audit event (casework.services.documents.document_upload);
+    the SEND team gets one email for the lot. A scan that has already run (tasks run
+    in-process without a broker) and found a virus turns its file into a refused one."""
     if len(uploads) > FILES_PER_UPLOAD:
         raise ValidationError(f"Choose {FILES_PER_UPLOAD} files or fewer at a time")
     sent = FilesSent()
@@ -174,6 +191,7 @@ def family_documents_upload(
             sent.refused.append(_refusal(upload, error))
         else:
             sent.kept.append(document)
+    _after_scans(sent)
     if sent.kept:
         count = len(sent.kept)
         what = "a document" if count == 1 else f"{count} documents"
@@ -226,9 +244,13 @@ def access_evidence_add(
                 f"{size_text(checked.size)}",
                 request=request,
             )
+            upload_scan_enqueue(evidence)  # the SEND team sees it once clamd says it is clean
     except Exception:
         _forget_stored_file(evidence)
         raise
+    evidence.refresh_from_db(fields=["scan_status", "threat", "file"])
+    if evidence.scan_status == ScanStatus.INFECTED:  # scanned already (tasks run in-process)
+        raise FileRefused(VIRUS_FOUND.format(name=evidence.title), code="virus")
     return evidence
 
 

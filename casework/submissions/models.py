@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from casework.models import Case, Child, Relationship
+from casework.models import Case, Child, Relationship, VirusScanned
 
 
 def form_file_upload_to(instance: FormFile, filename: str) -> str:
@@ -94,7 +94,7 @@ class FormSubmission(models.Model):
         return f"A {self.get_speaking_as_display().lower()}, on the child's behalf"
 
 
-class FormFile(models.Model):
+class FormFile(VirusScanned):
     """A file a family uploaded in answer to a file question, checked by its content.
     It belongs to the draft while it is filled in; on submission, the files the answers
     still name are attached to the submission and the rest are removed."""
@@ -104,7 +104,7 @@ class FormFile(models.Model):
         FormSubmission, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
     )
     question_id = models.CharField(max_length=60)
-    file = models.FileField(upload_to=form_file_upload_to, max_length=300)
+    file = models.FileField(upload_to=form_file_upload_to, max_length=300, blank=True)
     name = models.CharField(max_length=120)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
@@ -114,6 +114,11 @@ class FormFile(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["scan_due_at"], name="form_file_scan_waiting", condition=models.Q(scan_status="scanning")
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from casework.models import Case, StaffMembership
+from casework.models import Case, ScanStatus, StaffMembership
 from tenants.models import FormVariant, FormVersion
 
 from .models import FormDraft, FormFile, FormSubmission
@@ -87,7 +87,11 @@ def draft_file_for_family(*, draft: FormDraft, file_id: str) -> FormFile | None:
     """A file uploaded to this draft (for a file kept across a failed attempt)."""
     if not str(file_id).isdigit():
         return None
-    return FormFile.objects.filter(draft=draft, pk=int(file_id), submission__isnull=True).first()
+    return (
+        FormFile.objects.filter(draft=draft, pk=int(file_id), submission__isnull=True)
+        .exclude(scan_status=ScanStatus.INFECTED)
+        .first()
+    )
 
 
 def submissions_for_case(*, case: Case) -> list[FormSubmission]:
@@ -114,7 +118,8 @@ def submission_for_staff(*, membership: StaffMembership | None, submission_id: i
 
 
 def submission_file(*, submission: FormSubmission, file_id: int) -> FormFile:
-    form_file = FormFile.objects.filter(submission=submission, pk=file_id).first()
+    # Only a file clamd has passed can be downloaded (casework.services.scanning).
+    form_file = FormFile.objects.filter(submission=submission, pk=file_id, scan_status=ScanStatus.CLEAN).first()
     if form_file is None:
         raise Http404
     return form_file

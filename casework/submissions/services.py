@@ -25,13 +25,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.clock import long_date
-from casework.models import AuditEvent, Case, CaseKind, Child, ChildAccess
+from casework.file_checks import FileRefused
+from casework.models import AuditEvent, Case, CaseKind, Child, ChildAccess, ScanStatus
 from casework.selectors.access import family_access
 from casework.services.audit import audit_record
 from casework.services.cases import case_open
 from casework.services.documents import audited_download
 from casework.services.emails import email_queue
 from casework.services.messages import council_link
+from casework.services.scanning import upload_scan_enqueue
 from tenants.form_definitions import (
     FEEDS_ANNUAL_REVIEW,
     FEEDS_CONTRIBUTION,
@@ -250,9 +252,17 @@ def draft_file_store(*, draft: FormDraft, question: Question, upload, checked, a
     try:
         with transaction.atomic():
             form_file.save()
+            upload_scan_enqueue(form_file)  # the SEND team can download it once clamd says it is clean
     except Exception:
         _forget_files([form_file])
         raise
+    form_file.refresh_from_db(fields=["scan_status", "threat", "file"])
+    if form_file.scan_status == ScanStatus.INFECTED:  # scanned already (tasks run in-process)
+        raise FileRefused(
+            f"'{form_file.name}' has a virus in it, so we deleted it. Check your computer or phone with antivirus "
+            "software, then choose a clean copy.",
+            code="virus",
+        )
     return {
         "file_id": form_file.pk,
         "name": form_file.name,

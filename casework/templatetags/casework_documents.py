@@ -35,9 +35,13 @@ class CaseThread:
     form: MessageForm
 
 
-@register.simple_tag
-def case_documents_for(case) -> CaseDocuments:
-    return CaseDocuments(documents=list(documents_for_case(case=case)), form=DocumentUploadForm())
+@register.simple_tag(takes_context=True)
+def case_documents_for(context, case) -> CaseDocuments:
+    """Clean documents, and the ones the person looking uploaded (marked if still being
+    checked for viruses, or refused for one)."""
+    request = context.get("request")
+    documents = documents_for_case(case=case, account=getattr(request, "user", None))
+    return CaseDocuments(documents=list(documents), form=DocumentUploadForm())
 
 
 @register.simple_tag(takes_context=True)

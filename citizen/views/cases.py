@@ -116,7 +116,7 @@ def _upload_json(sent, *, errors: list[str] | None = None, status: int = 200) ->
     """What the upload script (themes/base/static/portal/family-upload.js) shows per file."""
     return JsonResponse(
         {
-            "kept": [{"title": d.title} for d in sent.kept] if sent else [],
+            "kept": [{"title": d.title, "status": d.scan_status} for d in sent.kept] if sent else [],
             "refused": [{"name": r.name, "messages": list(r.messages)} for r in sent.refused] if sent else [],
             "errors": errors or [],
         },
@@ -172,7 +172,7 @@ def case_documents(request: HttpRequest, case_id: int) -> HttpResponse:
     if posted and _wants_json(request):
         errors = [str(e) for errors in form.errors.values() for e in errors]
         return _upload_json(None, errors=errors, status=400)
-    shared, sent_by_family = case_documents_for_family(case=case)
+    shared, sent_by_family = case_documents_for_family(case=case, account=request.user)
     return render(
         request,
         f"{TEMPLATES}/documents.html",

@@ -261,6 +261,17 @@ if AWS_STORAGE_BUCKET_NAME:
     # django-storages' S3Storage, streaming reads and refusing writes clearly (tenants/s3.py).
     STORAGES = STORAGES | {"default": {"BACKEND": "tenants.s3.PrivateS3Storage"}}
 
+# --- Virus scanning (tenants.virus_scan): every upload waits in "scanning" until clamd
+# says it is clean. With no clamd configured, files wait (never pass) unless
+# VIRUS_SCANNER=none says, explicitly, to pass them unscanned.
+VIRUS_SCANNER = env("VIRUS_SCANNER", default="clamd")
+if VIRUS_SCANNER not in ("clamd", "none"):
+    raise ImproperlyConfigured("VIRUS_SCANNER must be clamd or none.")
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+CLAMD_HOST = env("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=120)
+
 # --- Cache: keys prefixed per council.
 REDIS_URL = env("REDIS_URL", default="")
 CACHES = {
@@ -326,6 +337,11 @@ CELERY_BEAT_SCHEDULE = {
         # After refresh-stale-cases, so each case's next deadline is today's.
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 6 * 60 * 60},
+    },
+    "rescan-waiting-uploads": {
+        "task": "casework.tasks.rescan_waiting_uploads",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     "draft-reply-reminders": {
         "task": "citizen.tasks.send_draft_reply_reminders",

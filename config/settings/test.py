@@ -11,6 +11,10 @@ TENANT_HOST_CACHE_SECONDS = 30
 # then send them to a broker nobody consumes). The Celery worker that the broker test
 # starts with these settings turns this off.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# The suite's own clamd (platform/clamd-local, started by `make test` or tests/conftest.py)
+# with a signature database of the EICAR test file only: nothing downloaded.
+if not env("CLAMD_HOST", default=""):
+    CLAMD_SOCKET = env("CLAMD_SOCKET", default=str(DATA_DIR / "clamd" / "clamd.sock"))
 # Templates load as in production (cached, keyed per council).
 TEMPLATES[0]["OPTIONS"]["loaders"] = template_loaders(False)
 # Two suites at once on one machine (parallel work trees, helpers) each name their own.

@@ -265,3 +265,48 @@ def test_a_withdrawn_document_cannot_be_shared(site, api, case):
     answer = api.call.post(f"/api/v1/documents/{document.pk}/share/")
     assert answer.status_code == 400
     assert answer.json()["message"] == "This document has been withdrawn, so it cannot be shared."
+
+
+def test_an_upload_answers_with_its_scan_status_and_the_file_waits_until_clean(site, api, case, settings, tmp_path):
+    running = settings.CLAMD_SOCKET
+    settings.CLAMD_SOCKET = str(tmp_path / "clamd-down.sock")  # the scanner is down
+
+    answer = api.call.post(
+        f"/api/v1/cases/{case.pk}/documents/",
+        {"kind": "advice", "title": "Therapy advice", "file": upload("a.pdf", pdf_bytes())},
+        content_type=None,
+    )
+
+    assert answer.status_code == 201
+    document_id = answer.json()["id"]
+    assert answer.json()["status"] == "scanning"
+    assert api.call.get(f"/api/v1/documents/{document_id}/").json()["status"] == "scanning"
+    assert api.call.get(f"/api/v1/documents/{document_id}/file/").status_code == 404
+    assert [d["status"] for d in api.call.get(f"/api/v1/cases/{case.pk}/documents/").json()["results"]] == ["scanning"]
+
+    settings.CLAMD_SOCKET = running
+    with tenant_context(site.council):
+        from casework.services.scanning import document_scan
+
+        document_scan(document_id=document_id)
+    assert api.call.get(f"/api/v1/documents/{document_id}/").json()["status"] == "clean"
+    assert api.call.get(f"/api/v1/documents/{document_id}/file/").status_code == 200
+
+
+def test_a_familys_upload_is_not_listed_to_the_api_until_it_is_clean(site, api, case, settings, tmp_path):
+    settings.CLAMD_SOCKET = str(tmp_path / "clamd-down.sock")
+    family = make_account()
+    with tenant_context(site.council):
+        from casework.services.documents import document_upload
+
+        waiting = document_upload(
+            case=case,
+            kind=Document.Kind.FAMILY_UPLOAD,
+            title="Report",
+            upload=upload("r.pdf", pdf_bytes()),
+            actor=family,
+            actor_role="family",
+        )
+
+    assert api.call.get(f"/api/v1/documents/{waiting.pk}/").status_code == 404
+    assert api.call.get(f"/api/v1/cases/{case.pk}/documents/").json()["results"] == []

@@ -61,6 +61,7 @@ def _rows(n: int) -> Case:
             content_type="application/pdf",
             size=10,
             sha256="0" * 64,
+            scan_status=Document.ScanStatus.CLEAN,  # scanned, as every listed document is
         )
         for i in range(n)
     )

@@ -80,8 +80,13 @@ def pod_spec(workload: dict) -> dict:
 
 
 def containers(workload: dict) -> list[dict]:
+    """The chart's own containers (the clamd sidecar is not one: see clamd_sidecar)."""
     spec = pod_spec(workload)
-    return spec.get("initContainers", []) + spec["containers"]
+    return [c for c in spec.get("initContainers", []) + spec["containers"] if c["name"] != "clamd"]
+
+
+def clamd_sidecar(workload: dict) -> dict | None:
+    return next((c for c in pod_spec(workload).get("initContainers", []) if c["name"] == "clamd"), None)
 
 
 # --- helm lint --strict ---------------------------------------------------------------
@@ -344,6 +349,7 @@ BAD_VALUES = {
     "a writable root filesystem": {"securityContext": {"readOnlyRootFilesystem": False}},
     "no existing secret": {"existingSecret": ""},
     "an unknown key": {"replicaCount": 3},
+    "a clamd sidecar on beat": {"clamav": {"components": ["beat"]}},
 }
 
 
@@ -364,3 +370,59 @@ def test_template_refuses_a_host_used_twice():
 def test_template_refuses_overriding_a_setting_the_chart_derives():
     with pytest.raises(helm.HelmRenderError, match="DJANGO_ALLOWED_HOSTS"):
         render({"config": {"extra": {"DJANGO_ALLOWED_HOSTS": "*"}}})
+
+
+# --- virus scanning: the clamd sidecar ------------------------------------------------
+
+
+def test_web_and_worker_pods_have_a_clamd_sidecar_their_app_reaches_on_localhost(rendered):
+    values, documents = rendered
+    clamav = values["clamav"]
+    for component in ("web", "worker"):
+        workload = named(documents, "Deployment", component)
+        sidecar = clamd_sidecar(workload)
+        assert sidecar is not None, component
+        assert sidecar["restartPolicy"] == "Always"  # a native sidecar: up before the app, down after it
+        assert sidecar["image"] == f"{clamav['image']['repository']}:{clamav['image']['tag']}"
+        assert sidecar["ports"] == [{"name": "clamd", "containerPort": clamav["port"], "protocol": "TCP"}]
+        assert sidecar["startupProbe"]["tcpSocket"] == {"port": "clamd"}
+        assert sidecar["livenessProbe"]["tcpSocket"] == {"port": "clamd"}
+        assert "envFrom" not in sidecar  # none of the app's secrets
+        (app,) = pod_spec(workload)["containers"]
+        env = {variable["name"]: variable.get("value") for variable in app["env"]}
+        assert env["CLAMD_HOST"] == "127.0.0.1"
+        assert env["CLAMD_PORT"] == str(clamav["port"])
+        volumes = {volume["name"]: volume for volume in pod_spec(workload)["volumes"]}
+        mounted = {mount["mountPath"]: mount["name"] for mount in sidecar["volumeMounts"]}
+        for path in ("/var/lib/clamav", "/run/clamav", "/tmp"):  # noqa: S108 - mount paths
+            assert "emptyDir" in volumes[mounted[path]], (component, path)
+    beat = named(documents, "Deployment", "beat")
+    assert clamd_sidecar(beat) is None  # beat scans nothing
+    assert "CLAMD_HOST" not in {variable["name"] for variable in pod_spec(beat)["containers"][0].get("env", [])}
+
+
+def test_the_clamd_sidecar_runs_restricted_with_resources(rendered):
+    _, documents = rendered
+    for component in ("web", "worker"):
+        sidecar = clamd_sidecar(named(documents, "Deployment", component))
+        security = sidecar["securityContext"]
+        assert security["runAsNonRoot"] is True
+        assert security["readOnlyRootFilesystem"] is True
+        assert security["allowPrivilegeEscalation"] is False
+        assert security["capabilities"] == {"drop": ["ALL"]}
+        assert {"cpu", "memory"} <= set(sidecar["resources"]["requests"])
+        assert {"cpu", "memory"} <= set(sidecar["resources"]["limits"])
+
+
+def test_the_sidecar_can_be_limited_to_the_worker_or_turned_off():
+    worker_only = render({"clamav": {"components": ["worker"]}})
+    assert clamd_sidecar(named(worker_only, "Deployment", "web")) is None
+    assert clamd_sidecar(named(worker_only, "Deployment", "worker")) is not None
+    (web,) = pod_spec(named(worker_only, "Deployment", "web"))["containers"]
+    assert "CLAMD_HOST" not in {variable["name"] for variable in web["env"]}
+
+    off = render({"clamav": {"enabled": False}})
+    for component in ("web", "worker"):
+        assert clamd_sidecar(named(off, "Deployment", component)) is None
+        volumes = {volume["name"] for volume in pod_spec(named(off, "Deployment", component))["volumes"]}
+        assert "clamav-database" not in volumes

@@ -24,6 +24,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
         "casework.tasks.send_deadline_reminders",
         "citizen.tasks.send_draft_reply_reminders",
         "api.tasks.prune_api_records",
+        "casework.tasks.rescan_waiting_uploads",
     }
     assert all("tenant_schemas" not in entry for entry in settings.CELERY_BEAT_SCHEDULE.values())  # every council
     celery_app.loader.import_default_modules()  # what a worker does at start (autodiscovery)

@@ -147,6 +147,79 @@ annotations:
   {{- end }}
 {{- end }}
 
+{{/* The clamd sidecar for a component's pod, as a native sidecar (an init container
+that keeps running): (list $ "component"). Empty when the component has none. */}}
+{{- define "send-portal.clamdSidecar" -}}
+{{- $root := index . 0 -}}
+{{- $component := index . 1 -}}
+{{- $clamav := $root.Values.clamav -}}
+{{- if and $clamav.enabled (has $component $clamav.components) }}
+initContainers:
+  - name: clamd
+    image: {{ if $clamav.image.digest }}{{ printf "%s@%s" $clamav.image.repository $clamav.image.digest }}{{ else }}{{ printf "%s:%s" $clamav.image.repository $clamav.image.tag }}{{ end }}
+    imagePullPolicy: {{ $clamav.image.pullPolicy }}
+    restartPolicy: Always
+    {{- with $clamav.extraEnv }}
+    env:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+    ports:
+      - name: clamd
+        containerPort: {{ $clamav.port | int }}
+        protocol: TCP
+    startupProbe:
+      tcpSocket:
+        port: clamd
+      {{- toYaml $clamav.startupProbe | nindent 6 }}
+    livenessProbe:
+      tcpSocket:
+        port: clamd
+      {{- toYaml $clamav.livenessProbe | nindent 6 }}
+    resources:
+      {{- toYaml $clamav.resources | nindent 6 }}
+    securityContext:
+      {{- toYaml $root.Values.securityContext | nindent 6 }}
+    volumeMounts:
+      - name: tmp
+        mountPath: /tmp
+      - name: clamav-database
+        mountPath: /var/lib/clamav
+      - name: clamav-run
+        mountPath: /run/clamav
+      - name: clamav-log
+        mountPath: /var/log/clamav
+{{- end }}
+{{- end }}
+
+{{/* The app container's address of its pod's clamd: (list $ "component"). */}}
+{{- define "send-portal.clamdEnv" -}}
+{{- $root := index . 0 -}}
+{{- $clamav := $root.Values.clamav -}}
+{{- if and $clamav.enabled (has (index . 1) $clamav.components) }}
+- name: CLAMD_HOST
+  value: "127.0.0.1"
+- name: CLAMD_PORT
+  value: {{ $clamav.port | int | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The sidecar's writable places: (list $ "component"). */}}
+{{- define "send-portal.clamdVolumes" -}}
+{{- $root := index . 0 -}}
+{{- $clamav := $root.Values.clamav -}}
+{{- if and $clamav.enabled (has (index . 1) $clamav.components) }}
+- name: clamav-database
+  emptyDir:
+    sizeLimit: {{ $clamav.databaseSizeLimit }}
+- name: clamav-run
+  emptyDir:
+    sizeLimit: 16Mi
+- name: clamav-log
+  emptyDir:
+    sizeLimit: 64Mi
+{{- end }}
+{{- end }}
+
 {{/* The writable places on a read-only root filesystem. */}}
 {{- define "send-portal.tmpVolume" -}}
 - name: tmp

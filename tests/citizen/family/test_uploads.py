@@ -75,7 +75,11 @@ def test_the_script_sends_one_file_at_a_time_and_reads_each_result(family, post)
     empty = post(client, documents_path(family), {}, **as_json)
 
     assert good.status_code == 200
-    assert json.loads(good.content) == {"kept": [{"title": "letter-photo.png"}], "refused": [], "errors": []}
+    assert json.loads(good.content) == {
+        "kept": [{"title": "letter-photo.png", "status": "clean"}],
+        "refused": [],
+        "errors": [],
+    }
     assert json.loads(bad.content)["refused"] == [
         {
             "name": "therapy-notes.pdf",

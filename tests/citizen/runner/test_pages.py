@@ -202,6 +202,25 @@ def test_yes_no_is_a_pair_of_radios_whose_label_is_the_page_heading(family, ever
 # --- Files -------------------------------------------------------------------------------------
 
 
+def test_a_file_with_a_virus_is_refused_on_the_page_and_never_kept(family, everything, clamd):
+    from tests.casework.documents.hostile import EICAR
+
+    draft_id = family.draft_start()
+    page = family.page(draft_id, "report")
+    infected = pdf_bytes() + b"%" + EICAR + b"\n"
+
+    answer = family.client.post(page, {"report": upload("report.pdf", infected)})
+
+    assert summary_errors(answer) == [
+        "'report.pdf' has a virus in it, so we deleted it. Check your computer or phone with antivirus software, "
+        "then choose a clean copy."
+    ]
+    assert "report" not in family.draft(draft_id).answers
+    with tenant_context(family.council):
+        (stored,) = FormFile.objects.all()
+        assert stored.scan_status == "infected" and not stored.file
+
+
 def test_a_file_is_checked_by_its_content_and_stored_under_the_councils_prefix(family, everything, media_root):
     draft_id = family.draft_start()
     page = family.page(draft_id, "report")

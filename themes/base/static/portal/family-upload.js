@@ -4,7 +4,8 @@
 // the form posts every file at once and the page that comes back says the same.
 //
 // Each file goes to the form's own address with "Accept: application/json"; the view
-// answers {kept: [{title}], refused: [{name, messages}], errors: [...]}.
+// answers {kept: [{title, status}], refused: [{name, messages}], errors: [...]}; a status of
+// "scanning" means the file is kept and still being checked for viruses.
 
 const FAILED = "The file could not be sent. Check your internet connection and try again.";
 const SIGNED_OUT = "The file could not be sent. Your session may have ended: reload the page and sign in again.";
@@ -50,7 +51,12 @@ function send(form, fieldName, file, row) {
       }
       const refused = (answer.refused || []).flatMap((refusal) => refusal.messages);
       const errors = answer.errors || [];
-      resolve({ kept: (answer.kept || []).length > 0, messages: [...refused, ...errors] });
+      const kept = answer.kept || [];
+      resolve({
+        kept: kept.length > 0,
+        checking: kept.some((document) => document.status === "scanning"),
+        messages: [...refused, ...errors],
+      });
     });
     request.addEventListener("error", () => resolve({ kept: false, messages: [FAILED] }));
     row.result.textContent = "Sending";
@@ -83,7 +89,7 @@ function enhance(form) {
       if (outcome.kept) {
         kept += 1;
         row.item.classList.add("portal-upload-list__item--kept");
-        row.result.textContent = "Sent";
+        row.result.textContent = outcome.checking ? "Sent: being checked for viruses" : "Sent";
       } else {
         row.item.classList.add("portal-upload-list__item--refused");
         row.result.textContent = `Not sent: ${outcome.messages.join(" ")}`;
