@@ -12,12 +12,11 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from casework.models import StaffMembership, StaffRole
-from citizen.accounts.models import Account
 from config.logs import JsonFormatter
 from config.security_headers import MAX_REPORT_BYTES, REPORTS_LOGGED_PER_MINUTE, reset_report_budget
-from tenants.demo import OPERATOR_EMAIL
 from tests.api.conftest import api_client_make
 from tests.casework.conftest import make_account, signed_in_client
+from tests.operators import operator_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +93,7 @@ def test_the_api_docs_allow_data_images_and_nothing_else_inline(site):
 @pytest.mark.parametrize("path", ["/admin/login/", "/admin/", "/admin/tenants/council/"])
 def test_the_platform_admin_has_both_policies(platform_client, path):
     if path != "/admin/login/":
-        platform_client.force_login(Account.objects.get(email=OPERATOR_EMAIL))
+        operator_sign_in(platform_client)  # the password and a second factor, as the admin needs
     response = platform_client.get(path)
     assert response.status_code == 200
     assert_strict_headers(response)

@@ -34,6 +34,8 @@ def assert_accessible(page) -> None:
     with any Content-Security-Policy violation seen on it so far."""
     if not AXE_SCRIPT.exists():
         pytest.fail(f"axe-core is not installed at {AXE_SCRIPT} (run `npm ci`)")
+    # A click that starts a navigation returns before the new document exists; axe needs it.
+    page.wait_for_load_state("load")
     assert_no_csp_violations(page)
     # Evaluated through the DevTools protocol, which the page's CSP does not govern: an
     # added <script> tag would be inline script, refused (and reported) like any other.

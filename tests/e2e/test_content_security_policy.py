@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from citizen.accounts.models import Account
+from citizen.accounts.models import Account, AuthenticatorDevice
 from tenants.demo import CUMBRIA, OPERATOR_EMAIL, SOMERSET
 from tenants.models import Council
 from tests.operators import operator_sign_in
@@ -119,7 +119,13 @@ def operator(browser, live_server_url, django_db_blocker):
         yield SimpleNamespace(context=context, ids=ids)
         context.close()
     finally:
+        with django_db_blocker.unblock():
+            committed(operator_devices_remove)  # other modules expect the demo operator to have no app
         committed.close()
+
+
+def operator_devices_remove() -> None:
+    AuthenticatorDevice.objects.filter(user__email=OPERATOR_EMAIL).delete()
 
 
 ADMIN_PAGES = {
