@@ -111,6 +111,29 @@ class PasswordHistory(models.Model):
         return f"Password of {self.account} set {self.created_at:%Y-%m-%d}"
 
 
+class AddressRequest(models.Model):
+    """A request about an email address (a forgotten password, a new activation link),
+    written to PostgreSQL before anything is queued: the request does this one INSERT
+    whatever the address, and a broker outage loses nothing, because the council's
+    minute sweep (citizen.accounts.tasks.sweep_address_requests) handles what no task
+    did. Deleted once handled, so an address is kept no longer than that (issue 18)."""
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "password_reset", "Forgotten password"
+        ACTIVATION = "activation", "New activation link"
+
+    schema_name = models.CharField(max_length=63)  # the council whose site was asked
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["schema_name", "created_at"], name="address_request_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in {self.schema_name}"
+
+
 def code_digest(code: str) -> str:
     """A keyed hash of a two-step code: the code itself is never stored."""
     key = hashlib.sha256(f"two-step-code:{settings.SECRET_KEY}".encode()).digest()

@@ -23,7 +23,7 @@ from citizen.services import family_membership_ensure
 from tenants.enqueue import enqueue_on_commit
 from tenants.links import council_url
 
-from .models import Account
+from .models import Account, AddressRequest
 from .services import account_set_password
 from .tokens import account_pk_from_uid, account_uid, activation_tokens, password_reset_tokens
 
@@ -114,12 +114,10 @@ def account_activate(*, uidb64: str, token: str) -> Account | None:
 
 
 def account_activation_resend(*, email: str) -> None:
-    """Ask for a new activation link. Whether the address has an account is looked up in
-    a task after the request (activation_link_send), whatever the address: the request
-    does the same work either way, so its timing tells nobody (issue 18)."""
-    from .tasks import send_activation_link
-
-    enqueue_on_commit(send_activation_link, email=email)
+    """Ask for a new activation link. Whether the address has an account is looked up
+    after the request (address_request_handle), whatever the address: the request does
+    the same work either way, so its timing tells nobody (issue 18)."""
+    _address_request_record(kind=AddressRequest.Kind.ACTIVATION, email=email)
 
 
 @transaction.atomic
@@ -136,11 +134,51 @@ def activation_link_send(*, email: str) -> bool:
 
 def account_password_reset_request(*, email: str) -> None:
     """Ask for a forgotten-password link. Whether the address has an account is looked
-    up in a task after the request (password_reset_link_send), whatever the address: the
-    request does the same work either way, so its timing tells nobody (issue 18)."""
-    from .tasks import send_password_reset_link
+    up after the request (address_request_handle), whatever the address: the request
+    does the same work either way, so its timing tells nobody (issue 18)."""
+    _address_request_record(kind=AddressRequest.Kind.PASSWORD_RESET, email=email)
 
-    enqueue_on_commit(send_password_reset_link, email=email)
+
+@transaction.atomic
+def _address_request_record(*, kind: str, email: str) -> None:
+    """One INSERT, then a task once it commits. With the broker down the row waits for
+    the council's minute sweep (address_requests_sweep), so no request is lost."""
+    from .tasks import handle_address_request
+
+    request = AddressRequest.objects.create(schema_name=connection.schema_name, kind=kind, email=email)
+    enqueue_on_commit(handle_address_request, request_id=request.id)
+
+
+@transaction.atomic
+def address_request_handle(*, request_id: int) -> bool:
+    """Answer a request about an email address in this council: email the link if the
+    address has an account that may have it, then forget the request. False when it was
+    already handled (by the task, or by the sweep: whichever locks it first)."""
+    request = (
+        AddressRequest.objects.select_for_update(skip_locked=True)
+        .filter(id=request_id, schema_name=connection.schema_name)
+        .first()
+    )
+    if request is None:
+        return False
+    if request.kind == AddressRequest.Kind.ACTIVATION:
+        activation_link_send(email=request.email)
+    else:
+        password_reset_link_send(email=request.email)
+    request.delete()
+    return True
+
+
+ADDRESS_REQUEST_GRACE = timedelta(minutes=1)
+
+
+def address_requests_sweep() -> int:
+    """Every minute in each council: answer the requests whose task never ran (a broker
+    outage, a worker lost mid-task) once they are a minute old. The number answered."""
+    due = AddressRequest.objects.filter(
+        schema_name=connection.schema_name, created_at__lte=timezone.now() - ADDRESS_REQUEST_GRACE
+    ).order_by("created_at")
+    return sum(address_request_handle(request_id=request_id) for request_id in due.values_list("id", flat=True))
 
 
 @transaction.atomic

@@ -1,17 +1,31 @@
 """Emails that answer a request about an email address (a forgotten password, a new
 activation link). They are worked out here, after the request, so the request does the
-same work whether or not the address has an account (issue 18)."""
+same work whether or not the address has an account (issue 18). The request was written
+to PostgreSQL first (AddressRequest): the sweep answers any whose task never ran."""
+
+import logging
+
+from django.db import connection
 
 from config.celery import app
 
-from .services_registration import activation_link_send, password_reset_link_send
+from .services_registration import address_request_handle, address_requests_sweep
+
+logger = logging.getLogger(__name__)
 
 
 @app.task
-def send_password_reset_link(*, email: str) -> None:
-    password_reset_link_send(email=email)
+def handle_address_request(*, request_id: int) -> bool:
+    return address_request_handle(request_id=request_id)
 
 
 @app.task
-def send_activation_link(*, email: str) -> None:
-    activation_link_send(email=email)
+def sweep_address_requests() -> int:
+    """Every minute in each council (beat): the requests no task answered."""
+    if connection.schema_name == "public":
+        logger.error("sweep_address_requests ran in the public schema; it must run in a council")
+        return 0
+    answered = address_requests_sweep()
+    if answered:
+        logger.info("address-request sweep in %s answered %s requests", connection.schema_name, answered)
+    return answered

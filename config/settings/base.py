@@ -338,6 +338,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 6 * 60 * 60},
     },
+    "sweep-address-requests": {
+        "task": "citizen.accounts.tasks.sweep_address_requests",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "rescan-waiting-uploads": {
         "task": "casework.tasks.rescan_waiting_uploads",
         "schedule": 60.0,

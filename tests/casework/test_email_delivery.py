@@ -25,7 +25,8 @@ from casework.mail_backends import NotifyEmailBackend, SesEmailBackend
 from casework.models import OutboundEmail
 from casework.services.emails import email_connection, email_deliver, email_queue, emails_retry_due, retry_delay
 from casework.tasks import deliver_email, retry_unsent_emails
-from citizen.accounts.models import Account
+from citizen.accounts.models import Account, AddressRequest
+from citizen.accounts.tasks import sweep_address_requests
 from tenants.encryption import unseal
 from tests.casework.email_fakes import (
     NOTIFY_API_KEY,
@@ -405,6 +406,9 @@ def test_the_sweep_refuses_to_run_in_the_public_schema(caplog):
 def test_a_broker_outage_leaves_the_email_queued_and_the_page_working(
     cumbria_client, cumbria, in_council, django_capture_on_commit_callbacks, caplog, mailoutbox
 ):
+    """A forgotten-password request is written to PostgreSQL before its task is queued:
+    with the broker down the page still answers, and the council's minute sweep turns
+    the request into a queued email, which the outbox's own sweep then sends."""
     Account.objects.create_user("parent@example.org", "a long family password", is_active=True)
     nobody_listening = f"redis://127.0.0.1:{free_port()}/0"
 
@@ -415,8 +419,64 @@ def test_a_broker_outage_leaves_the_email_queued_and_the_page_working(
         assert cumbria_client.get(answer["Location"]).status_code == 200
 
     assert len(callbacks) == 1
+    assert "could not publish citizen.accounts.tasks.handle_address_request in cumbria" in caplog.text
+    assert AddressRequest.objects.filter(schema_name=cumbria.schema_name).count() == 1
+    with in_council(cumbria):
+        assert not OutboundEmail.objects.filter(to=["parent@example.org"]).exists()
+        # Not yet a minute old: the task may still be on its way.
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sweep_address_requests.delay().get() == 0
+
+    a_minute_later = timezone.now() + timedelta(minutes=1, seconds=1)
+    with (
+        publishing_to(nobody_listening),  # still down
+        caplog.at_level(logging.WARNING, logger="tenants.enqueue"),
+        in_council(cumbria),
+        clock(a_minute_later),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert sweep_address_requests() == 1  # as the worker runs it, in the council
+
     assert "could not publish casework.tasks.deliver_email in cumbria" in caplog.text
+    assert not AddressRequest.objects.exists()  # answered, and the address forgotten
     with in_council(cumbria):
         email = OutboundEmail.objects.get(to=["parent@example.org"])
     assert (email.status, email.attempts) == (OutboundEmail.Status.QUEUED, 0)
+    assert "Reset your" in email.subject
     assert mailoutbox == []
+
+
+def test_the_address_request_sweep_answers_only_its_own_councils_requests(
+    cumbria, somerset, in_council, django_capture_on_commit_callbacks
+):
+    Account.objects.create_user("parent@example.org", "a long family password", is_active=True)
+    long_ago = timezone.now() - timedelta(minutes=5)
+    AddressRequest.objects.create(
+        schema_name=cumbria.schema_name,
+        kind=AddressRequest.Kind.PASSWORD_RESET,
+        email="parent@example.org",
+        created_at=long_ago,
+    )
+    AddressRequest.objects.create(
+        schema_name=cumbria.schema_name,
+        kind=AddressRequest.Kind.PASSWORD_RESET,
+        email="nobody@example.org",
+        created_at=long_ago,
+    )
+
+    with in_council(somerset), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_address_requests.delay().get() == 0
+        assert not OutboundEmail.objects.filter(to=["parent@example.org"]).exists()
+    assert AddressRequest.objects.count() == 2
+
+    with in_council(cumbria), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_address_requests.delay().get() == 2  # the unknown address is answered with silence
+        assert OutboundEmail.objects.filter(to=["parent@example.org"]).count() == 1
+        assert not OutboundEmail.objects.filter(to=["nobody@example.org"]).exists()
+    assert not AddressRequest.objects.exists()
+
+
+def test_the_address_request_sweep_refuses_to_run_in_the_public_schema(caplog):
+    with caplog.at_level(logging.ERROR, logger="citizen.accounts.tasks"):
+        assert sweep_address_requests.delay().get() == 0
+    assert "ran in the public schema" in caplog.text

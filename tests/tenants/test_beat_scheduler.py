@@ -25,6 +25,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
         "citizen.tasks.send_draft_reply_reminders",
         "api.tasks.prune_api_records",
         "casework.tasks.rescan_waiting_uploads",
+        "citizen.accounts.tasks.sweep_address_requests",
     }
     assert all("tenant_schemas" not in entry for entry in settings.CELERY_BEAT_SCHEDULE.values())  # every council
     celery_app.loader.import_default_modules()  # what a worker does at start (autodiscovery)
@@ -41,6 +42,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
         ("deadline-reminders", "casework.services.reminders.deadline_reminders_send"),
         ("draft-reply-reminders", "casework.services.family.draft_reply_reminders_send"),
         ("prune-api-records", "api.tasks.api_records_prune"),
+        ("sweep-address-requests", "citizen.accounts.tasks.address_requests_sweep"),
     ],
 )
 def test_each_scheduled_task_runs_once_in_each_active_council(
