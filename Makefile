@@ -76,9 +76,10 @@ test: setup chromium clamd lint ## Set everything up, lint, and run every test
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: setup ## ruff: lint (incl. A005, no module shadowing the standard library) and format check
+lint: setup ## ruff (lint and format), and import-linter: the layers in pyproject.toml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 .PHONY: api-schema
 api-schema: setup ## Write the API's OpenAPI document to api/openapi.yaml (tests check it matches the code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from api.models import SCOPE_HINTS, Scope
-from config.forms import GovukCheckboxSelectMultiple, GovukForm
+from themes.forms import GovukCheckboxSelectMultiple, GovukForm
 
 
 class ApiClientForm(GovukForm):

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from api.forms import ApiClientForm
 from api.selectors import api_client_for_admin, api_client_recent_calls, api_clients
 from api.services import api_client_create, api_client_revoke
+from casework.decorators import staff_required
 from casework.forms_settings import add_service_errors
 from casework.permissions import COUNCIL_SETTINGS
-from citizen.accounts.decorators import staff_required
 
 TEMPLATES = "api/staff"
 admin_only = staff_required(roles=COUNCIL_SETTINGS)

@@ -3,10 +3,10 @@
 import logging
 from datetime import timedelta
 
+from celery import shared_task
 from django.db import connection
 
 from api.services import api_records_prune
-from config.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ CALLS_KEPT = timedelta(days=90)
 KEYS_KEPT = timedelta(days=1)
 
 
-@app.task
+@shared_task
 def prune_api_records() -> tuple[int, int]:
     if connection.schema_name == "public":
         logger.error("prune_api_records ran in the public schema; it must run in a council")

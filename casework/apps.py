@@ -7,3 +7,8 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from casework import checks  # noqa: F401 (registers the start-up checks)
+        from citizen.accounts.roles import staff_lookup_register
+
+        from .decorators import is_council_staff
+
+        staff_lookup_register(is_council_staff)

@@ -58,6 +58,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from themes.dates import long_date
+
 # --- The rules ---------------------------------------------------------------------
 # Each time limit beside the provision that sets it.
 
@@ -291,26 +293,6 @@ class Timeliness:
 
 
 # --- Dates -------------------------------------------------------------------------
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(day: date) -> str:
-    """GOV.UK style: "14 March 2027"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def add_months(day: date, months: int) -> date:

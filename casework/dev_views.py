@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from casework.selectors import outbox_emails, sent_emails
+from tenants.outbox.selectors import outbox_emails, sent_emails
 
 
 def debug_only(view):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 
-from casework.forms_dates import GovukDateField
 from casework.models import CaseKind
 from casework.selectors.cases import (
     EXCEPTION_REASONS,
@@ -17,7 +16,8 @@ from casework.selectors.cases import (
     CaseloadFilters,
     StepKind,
 )
-from config.forms import GovukForm, GovukRadioSelect
+from themes.dates import GovukDateField
+from themes.forms import GovukForm, GovukRadioSelect
 
 DEADLINE_CHOICES = (("", "Any time"), ("overdue", "Overdue"), ("this_week", "Due this week"))
 

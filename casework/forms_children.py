@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from casework.clock import long_date
-from casework.forms_dates import GovukDateField
 from casework.models import Child
-from config.forms import GovukForm, GovukRadioSelect
 from tenants.models import Council, ServiceArea
+from themes.dates import GovukDateField, long_date
+from themes.forms import GovukForm, GovukRadioSelect
 
 NEW_CHILD = "new"
 CONFIRM_LABEL = "This is a different child from the ones listed"

@@ -8,7 +8,7 @@ from django import forms
 from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, DEFAULT_MAX_BYTES, size_text
 from casework.models import Document
 from casework.services.messages import MESSAGE_MAX_LENGTH
-from config.forms import GovukForm, GovukRadioSelect
+from themes.forms import GovukForm, GovukRadioSelect
 
 ACCEPT_ATTRIBUTE = ",".join([ext for kind in ACCEPTED for ext in kind.extensions] + [k.content_type for k in ACCEPTED])
 

@@ -8,7 +8,6 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from config.forms import GovukForm, GovukRadioSelect
 from tenants.models import (
     LOGO_MAX_BYTES,
     Council,
@@ -18,6 +17,7 @@ from tenants.models import (
     Tile,
     validate_logo,
 )
+from themes.forms import GovukForm, GovukRadioSelect
 
 ORDER_HINT = "A number: lower numbers come first. Leave it as it is to keep the current order."
 

@@ -6,7 +6,7 @@ from django import forms
 
 from casework.models import StaffRole
 from citizen.accounts.forms_registration import RulesListedPasswordForm
-from config.forms import GovukForm, GovukRadioSelect
+from themes.forms import GovukForm, GovukRadioSelect
 
 ROLE_HINTS = {
     StaffRole.CASEWORKER: "works on cases, children, documents, messages and access requests",

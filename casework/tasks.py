@@ -4,47 +4,15 @@
 
 import logging
 
+from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from casework.models import OutboundEmail
-from casework.services.emails import email_deliver, emails_retry_due
-from config.celery import app
-
 logger = logging.getLogger(__name__)
 
 
-@app.task
-def deliver_email(email_id: int) -> None:
-    # No Celery retry here: the backoff lives in the row (next_attempt_at) and the retry
-    # sweep acts on it, so it survives a broker restart, and a Celery retry on top
-    # would spend the attempts twice as fast.
-    email = email_deliver(email_id=email_id)
-    if email is not None and email.status == OutboundEmail.Status.FAILED:
-        logger.warning(
-            "email %s in %s failed to send (attempt %s): %s",
-            email_id,
-            connection.schema_name,
-            email.attempts,
-            email.last_error,
-        )
-
-
-@app.task
-def retry_unsent_emails() -> int:
-    """Every minute in each council: enqueue again what is still unsent and due."""
-    if connection.schema_name == "public":
-        # Beat without the tenant-aware scheduler (DESIGN.md, "Known traps").
-        logger.error("retry_unsent_emails ran in the public schema; it must run in a council")
-        return 0
-    email_ids = emails_retry_due()
-    if email_ids:
-        logger.info("retry sweep in %s enqueued %s emails", connection.schema_name, len(email_ids))
-    return len(email_ids)
-
-
-@app.task
+@shared_task
 def refresh_stale_cases() -> int:
     """Daily in each council: cases whose cached next deadline has passed are computed
     again (a family's window closed, a review meeting now held), so the caseload sorts
@@ -57,7 +25,7 @@ def refresh_stale_cases() -> int:
     return cases_refresh_stale()
 
 
-@app.task
+@shared_task
 def send_deadline_reminders() -> int:
     """Daily in each council, after refresh_stale_cases: email the SEND team as a case's
     next statutory deadline comes up and when it passes (casework.services.reminders)."""
@@ -72,7 +40,7 @@ def send_deadline_reminders() -> int:
     return queued
 
 
-@app.task
+@shared_task
 def scan_upload(kind: str, upload_id: int) -> str:
     """Scan an upload for viruses (casework.services.scanning): a "document", an
     "access_evidence" or a "form_file". When the scanner cannot be reached the upload
@@ -96,7 +64,7 @@ def scan_upload(kind: str, upload_id: int) -> str:
     return upload.scan_status
 
 
-@app.task
+@shared_task
 def rescan_waiting_uploads() -> int:
     """Every minute in each council: uploads still waiting for their scan, due again."""
     if connection.schema_name == "public":

@@ -1,4 +1,4 @@
-"""Forms in the family's SEND area. GOV.UK markup through config.forms.GovukForm; the
+"""Forms in the family's SEND area. GOV.UK markup through themes.forms.GovukForm; the
 services in casework.services check again when they save."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from casework.clock import add_months
 from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, size_text
-from casework.forms_dates import GovukDateField
 from casework.models import DraftPlanReply, Relationship
 from casework.services.family import FILES_PER_UPLOAD, REPLY_MAX_LENGTH
 from casework.services.messages import MESSAGE_MAX_LENGTH
-from config.forms import GovukForm, GovukRadioSelect
+from themes.dates import GovukDateField
+from themes.forms import GovukForm, GovukRadioSelect
 
 ACCEPT_ATTRIBUTE = ",".join([ext for kind in ACCEPTED for ext in kind.extensions] + [k.content_type for k in ACCEPTED])
 YOUNG_PERSON_AGE = 16  # the end of compulsory school age: rights pass to the young person

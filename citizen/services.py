@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from casework.models import StaffMembership
-from casework.services.emails import email_queue
 from citizen.accounts.models import Account
+from citizen.accounts.roles import account_signed_in, is_council_staff
 from citizen.models import FamilyMembership, PasswordExpiryWarning
 from tenants.links import council_url
 from tenants.models import SignInPolicy
+from tenants.outbox.services import email_queue
 
 # How long before a password reaches the council's maximum age its owner is told.
 PASSWORD_EXPIRY_WARNING_AHEAD = timedelta(days=7)
@@ -26,6 +27,14 @@ def family_membership_ensure(*, account: Account) -> FamilyMembership:
     (registration here, or the first sign-in here with an account made elsewhere)."""
     membership, _ = FamilyMembership.objects.get_or_create(account=account)
     return membership
+
+
+def family_membership_on_account_event(*, signal, account: Account, **kwargs) -> None:
+    """An account registered, activated or signed in on this council's site becomes a
+    member of its portal, unless (at sign-in) it is on the council's SEND team."""
+    if signal is account_signed_in and is_council_staff(account):
+        return
+    family_membership_ensure(account=account)
 
 
 def password_expiry_warnings_send(*, now: datetime | None = None) -> int:

@@ -2,15 +2,15 @@
 
 import logging
 
+from celery import shared_task
 from django.db import connection
 
 from citizen.services import password_expiry_warnings_send
-from config.celery import app
 
 logger = logging.getLogger(__name__)
 
 
-@app.task
+@shared_task
 def send_password_expiry_warnings() -> int:
     if connection.schema_name == "public":
         # Beat without the tenant-aware scheduler (DESIGN.md, "Known traps").
@@ -22,7 +22,7 @@ def send_password_expiry_warnings() -> int:
     return queued
 
 
-@app.task
+@shared_task
 def send_draft_reply_reminders() -> int:
     """Daily in each council: remind families whose time to reply to a draft plan (or
     proposed changes) ends within a few days (casework.services.family)."""

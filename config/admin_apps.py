@@ -7,3 +7,7 @@ from django.contrib.admin.apps import AdminConfig
 
 class PlatformAdminConfig(AdminConfig):
     default_site = "config.admin_site.PlatformAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from config import admin_councils  # noqa: F401 (registers councils, domains, forms)

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
-from casework import operator_views
 from config.security_headers import csp_report
+from tenants.outbox import operator_views
 
 admin.site.site_header = "SEND Citizen Portal platform"
 admin.site.site_title = "SEND platform"

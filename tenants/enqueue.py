@@ -7,7 +7,7 @@ context, and tenant-schemas-celery stamps a task with the schema current when it
 
 A broker that cannot be reached is logged, not raised: the caller's transaction has
 already committed, and what must not be lost was written to PostgreSQL first, where a
-retry sweep finds it (casework.tasks.retry_unsent_emails).
+retry sweep finds it (tenants.outbox.tasks.retry_unsent_emails).
 """
 
 from __future__ import annotations

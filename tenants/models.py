@@ -128,7 +128,7 @@ class Council(TenantMixin):
         help_text="Show families the names of staff who viewed their child's records (otherwise the team and role).",
     )
     # How the council's emails are delivered: the platform's own backend (EMAIL_URL or SES),
-    # or the council's own GOV.UK Notify service (casework.services.emails.email_connection).
+    # or the council's own GOV.UK Notify service (tenants.outbox.delivery.email_connection).
     email_provider = models.CharField(max_length=10, choices=EmailProvider.choices, default=EmailProvider.PLATFORM)
     # Only ever stored encrypted (tenants.encryption), and never shown again: the admin
     # shows whether it is set and its last 4 characters.

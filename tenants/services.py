@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django_tenants.utils import tenant_context
 
 from .links import public_base_url
 from .models import Council, Domain, SignInPolicy, Tile, validate_council_slug
-
-
-@dataclass(frozen=True)
-class Provisioned:
-    council: Council
-    created: bool
-    invited: bool
 
 
 def council_base_url(*, domain: str) -> str:
@@ -26,14 +16,12 @@ def council_base_url(*, domain: str) -> str:
     return public_base_url(domain=domain)
 
 
-def council_create(
+def council_row_create(
     *, name: str, slug: str, domain: str, admin_email: str, sender_email: str | None = None
-) -> Provisioned:
-    """Provision a council: its schema, domain, default configuration and an invitation
-    for its first admin. Running it again with the same details changes nothing."""
-    from casework.models import StaffInvitation, StaffMembership, StaffRole
-    from casework.services.staff import staff_invitation_create
-
+) -> tuple[Council, bool]:
+    """A council's row, schema, domain and default configuration, and whether it was
+    created now (False: it existed, with this domain). Its first admin is invited from
+    above, by casework.services.councils.council_create, which calls this."""
     slug, domain, admin_email = slug.strip(), domain.strip().lower(), admin_email.strip().lower()
     validate_council_slug(slug)
     Domain(domain=domain).clean_fields(exclude=["tenant"])
@@ -76,17 +64,7 @@ def council_create(
             )
         else:
             council = existing
-
-        invited = False
-        with tenant_context(council):
-            known = (
-                StaffMembership.objects.filter(account__email__iexact=admin_email).exists()
-                or StaffInvitation.objects.filter(email__iexact=admin_email, accepted_at__isnull=True).exists()
-            )
-            if not known:
-                staff_invitation_create(email=admin_email, role=StaffRole.COUNCIL_ADMIN)
-                invited = True
-    return Provisioned(council=council, created=created, invited=invited)
+    return council, created
 
 
 def platform_ensure(*, domain: str) -> Council:

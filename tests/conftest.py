@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from tenants.demo import CUMBRIA, SOMERSET, seed_demo
+from casework.demo import CUMBRIA, SOMERSET, seed_demo
 from tenants.hosts import forget_hosts
 from tenants.models import Council
 from tenants.virus_scan import scanner_ping

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.test import Client
 
+from casework.demo import OPERATOR_EMAIL
 from citizen.accounts.models import Account, AuthenticatorDevice
-from tenants.demo import OPERATOR_EMAIL
 
 
 def operator_sign_in(client: Client, account: Account | None = None) -> Client:

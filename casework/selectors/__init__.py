@@ -3,7 +3,3 @@
 Every read of a child's or case's data goes through a `..._for_staff` or `..._for_family`
 selector, which answers "not found" (Http404) the same way whether the record does not
 exist or is not the caller's to see (STYLE.md)."""
-
-from .emails import outbox_emails, sent_emails
-
-__all__ = ["outbox_emails", "sent_emails"]

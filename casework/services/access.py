@@ -20,9 +20,9 @@ from casework.models import AccessRequest, AuditEvent, Child, ChildAccess
 from casework.selectors.children import PENDING, name_key
 from casework.services.audit import audit_record
 from casework.services.children import child_create, staff_role
-from casework.services.emails import email_queue
 from tenants.links import council_url
 from tenants.models import ServiceArea
+from tenants.outbox.services import email_queue
 
 FAMILY = "family"
 

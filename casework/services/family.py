@@ -46,7 +46,6 @@ from casework.selectors.messages import family_accesses_for_case
 from casework.services.access import child_access_revoke
 from casework.services.audit import audit_record
 from casework.services.documents import _forget_stored_file, audited_download, document_upload, download_name
-from casework.services.emails import email_queue
 from casework.services.messages import (
     _staff_alert_recipients,
     alert_wanted,
@@ -58,6 +57,7 @@ from casework.services.messages import (
 )
 from casework.services.scanning import upload_scan_enqueue
 from tenants.models import Council
+from tenants.outbox.services import email_queue
 from tenants.storage import StorageRefused
 
 logger = logging.getLogger(__name__)

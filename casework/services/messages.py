@@ -26,8 +26,8 @@ from casework.models import (
 )
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.audit import audit_record
-from casework.services.emails import email_queue
 from tenants.links import council_url
+from tenants.outbox.services import email_queue
 
 FAMILY = "family"
 MESSAGE_MAX_LENGTH = 10_000

@@ -30,12 +30,12 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from casework.clock import long_date
 from casework.models import Case, DeadlineReminder
 from casework.selectors.cases import FINISHED, stage_label
-from casework.services.emails import email_queue
 from casework.services.messages import _staff_alert_recipients, case_page_path
 from tenants.links import council_url
+from tenants.outbox.services import email_queue
+from themes.dates import long_date
 
 logger = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from casework.models import AuditEvent, StaffInvitation, StaffMembership, StaffRole
 from casework.services.audit import audit_record
-from casework.services.emails import email_queue
 from citizen.accounts.models import Account
 from citizen.accounts.services import account_set_password
 from citizen.accounts.services_account import account_sign_out_everywhere
 from tenants.links import council_url
+from tenants.outbox.services import email_queue
 
 INVITATION_LIFETIME = timedelta(days=7)
 

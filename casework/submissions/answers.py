@@ -20,9 +20,7 @@ from typing import Any
 
 from django import forms
 
-from casework.clock import long_date
 from casework.file_checks import DOCX, JPEG, ODT, PDF, PNG, XLSX, FileRefused, file_check, size_text
-from casework.forms_dates import GovukDateField, GovukDateWidget
 from citizen.accounts.personal_details import (
     PHONE_ERROR,
     POSTCODE_ERROR,
@@ -30,8 +28,9 @@ from citizen.accounts.personal_details import (
     normalise_phone,
     normalise_postcode,
 )
-from config.forms import GovukForm
 from tenants.form_definitions import Question
+from themes.dates import GovukDateField, GovukDateWidget, long_date
+from themes.forms import GovukForm
 
 FILE_KINDS = {"pdf": PDF, "word": DOCX, "excel": XLSX, "odt": ODT, "png": PNG, "jpeg": JPEG}
 ADDRESS_PARTS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from config.forms import GovukForm
+from themes.forms import GovukForm
 
 
 class DeclarationForm(GovukForm):

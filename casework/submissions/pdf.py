@@ -17,8 +17,8 @@ from pathlib import Path
 from django.utils import timezone
 from fpdf import FPDF
 
-from casework.clock import long_date
 from tenants.form_definitions import FormDefinition
+from themes.dates import long_date
 
 from .answers import AnswerRow
 from .flow import answers_by_section

@@ -24,14 +24,12 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.clock import long_date
 from casework.file_checks import FileRefused
 from casework.models import AuditEvent, Case, CaseKind, Child, ChildAccess, ScanStatus
 from casework.selectors.access import family_access
 from casework.services.audit import audit_record
 from casework.services.cases import case_open
 from casework.services.documents import audited_download
-from casework.services.emails import email_queue
 from casework.services.messages import council_link
 from casework.services.scanning import upload_scan_enqueue
 from tenants.form_definitions import (
@@ -43,6 +41,8 @@ from tenants.form_definitions import (
     form_definition,
 )
 from tenants.models import FormVariant, FormVersion
+from tenants.outbox.services import email_queue
+from themes.dates import long_date
 
 from .answers import file_answers
 from .flow import progress, shown_answers

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework import clock
+from casework.decorators import staff_required
 from casework.forms_cases import (
     AdviceReceivedForm,
     AdviceRequestForm,
@@ -62,7 +63,6 @@ from casework.services.cases import (
     milestone_record,
 )
 from casework.submissions.selectors import submissions_for_case
-from citizen.accounts.decorators import staff_required
 
 TEMPLATES = "casework/staff/cases"
 PER_PAGE = 50

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from casework.decorators import staff_required
 from casework.forms_children import (
     AccessApproveForm,
     AccessAskForm,
@@ -45,7 +46,6 @@ from casework.services.access import (
 from casework.services.audit import audit_record
 from casework.services.children import ChildPossibleDuplicates, child_create
 from casework.services.family import access_evidence_download as stream_access_evidence
-from citizen.accounts.decorators import staff_required
 
 TEMPLATES = "casework/staff/children"
 PER_PAGE = 25

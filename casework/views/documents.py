@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casework.decorators import staff_required
 from casework.file_checks import FileRefused
 from casework.forms_documents import DocumentUploadForm, MessageForm
 from casework.models import AuditEvent
@@ -23,7 +24,6 @@ from casework.selectors.messages import author_label, family_accesses_for_case, 
 from casework.services import documents as document_services
 from casework.services import messages as message_services
 from casework.services.audit import audit_record
-from citizen.accounts.decorators import staff_required
 from tenants.storage import StorageRefused
 
 TEMPLATES = "casework/staff/documents"

@@ -24,15 +24,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casework.decorators import staff_required
 from casework.permissions import CASEWORK, COUNCIL_SETTINGS
+from casework.services import forms as form_services
 from casework.submissions import services as submission_services
 from casework.submissions.flow import answers_by_section
 from casework.submissions.forms import DeclarationForm
 from casework.submissions.runner import Runner, Urls
 from casework.submissions.selectors import submission_file, submission_files, submission_for_staff
-from citizen.accounts.decorators import staff_required
-from config.forms import GovukForm
-from tenants import form_services
 from tenants.form_definitions import (
     MAX_DEFINITION_BYTES,
     DefinitionInvalid,
@@ -41,6 +40,7 @@ from tenants.form_definitions import (
     form_definition,
 )
 from tenants.models import FormVariant, FormVersion
+from themes.forms import GovukForm
 
 TEMPLATES = "casework/staff/forms"
 admin_only = staff_required(roles=COUNCIL_SETTINGS)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casework.decorators import staff_required
 from casework.forms_settings import (
     POLICY_GROUPS,
     ColourForm,
@@ -45,7 +46,6 @@ from casework.selectors.settings import (
     stage_steps,
 )
 from casework.services import settings as services
-from citizen.accounts.decorators import staff_required
 from citizen.accounts.passwords import policy_rules
 from tenants.models import CouncilLink, ServiceArea, Tile
 from tenants.storage import StorageRefused

@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from casework.decorators import staff_required
 from casework.forms_settings import add_service_errors
 from casework.forms_team import InvitationAccountForm, InviteForm, RoleForm
 from casework.models import StaffInvitation, StaffRole
@@ -33,7 +34,7 @@ from casework.services.staff import (
     staff_member_deactivate,
     staff_member_reactivate,
 )
-from citizen.accounts.decorators import PASSWORD_CHANGE_REQUIRED, staff_required, url_with_next
+from citizen.accounts.decorators import PASSWORD_CHANGE_REQUIRED, url_with_next
 from citizen.accounts.models import Account
 from citizen.accounts.policies import current_policy
 

@@ -1,5 +1,6 @@
-"""Who may open a page on a council's site: signed in, verified by two-step, staff,
-and re-verified by a fresh code just before a change that could hand the account over.
+"""Who may open a page on a council's site: signed in, verified by two-step, and
+re-verified by a fresh code just before a change that could hand the account over (staff
+screens add casework.decorators.staff_required on top).
 
 Each decorator also holds back a person whose password must change first (it broke
 this council's policy or is too old, found at sign-in): until they set a new one, every
@@ -8,23 +9,21 @@ protected page sends them to the change page (DESIGN.md, "Tenancy").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from casework.models import StaffMembership
-
 from .models import AuthenticatorDevice, EmailCodeDevice
 from .policies import current_policy
-from .services_authenticator import verified_by_strong_method
+from .roles import is_council_staff
 
 # Session key: set at sign-in when the password must change before anything else ("expired"
 # or "policy", the reason the change page gives).
@@ -74,15 +73,7 @@ def has_authenticator_app(account) -> bool:
 
 def staff_must_use_app(request: HttpRequest) -> bool:
     """This council asks its SEND team for an authenticator app, and the person is in it."""
-    return bool(current_policy(request).staff_require_authenticator and active_staff_membership(request.user))
-
-
-def active_staff_membership(account, roles: Iterable[str] | None = None) -> StaffMembership | None:
-    """The account's active membership of this council's SEND team (with one of `roles`)."""
-    memberships = StaffMembership.objects.filter(account=account, is_active=True)
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
-    return memberships.first()
+    return bool(current_policy(request).staff_require_authenticator and is_council_staff(request.user))
 
 
 def sign_in_required(view: View) -> View:
@@ -118,42 +109,6 @@ def two_step_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def staff_required(*, roles: Iterable[str] | None = None) -> Callable[[View], View]:
-    """Two-step verified, then an active staff membership of this council with one of
-    `roles` (any role when None). Anyone else gets 403 "you do not have access": staff
-    screens are at well-known addresses, so hiding them (404) protects nothing, and a
-    member of staff with the wrong role should be told plainly. Two-step comes first, so
-    a password alone does not even reveal whether an account is staff here.
-
-    When the council's sign-in policy says staff must use an authenticator app, a session
-    verified only by an emailed code is not enough: the person is sent to verify with
-    their app, or to set one up (with backup codes) when they have none.
-
-    The view finds the membership at `request.staff_membership`.
-    """
-    allowed = None if roles is None else frozenset(roles)
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        @two_step_required
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            membership = active_staff_membership(request.user, allowed)
-            if membership is None:
-                return render(
-                    request, "accounts/sign_in/no_access.html", {"page_title": "You do not have access"}, status=403
-                )
-            if current_policy(request).staff_require_authenticator and not verified_by_strong_method(request.user):
-                has_app = has_authenticator_app(request.user)
-                step = "accounts:two-step-app" if has_app else "accounts:two-step-app-set-up"
-                return redirect(url_with_next(step, request.get_full_path()))
-            request.staff_membership = membership
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def reverification_record(request: HttpRequest) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from config.forms import GovukForm
 from tenants.models import SignInPolicy
+from themes.forms import GovukForm
 
 from .models import Account
 from .services import password_check

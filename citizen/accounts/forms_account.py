@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.hashers import check_password
 
-from config.forms import GovukForm
+from themes.forms import GovukForm
 
 from .forms import NewPasswordForm
 from .models import Account

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from config.forms import GovukForm
 from tenants.models import SignInPolicy
+from themes.forms import GovukForm
 
 from .forms import NewPasswordForm
 from .passwords import policy_rules

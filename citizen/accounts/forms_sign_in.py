@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
-from config.forms import GovukForm
 from tenants.models import SignInPolicy
+from themes.forms import GovukForm
 
 from .backends import NOT_ACTIVE_ACCOUNT
 from .forms import NewPasswordForm

@@ -8,7 +8,7 @@ from typing import TypedDict
 
 from django import forms
 
-from config.forms import GovukForm
+from themes.forms import GovukForm
 
 from .models import Account
 

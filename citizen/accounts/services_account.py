@@ -12,8 +12,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from casework.services.emails import email_queue
 from tenants.links import council_url
+from tenants.outbox.services import email_queue
 
 from .models import Account
 from .services import account_set_password

@@ -18,12 +18,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.services.emails import email_queue
-from citizen.services import family_membership_ensure
 from tenants.enqueue import enqueue_on_commit
 from tenants.links import council_url
+from tenants.outbox.services import email_queue
 
 from .models import Account, AddressRequest
+from .roles import account_activated, account_registered
 from .services import account_set_password
 from .tokens import account_pk_from_uid, account_uid, activation_tokens, password_reset_tokens
 
@@ -82,7 +82,7 @@ def account_register(
                 raise
         else:
             account_set_password(account=account, password=password)
-            family_membership_ensure(account=account)
+            account_registered.send(sender=Account, account=account)
             _email_activation_link(account=account)
             return account
     # The same hashing work as for a new account, so the answer takes as long.
@@ -109,7 +109,7 @@ def account_activate(*, uidb64: str, token: str) -> Account | None:
     account.is_active = True
     account.email_verified_at = timezone.now()
     account.save(update_fields=["is_active", "email_verified_at"])
-    family_membership_ensure(account=account)
+    account_activated.send(sender=Account, account=account)
     return account
 
 
@@ -226,7 +226,7 @@ def account_password_reset(*, account: Account, token: str, password: str) -> bo
         locked.is_active = True
         locked.email_verified_at = timezone.now()
         locked.save(update_fields=["is_active", "email_verified_at"])
-        family_membership_ensure(account=locked)
+        account_activated.send(sender=Account, account=locked)
     account_set_password(account=locked, password=password, end_other_sessions=True)
     _email(
         account=locked,

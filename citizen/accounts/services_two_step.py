@@ -19,9 +19,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.services.emails import email_queue
 from tenants.links import council_url
 from tenants.models import Council, SignInPolicy
+from tenants.outbox.services import email_queue
 
 from .models import Account, EmailCodeDevice
 

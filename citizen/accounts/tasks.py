@@ -5,21 +5,20 @@ to PostgreSQL first (AddressRequest): the sweep answers any whose task never ran
 
 import logging
 
+from celery import shared_task
 from django.db import connection
-
-from config.celery import app
 
 from .services_registration import address_request_handle, address_requests_sweep
 
 logger = logging.getLogger(__name__)
 
 
-@app.task
+@shared_task
 def handle_address_request(*, request_id: int) -> bool:
     return address_request_handle(request_id=request_id)
 
 
-@app.task
+@shared_task
 def sweep_address_requests() -> int:
     """Every minute in each council (beat): the requests no task answered."""
     if connection.schema_name == "public":

@@ -49,6 +49,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.sessions",
+    "tenants.outbox",  # the council's email outbox (its own app, in the council schema)
     "casework",
     "casework.submissions",  # families' form drafts and submissions
     "citizen",
@@ -206,7 +207,7 @@ else:
 IPWARE_STRICT = False
 
 # GOV.UK Frontend markup for every Django form (themes/base/templates/govuk/).
-FORM_RENDERER = "config.forms.GovukFormRenderer"
+FORM_RENDERER = "themes.forms.GovukFormRenderer"
 
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a typed address without a scheme is https
 
@@ -369,11 +370,11 @@ EMAIL_BACKEND_KIND = env("EMAIL_BACKEND_KIND", default="url")
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
 NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID", default="")
 if EMAIL_BACKEND_KIND == "ses":
-    EMAIL_BACKEND = "casework.mail_backends.SesEmailBackend"
+    EMAIL_BACKEND = "tenants.outbox.backends.SesEmailBackend"
 elif EMAIL_BACKEND_KIND == "notify":
     if not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
         raise ImproperlyConfigured("EMAIL_BACKEND_KIND=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID.")
-    EMAIL_BACKEND = "casework.mail_backends.NotifyEmailBackend"
+    EMAIL_BACKEND = "tenants.outbox.backends.NotifyEmailBackend"
 elif EMAIL_BACKEND_KIND != "url":
     raise ImproperlyConfigured("EMAIL_BACKEND_KIND must be 'url' (EMAIL_URL's backend), 'ses' or 'notify'.")
 AWS_SES_REGION = env("AWS_SES_REGION", default=env("AWS_REGION", default="eu-west-2"))

@@ -202,7 +202,7 @@ def test_an_upload_shared_at_once_tells_the_family_by_email_without_its_title(
     assert body["shared_with_family_at"] is not None
     assert body["file"] == f"/api/v1/documents/{body['id']}/file/"
     with tenant_context(site.council):
-        from casework.models import OutboundEmail
+        from tenants.outbox.models import OutboundEmail
 
         emails = list(OutboundEmail.objects.filter(to=[family.email]))
     assert len(emails) == 1

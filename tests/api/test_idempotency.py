@@ -13,9 +13,9 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from api.models import ApiCall, ApiClient, IdempotencyKey
+from casework.demo import CUMBRIA
 from casework.models import AuditEvent, Case, Child, Document, Message, Milestone
 from citizen.accounts.models import Account
-from tenants.demo import CUMBRIA
 from tenants.models import Council
 from tests.casework.documents.conftest import pdf_bytes, upload
 from tests.e2e.test_staff_journey import CommittedDatabase

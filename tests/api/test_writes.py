@@ -9,8 +9,9 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from api.models import ApiCall
-from casework.models import AccessRequest, AuditEvent, ChildAccess, Message, Milestone, OutboundEmail, Relationship
+from casework.models import AccessRequest, AuditEvent, ChildAccess, Message, Milestone, Relationship
 from tenants.models import ServiceArea
+from tenants.outbox.models import OutboundEmail
 
 from .conftest import access_request_make, case_make, child_make, make_account
 

@@ -21,13 +21,14 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.ses.models import ses_backends
 
-from casework.mail_backends import NotifyEmailBackend, SesEmailBackend
-from casework.models import OutboundEmail
-from casework.services.emails import email_connection, email_deliver, email_queue, emails_retry_due, retry_delay
-from casework.tasks import deliver_email, retry_unsent_emails
 from citizen.accounts.models import Account, AddressRequest
 from citizen.accounts.tasks import sweep_address_requests
 from tenants.encryption import unseal
+from tenants.outbox.backends import NotifyEmailBackend, SesEmailBackend
+from tenants.outbox.delivery import email_connection, email_deliver, retry_delay
+from tenants.outbox.models import OutboundEmail
+from tenants.outbox.services import email_queue
+from tenants.outbox.tasks import deliver_email, emails_retry_due, retry_unsent_emails
 from tests.casework.email_fakes import (
     NOTIFY_API_KEY,
     NOTIFY_TEMPLATE_ID,
@@ -72,7 +73,7 @@ def moto_ses(settings, monkeypatch):
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    settings.EMAIL_BACKEND = "casework.mail_backends.SesEmailBackend"
+    settings.EMAIL_BACKEND = "tenants.outbox.backends.SesEmailBackend"
     settings.AWS_SES_REGION = SES_REGION
     settings.AWS_SES_ENDPOINT_URL = f"http://{host}:{port}"
     try:
@@ -158,7 +159,7 @@ def test_notify_failing_is_recorded_and_retried_later(cumbria, in_council, fake_
 def test_the_platform_can_send_everything_through_its_own_notify_service(settings, cumbria, in_council, fake_notify):
     """EMAIL_BACKEND_KIND=notify: a council with no Notify service of its own sends
     through the platform's."""
-    settings.EMAIL_BACKEND = "casework.mail_backends.NotifyEmailBackend"
+    settings.EMAIL_BACKEND = "tenants.outbox.backends.NotifyEmailBackend"
     settings.NOTIFY_API_KEY = NOTIFY_API_KEY
     settings.NOTIFY_TEMPLATE_ID = NOTIFY_TEMPLATE_ID
     with in_council(cumbria):
@@ -186,7 +187,7 @@ def test_a_platform_notify_without_its_key_or_template_stops_the_start(monkeypat
     configured = _base_settings_with(
         monkeypatch, EMAIL_BACKEND_KIND="notify", NOTIFY_API_KEY=NOTIFY_API_KEY, NOTIFY_TEMPLATE_ID=NOTIFY_TEMPLATE_ID
     )
-    assert configured["EMAIL_BACKEND"] == "casework.mail_backends.NotifyEmailBackend"
+    assert configured["EMAIL_BACKEND"] == "tenants.outbox.backends.NotifyEmailBackend"
 
 
 # --- SMTP (EMAIL_URL=smtp://…), against a real SMTP server on 127.0.0.1 ---------------------

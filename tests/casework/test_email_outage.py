@@ -25,9 +25,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import OutboundEmail
-from casework.services.emails import email_queue
-from casework.tasks import retry_unsent_emails
+from tenants.outbox.models import OutboundEmail
+from tenants.outbox.services import email_queue
+from tenants.outbox.tasks import retry_unsent_emails
 from tests.casework.email_fakes import free_port, publishing_to
 from tests.casework.test_tasks_email import (
     CommittedDatabase,

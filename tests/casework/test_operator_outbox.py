@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from casework.models import OutboundEmail
 from citizen.accounts.models import Account
+from tenants.outbox.models import OutboundEmail
 from tests.operators import operator_sign_in
 
 pytestmark = pytest.mark.django_db

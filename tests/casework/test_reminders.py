@@ -12,12 +12,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from casework.models import Case, CaseKind, Child, DeadlineReminder, OutboundEmail, StaffMembership
+from casework.models import Case, CaseKind, Child, DeadlineReminder, StaffMembership
 from casework.selectors.cases import FINISHED
 from casework.services.cases import case_open, cases_refresh_stale, milestone_record
 from casework.services.reminders import deadline_reminders_send
 from casework.tasks import send_deadline_reminders
 from tenants.models import ServiceArea
+from tenants.outbox.models import OutboundEmail
 from tenants.services import council_base_url
 
 DEADLINE = date(2026, 6, 22)  # a Monday

@@ -20,11 +20,11 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 
-from casework.models import OutboundEmail
-from casework.services.emails import email_queue
+from casework.demo import SOMERSET
 from config.celery import app as celery_app
-from tenants.demo import SOMERSET
 from tenants.models import Council
+from tenants.outbox.models import OutboundEmail
+from tenants.outbox.services import email_queue
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_TIMEOUT_SECONDS = 30

@@ -10,12 +10,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from casework.models import OutboundEmail, StaffMembership, StaffRole
+from casework.models import StaffMembership, StaffRole
 from citizen.accounts.models import Account
 from citizen.accounts.passwords import password_is_expired
 from citizen.models import FamilyMembership, PasswordExpiryWarning
 from citizen.tasks import send_password_expiry_warnings
 from tenants.models import SignInPolicy
+from tenants.outbox.models import OutboundEmail
 from tests.casework.email_fakes import clock
 
 pytestmark = pytest.mark.django_db

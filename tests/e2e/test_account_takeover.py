@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
+from casework.demo import CUMBRIA
 from citizen.accounts.models import Account, EmailCodeDevice
-from tenants.demo import CUMBRIA
 
 from .axe import assert_accessible
 from .test_sign_in_journey import PASSWORD, latest_email_to

@@ -13,8 +13,8 @@ from django.test import override_settings
 from django_tenants.utils import tenant_context
 
 from api.models import ApiClient
+from casework.demo import CUMBRIA
 from casework.models import AuditEvent, StaffRole
-from tenants.demo import CUMBRIA
 from tenants.models import Council
 
 from .axe import assert_accessible

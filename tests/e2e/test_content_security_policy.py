@@ -15,8 +15,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from casework.demo import CUMBRIA, OPERATOR_EMAIL, SOMERSET
 from citizen.accounts.models import Account, AuthenticatorDevice
-from tenants.demo import CUMBRIA, OPERATOR_EMAIL, SOMERSET
 from tenants.models import Council
 from tests.operators import operator_sign_in
 

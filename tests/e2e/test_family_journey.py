@@ -22,9 +22,9 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from casework.demo import CUMBRIA, SOMERSET
 from casework.models import AccessRequest, StaffRole
 from citizen.accounts.models import Account
-from tenants.demo import CUMBRIA, SOMERSET
 from tenants.models import Council
 
 from .axe import assert_accessible

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from casework import clock
+from casework.demo import CUMBRIA
 from casework.models import CaseKind, ChildAccess, Document, Relationship, StaffRole
 from casework.services.access import access_request_ask, access_request_create
 from casework.services.audit import audit_record
@@ -33,7 +34,6 @@ from casework.services.documents import document_share, document_upload
 from casework.services.family import draft_plan_reply_create, young_person_sharing_choose
 from casework.services.messages import message_post
 from citizen.accounts.models import Account, EmailCodeDevice
-from tenants.demo import CUMBRIA
 from tenants.models import Council, ServiceArea, StageExplanation
 
 from .axe import assert_accessible

@@ -28,12 +28,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import Case, CaseKind, Child, ChildAccess, OutboundEmail, Relationship, StaffMembership, StaffRole
+from casework.demo import CUMBRIA, SOMERSET
+from casework.models import Case, CaseKind, Child, ChildAccess, Relationship, StaffMembership, StaffRole
 from casework.services.cases import case_open
 from casework.submissions.models import FormDraft, FormFile, FormSubmission
 from citizen.accounts.models import Account
-from tenants.demo import CUMBRIA, SOMERSET
 from tenants.models import Council, ServiceArea
+from tenants.outbox.models import OutboundEmail
 from tests.casework.conftest import signed_in_client
 
 from .axe import assert_accessible

@@ -15,9 +15,9 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 
+from casework.demo import CUMBRIA
 from casework.models import StaffRole
 from citizen.accounts.models import Account
-from tenants.demo import CUMBRIA
 from tenants.models import Council, FormVariant, FormVersion
 from tests.casework.conftest import signed_in_client
 

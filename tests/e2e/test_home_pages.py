@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tenants.demo import CUMBRIA, SOMERSET
+from casework.demo import CUMBRIA, SOMERSET
 
 from .axe import assert_accessible
 

@@ -13,7 +13,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from tenants.demo import CUMBRIA, SOMERSET
+from casework.demo import CUMBRIA, SOMERSET
 
 from .axe import assert_accessible
 

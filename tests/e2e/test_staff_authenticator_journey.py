@@ -17,8 +17,8 @@ import time
 import pytest
 from django_otp.oath import TOTP
 
+from casework.demo import CUMBRIA, SOMERSET
 from casework.models import StaffRole
-from tenants.demo import CUMBRIA, SOMERSET
 from tenants.models import SignInPolicy
 
 from .axe import assert_accessible

@@ -24,20 +24,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from casework.demo import CUMBRIA, SOMERSET
 from casework.models import (
     AccessRequest,
     AuditEvent,
     Case,
     Child,
     Document,
-    OutboundEmail,
     StaffInvitation,
     StaffMembership,
     StaffRole,
 )
 from citizen.accounts.models import Account
-from tenants.demo import CUMBRIA, SOMERSET
 from tenants.models import Council
+from tenants.outbox.models import OutboundEmail
 
 from .axe import assert_accessible
 from .test_sign_in_journey import PASSWORD, latest_email_to

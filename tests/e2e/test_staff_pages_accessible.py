@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from casework import clock
+from casework.demo import CUMBRIA
 from casework.models import CaseKind, ChildAccess, Document, Relationship, StaffMembership, StaffRole
 from casework.selectors.settings import stage_steps
 from casework.services.access import access_request_create
@@ -32,7 +33,6 @@ from casework.services.documents import document_share, document_upload
 from casework.services.messages import message_post
 from casework.services.staff import staff_invitation_create
 from citizen.accounts.models import Account
-from tenants.demo import CUMBRIA
 from tenants.models import Council, CouncilLink, ServiceArea, Tile
 
 from .axe import assert_accessible

@@ -2,8 +2,8 @@
 
 import pytest
 
-from casework.models import OutboundEmail
-from casework.services.emails import email_queue
+from tenants.outbox.models import OutboundEmail
+from tenants.outbox.services import email_queue
 
 pytestmark = pytest.mark.django_db
 

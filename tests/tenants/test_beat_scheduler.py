@@ -36,7 +36,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
 @pytest.mark.parametrize(
     ("entry_name", "service"),
     [
-        ("retry-unsent-emails", "casework.tasks.emails_retry_due"),
+        ("retry-unsent-emails", "tenants.outbox.tasks.emails_retry_due"),
         ("password-expiry-warnings", "citizen.tasks.password_expiry_warnings_send"),
         ("refresh-stale-cases", "casework.services.cases.cases_refresh_stale"),
         ("deadline-reminders", "casework.services.reminders.deadline_reminders_send"),

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from casework.demo import OPERATOR_EMAIL, OPERATOR_PASSWORD
 from citizen.accounts.models import Account
-from tenants.demo import OPERATOR_EMAIL, OPERATOR_PASSWORD
 from tenants.models import Council, ServiceArea, SignInPolicy, Tile
 from tenants.storage import council_path
 from tests.operators import operator_sign_in

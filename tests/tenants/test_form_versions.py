@@ -14,10 +14,15 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from casework.demo import seed_demo
 from casework.models import AuditEvent
-from tenants.demo import seed_demo
+from casework.services.forms import (
+    builtin_publish,
+    form_version_draft_create,
+    form_version_publish,
+    form_version_update,
+)
 from tenants.form_definitions import DefinitionInvalid, builtin_definition
-from tenants.form_services import builtin_publish, form_version_draft_create, form_version_publish, form_version_update
 from tenants.models import FormVariant, FormVersion, FrozenVersion
 from tests.operators import operator_sign_in
 

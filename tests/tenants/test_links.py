@@ -14,10 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django_tenants.utils import tenant_context
 
-from casework.models import OutboundEmail, StaffMembership, StaffRole
+from casework.models import StaffMembership, StaffRole
 from citizen.accounts.models import Account
 from tenants.links import council_url, public_base_url
 from tenants.models import Domain
+from tenants.outbox.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
 

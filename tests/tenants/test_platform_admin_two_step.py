@@ -12,9 +12,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django_otp.oath import TOTP
 
+from casework.demo import OPERATOR_EMAIL, OPERATOR_PASSWORD
 from citizen.accounts.models import Account, AuthenticatorDevice
 from config.admin_site import PlatformAdminSite
-from tenants.demo import OPERATOR_EMAIL, OPERATOR_PASSWORD
 from tests.operators import operator_sign_in
 
 

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from casework.models import OutboundEmail, StaffInvitation, StaffRole
+from casework.models import StaffInvitation, StaffRole
 from tenants.models import Council, Domain, SignInPolicy, Tile
+from tenants.outbox.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from citizen.services import family_membership_ensure
-
-from ..decorators import PASSWORD_CHANGE_REQUIRED, active_staff_membership, next_path, safe_next, url_with_next
+from ..decorators import PASSWORD_CHANGE_REQUIRED, next_path, safe_next, url_with_next
 from ..forms_sign_in import PasswordChangeRequiredForm, SignInForm
 from ..lockout import locked_out
+from ..models import Account
 from ..passwords import policy_rules
 from ..policies import current_policy
+from ..roles import account_signed_in
 from ..services import account_set_password
 
 
@@ -44,8 +44,7 @@ def _signed_in(request: HttpRequest, form: SignInForm) -> HttpResponse:
     # Two-step is asked for again at each sign-in, and the password re-checked.
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session.pop(PASSWORD_CHANGE_REQUIRED, None)
-    if active_staff_membership(account) is None:
-        family_membership_ensure(account=account)
+    account_signed_in.send(sender=Account, account=account)
     reason = form.password_change_reason(current_policy(request))
     if reason:
         request.session[PASSWORD_CHANGE_REQUIRED] = reason

@@ -10,8 +10,8 @@ from unittest import mock
 import pytest
 from django import forms
 
-from casework.forms_dates import GovukDateField, GovukDateWidget
-from config.forms import GovukForm
+from themes.dates import GovukDateField, GovukDateWidget
+from themes.forms import GovukForm
 
 
 class DateForm(GovukForm):

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from casework.models import AccessRequest, AuditEvent, Child, ChildAccess, OutboundEmail, Relationship, StaffRole
+from casework.models import AccessRequest, AuditEvent, Child, ChildAccess, Relationship, StaffRole
 from casework.selectors.access import children_for_family
 from casework.services.access import (
     access_request_answer,
@@ -23,6 +23,7 @@ from casework.services.access import (
     child_access_revoke,
 )
 from casework.services.children import ChildPossibleDuplicates
+from tenants.outbox.models import OutboundEmail
 
 from .conftest import make_account
 

@@ -11,18 +11,9 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
-from casework.models import (
-    AccessRequest,
-    AuditEvent,
-    Case,
-    CaseKind,
-    Child,
-    ChildAccess,
-    OutboundEmail,
-    Relationship,
-    StaffRole,
-)
+from casework.models import AccessRequest, AuditEvent, Case, CaseKind, Child, ChildAccess, Relationship, StaffRole
 from citizen.accounts.models import Account
+from tenants.outbox.models import OutboundEmail
 
 from .conftest import make_account, signed_in_client
 

@@ -153,7 +153,7 @@ def make_case(db):
 def outbox(cumbria, somerset):
     """`outbox(council)`: the emails the council queued during this test (the demo
     councils' own invitations, committed when the database was set up, left out)."""
-    from casework.models import OutboundEmail
+    from tenants.outbox.models import OutboundEmail
 
     baseline = {}
     for council in (cumbria, somerset):

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
-from casework.models import AuditEvent, Case, OutboundEmail
+from casework.models import AuditEvent, Case
 from casework.submissions import services
 from casework.submissions.models import FormDraft, FormFile, FormSubmission
 from casework.submissions.pdf import submission_pdf
 from tenants.form_definitions import builtin_definition, form_definition
+from tenants.outbox.models import OutboundEmail
 
 from .conftest import complete_everything, pdf_bytes, upload
 

@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from casework.models import AuditEvent, StaffRole
+from casework.services.forms import form_version_update
 from casework.submissions.models import FormDraft, FormSubmission
-from tenants.form_services import form_version_update
 from tenants.models import FormVariant, FormVersion, FrozenVersion
 
 from .conftest import KITCHEN_SINK, complete_everything, pdf_bytes, publish, upload

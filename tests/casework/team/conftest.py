@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from casework.models import OutboundEmail
+from tenants.outbox.models import OutboundEmail
 from tests.casework.conftest import PASSWORD, make_account, signed_in_client  # noqa: F401 (the tests import them from here)
 
 

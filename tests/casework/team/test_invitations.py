@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from casework.demo import CUMBRIA, SOMERSET
 from casework.models import AuditEvent, StaffInvitation, StaffMembership, StaffRole
 from casework.services.staff import staff_invitation_create
 from citizen.accounts.models import Account, PasswordHistory
-from tenants.demo import CUMBRIA, SOMERSET
 from tenants.links import public_base_url
 
 from .conftest import PASSWORD, emails_to, invitation_link, make_account

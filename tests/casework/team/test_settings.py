@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import FieldFile
 from django.test import Client
 
+from casework.demo import CUMBRIA, SOMERSET
 from casework.models import AuditEvent, CaseKind, Child, StaffRole
 from casework.selectors.settings import stage_explanations, stage_steps
-from tenants.demo import CUMBRIA, SOMERSET
 from tenants.models import LOGO_MAX_BYTES, Council, CouncilLink, ServiceArea, SignInPolicy, Tile
 from tenants.storage import StorageRefused
 

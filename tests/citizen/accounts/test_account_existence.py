@@ -14,10 +14,10 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import OutboundEmail
+from casework.demo import CUMBRIA
 from citizen.accounts.models import Account
-from tenants.demo import CUMBRIA
 from tenants.models import Council
+from tenants.outbox.models import OutboundEmail
 
 PASSWORD = "Kestrel-Harbour-42!"  # meets both councils' policies
 FORGOTTEN = "/password/forgotten/"

@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import OutboundEmail
+from casework.demo import CUMBRIA, SOMERSET
 from citizen.accounts.decorators import REVERIFIED_AT
 from citizen.accounts.models import Account, EmailCodeDevice
-from tenants.demo import CUMBRIA, SOMERSET
+from tenants.outbox.models import OutboundEmail
 
 from .test_sign_in import PASSWORD, make_account, sign_in
 

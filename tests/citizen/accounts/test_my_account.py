@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import OutboundEmail
+from casework.demo import CUMBRIA, SOMERSET
 from citizen.accounts.decorators import PASSWORD_CHANGE_REQUIRED, REVERIFIED_AT
 from citizen.accounts.models import Account, EmailCodeDevice
 from citizen.accounts.services import account_set_password
 from citizen.accounts.services_account import masked_email
-from tenants.demo import CUMBRIA, SOMERSET
 from tenants.links import council_url
 from tenants.models import Council, Domain
+from tenants.outbox.models import OutboundEmail
 
 PASSWORD = "Password32!"
 GOOD_NEW_PASSWORD = "Kettle-Harbour-Violet7"

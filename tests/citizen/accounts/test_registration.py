@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django_tenants.utils import tenant_context
 
-from casework.models import OutboundEmail
+from casework.demo import CUMBRIA, SOMERSET
 from citizen.accounts.forms_registration import RegistrationForm
 from citizen.accounts.models import Account, PasswordHistory
 from citizen.accounts.passwords import policy_rules
@@ -21,9 +21,9 @@ from citizen.accounts.personal_details import PHONE_ERROR
 from citizen.accounts.services import account_set_password
 from citizen.accounts.tokens import account_uid, activation_tokens, password_reset_tokens
 from citizen.models import FamilyMembership
-from tenants.demo import CUMBRIA, SOMERSET
 from tenants.links import public_base_url
 from tenants.models import Council, SignInPolicy
+from tenants.outbox.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
 

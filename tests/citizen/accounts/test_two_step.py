@@ -18,13 +18,14 @@ from django.test import override_settings
 from django.urls import path
 from django.utils import timezone
 
-from casework.models import OutboundEmail, StaffMembership, StaffRole
-from citizen.accounts.decorators import staff_required
+from casework.decorators import staff_required
+from casework.models import StaffMembership, StaffRole
 from citizen.accounts.models import Account, EmailCodeDevice
 from citizen.accounts.services_two_step import Outcome, two_step_code_send, two_step_verify
 from config.urls_council import urlpatterns as council_urlpatterns
 from tenants.links import council_url
 from tenants.models import SignInPolicy
+from tenants.outbox.models import OutboundEmail
 
 from .test_sign_in import PASSWORD, make_account, sign_in
 

@@ -4,9 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 
-from .form_services import builtin_publish_to_councils
-from .models import Council, CouncilLink, Domain, FormVariant, ServiceArea, SignInPolicy, Tile
-from .storage import StorageRefused
+from casework.services.forms import builtin_publish_to_councils
+from tenants.models import Council, CouncilLink, Domain, FormVariant, ServiceArea, SignInPolicy, Tile
+from tenants.storage import StorageRefused
 
 
 class DomainInline(admin.TabularInline):
@@ -151,7 +151,7 @@ class CouncilAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [DomainInline, ServiceAreaInline, SignInPolicyInline, TileInline, CouncilLinkInline, FormVariantInline]
-    # Platform operators publish a built-in form to councils (tenants.form_services).
+    # Platform operators publish a built-in form to councils (casework.services.forms).
     actions = [_publish_builtin(builtin) for builtin in FormVariant.BuiltIn.values]
 
     def get_queryset(self, request):

@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import OutboundEmail
 from tenants.models import Council
+from tenants.outbox.models import OutboundEmail
 
 # A queued email not sent after this long is shown to the operators (the sweep retries
 # queued emails after a minute, so this means the broker or the workers are down).

@@ -1,6 +1,6 @@
 """A GOV.UK date input: day, month and year boxes, and the GOV.UK error messages.
 
-Use `GovukDateField` in any `config.forms.GovukForm`:
+Use `GovukDateField` in any `themes.forms.GovukForm`:
 
     started_on = GovukDateField(label="Date the request was received", help_text="For example, 27 3 2026",
                                 not_in_future=True)
@@ -21,7 +21,26 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from casework.clock import long_date
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: date) -> str:
+    """GOV.UK style: "14 March 2027"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
 
 PARTS = ("day", "month", "year")
 

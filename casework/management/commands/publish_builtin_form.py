@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.services.forms import builtin_publish_to_councils
 from tenants.form_definitions import builtin_slugs
-from tenants.form_services import builtin_publish_to_councils
 from tenants.models import Council
 
 

@@ -14,9 +14,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 from django_tenants.utils import tenant_context
 
-from casework.selectors.emails import emails_needing_attention_everywhere, masked_address
-from casework.services.emails import email_retry_now
 from tenants.models import Council
+from tenants.outbox.selectors import emails_needing_attention_everywhere, masked_address
+from tenants.outbox.services import email_retry_now
 
 
 def outbox(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.services import council_create
+from casework.services.councils import council_create
 
 
 class Command(BaseCommand):

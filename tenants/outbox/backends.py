@@ -2,7 +2,7 @@
 EMAIL_BACKEND_KIND=ses) and GOV.UK Notify (the platform's default when
 EMAIL_BACKEND_KIND=notify, or a council that brings its own Notify service).
 
-Both raise on failure: the outbox (casework.services.emails.email_deliver) records the
+Both raise on failure: the outbox (tenants.outbox.delivery.email_deliver) records the
 error and the retry sweep tries again later.
 """
 
@@ -89,7 +89,7 @@ class NotifyEmailBackend(BaseEmailBackend):
     for text written elsewhere. Notify sends from the service's own sender name and
     reply-to address, and takes one recipient per request.
 
-    Built per council (casework.services.emails.email_connection) with that council's API
+    Built per council (tenants.outbox.delivery.email_connection) with that council's API
     key and template id; or, as the platform's own backend (EMAIL_BACKEND_KIND=notify),
     with NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID."""
 

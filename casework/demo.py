@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from casework.services.councils import Provisioned, council_create
+from casework.services.forms import builtin_ensure
 from citizen.accounts.models import Account
-
-from .form_services import builtin_ensure
-from .models import Council, CouncilLink, FormVariant, ServiceArea, SignInPolicy, Tile
-from .services import Provisioned, council_create, platform_ensure
+from tenants.models import Council, CouncilLink, FormVariant, ServiceArea, SignInPolicy, Tile
+from tenants.services import platform_ensure
 
 OPERATOR_EMAIL = "operator@platform.localhost"
 OPERATOR_PASSWORD = "demo-operator-password"  # noqa: S105 - printed by `make run`; demo only

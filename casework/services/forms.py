@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_tenants.utils import tenant_context
 
-from .form_definitions import builtin_definition, definition_check, form_definition
-from .models import Council, FormVariant, FormVersion
+from casework.models import AuditEvent
+from casework.services.audit import audit_record
+from tenants.form_definitions import builtin_definition, definition_check, form_definition
+from tenants.models import Council, FormVariant, FormVersion
 
 BUILTIN_TITLES = {FormVariant.BuiltIn.SECTION_A: "Section A", FormVariant.BuiltIn.APPENDIX_A: "Appendix A"}
 
@@ -35,9 +37,6 @@ def _audit(
     summary: str,
     request: HttpRequest | None = None,
 ) -> None:
-    from casework.models import AuditEvent
-    from casework.services.audit import audit_record
-
     def write() -> None:
         audit_record(
             actor=actor,

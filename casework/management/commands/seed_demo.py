@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from tenants.demo import DEMO_COUNCILS, OPERATOR_EMAIL, OPERATOR_PASSWORD, seed_demo
+from casework.demo import DEMO_COUNCILS, OPERATOR_EMAIL, OPERATOR_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

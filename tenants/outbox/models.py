@@ -1,0 +1,53 @@
+"""The outbox's one table, in each council's schema."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+
+class OutboundEmail(models.Model):
+    """An email, written here before anything tries to send it, so a broker or
+    provider outage delays it but never loses it (DESIGN.md, "Tenancy")."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    to = ArrayField(models.EmailField())
+    from_address = models.CharField(max_length=320)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # For a failed email: when the retry sweep may try again (exponential backoff); empty
+    # once the attempts have run out, until an operator retries it.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "casework_outboundemail"  # made by casework before the outbox was an app of its own
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)} ({self.status})"
+
+    def is_due(self, now) -> bool:
+        """Whether a delivery attempt may run now: a queued email always, a failed one
+        once its backoff has passed (never after the last attempt, unless retried)."""
+        if self.status == self.Status.QUEUED:
+            return True
+        return self.status == self.Status.FAILED and self.next_attempt_at is not None and self.next_attempt_at <= now
+
+
+# --- The SEND domain: children, access, cases on the statutory clock, documents,
+# messages, audit. Deadlines are never stored as typed: they are computed by
+# casework.clock from the recorded dates; `Case.next_deadline` is a cached copy of that
+# computation, refreshed by the services on every write, for sorting and filtering.

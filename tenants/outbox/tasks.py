@@ -1,0 +1,69 @@
+"""Delivering the outbox. The tasks keep the names they had when the outbox was part of
+casework, so tasks already queued and the beat schedule of a running deployment still
+find them across an upgrade."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from tenants.enqueue import enqueue_on_commit
+
+from .delivery import email_deliver
+from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+# A queued email older than this was not published (broker down) or its task was lost.
+QUEUED_GRACE = timedelta(minutes=1)
+SWEEP_BATCH = 500
+
+
+@shared_task(name="casework.tasks.deliver_email")
+def deliver_email(email_id: int) -> None:
+    # No Celery retry here: the backoff lives in the row (next_attempt_at) and the retry
+    # sweep acts on it, so it survives a broker restart, and a Celery retry on top
+    # would spend the attempts twice as fast.
+    email = email_deliver(email_id=email_id)
+    if email is not None and email.status == OutboundEmail.Status.FAILED:
+        logger.warning(
+            "email %s in %s failed to send (attempt %s): %s",
+            email_id,
+            connection.schema_name,
+            email.attempts,
+            email.last_error,
+        )
+
+
+@shared_task(name="casework.tasks.retry_unsent_emails")
+def retry_unsent_emails() -> int:
+    """Every minute in each council: enqueue again what is still unsent and due."""
+    if connection.schema_name == "public":
+        # Beat without the tenant-aware scheduler (DESIGN.md, "Known traps").
+        logger.error("retry_unsent_emails ran in the public schema; it must run in a council")
+        return 0
+    email_ids = emails_retry_due()
+    if email_ids:
+        logger.info("retry sweep in %s enqueued %s emails", connection.schema_name, len(email_ids))
+    return len(email_ids)
+
+
+def emails_retry_due(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
+    """Enqueue again the current council's emails that should have gone by now: queued
+    ones older than a minute (their task was never published, or was lost) and failed
+    ones whose backoff has passed. Returns their ids, oldest first."""
+    now = now or timezone.now()
+    due = Q(status=OutboundEmail.Status.QUEUED, created_at__lte=now - QUEUED_GRACE) | Q(
+        status=OutboundEmail.Status.FAILED, next_attempt_at__lte=now
+    )
+    due_emails = OutboundEmail.objects.filter(due).order_by("created_at", "id")
+    email_ids = list(due_emails.values_list("id", flat=True)[:limit])
+
+    for email_id in email_ids:
+        enqueue_on_commit(deliver_email, email_id)
+    return email_ids
