@@ -3,6 +3,8 @@ request, recording a child, a child's page, and removing a family member's acces
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -86,84 +88,126 @@ def access_requests(request: HttpRequest) -> HttpResponse:
     return render(request, f"{TEMPLATES}/access_requests.html", {"page_title": "Access requests", "page": page})
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required(roles=CASEWORK)
-@never_cache
-def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse:
-    """One request: what the family gave, children who may be the one, and the decisions:
-    ask for more, approve (an existing child or a new one), decline."""
-    access_request = access_request_for_staff(membership=request.staff_membership, access_request_id=access_request_id)
-    pending = access_request.status in PENDING
-    action = request.POST.get("action") if request.method == "POST" else None
-    data = request.POST if action else None
+@dataclass
+class _AccessRequestForms:
+    """The three decisions' forms on one request's page, one of them bound to the POST."""
 
-    search_text = (request.POST.get("q") if action else request.GET.get("q", "")) or ""
-    search = ChildSearchForm({"q": search_text} if search_text else None)
+    ask: AccessAskForm
+    approve: AccessApproveForm
+    decline: AccessDeclineForm
+    bound: Form | None
+    candidates: list
+
+
+def _access_request_forms(request: HttpRequest, access_request, action: str | None, candidates: list):
+    data = request.POST if action else None
+    forms = _AccessRequestForms(
+        ask=AccessAskForm(data if action == "ask" else None, prefix="ask"),
+        approve=AccessApproveForm(
+            data if action == "approve" else None,
+            prefix="approve",
+            council=request.tenant,
+            candidates=candidates,
+            with_confirmation=action == "approve" and request.POST.get(DUPLICATES_SHOWN) == "1",
+        ),
+        decline=AccessDeclineForm(data if action == "decline" else None, prefix="decline"),
+        bound=None,
+        candidates=candidates,
+    )
+    forms.bound = {"ask": forms.ask, "approve": forms.approve, "decline": forms.decline}.get(action or "")
+    return forms
+
+
+def _ask(request: HttpRequest, access_request, forms: _AccessRequestForms) -> str:
+    access_request_ask(
+        access_request=access_request,
+        question=forms.ask.cleaned_data["question"],
+        document_requested=forms.ask.cleaned_data["document_requested"],
+        actor=request.user,
+        request=request,
+    )
+    return "Your question has been sent to the family"
+
+
+def _approve(request: HttpRequest, access_request, forms: _AccessRequestForms) -> str:
+    approve = forms.approve
+    if approve.creates_child:
+        access_request_approve_new_child(
+            access_request=access_request,
+            council_reference=approve.cleaned_data["council_reference"],
+            service_area=approve.cleaned_data["service_area"],
+            actor=request.user,
+            request=request,
+            confirmed_not_duplicate=approve.cleaned_data.get("confirmed_not_duplicate", False),
+        )
+        return "Request approved: a new child has been recorded and the family told"
+    access_request_approve(access_request=access_request, child=approve.child, actor=request.user, request=request)
+    return "Request approved: the family has been told"
+
+
+def _decline(request: HttpRequest, access_request, forms: _AccessRequestForms) -> str:
+    access_request_decline(
+        access_request=access_request, reason=forms.decline.cleaned_data["reason"], actor=request.user, request=request
+    )
+    return "Request declined: the family has been told"
+
+
+# Each decision on a request: the form's `action` value, and what it does (the message for the caseworker).
+ACCESS_DECISIONS = {"ask": _ask, "approve": _approve, "decline": _decline}
+
+
+def _show_duplicates(request: HttpRequest, forms: _AccessRequestForms) -> None:
+    """A new child who may already be recorded: ask the caseworker to check and confirm."""
+    if "confirmed_not_duplicate" in forms.approve.fields:
+        forms.approve.add_error(
+            "confirmed_not_duplicate", "Check the children listed, then confirm this is a different child"
+        )
+    else:
+        forms.approve = AccessApproveForm(
+            request.POST, prefix="approve", council=request.tenant, candidates=forms.candidates, with_confirmation=True
+        )
+        forms.approve.is_valid()
+
+
+def _access_request_candidates(access_request, search_text: str) -> tuple[list, list, list]:
+    """Children the request may be about: the suggested matches, those the caseworker
+    searched for, and both together (with the child already chosen, if any)."""
     suggestions = access_request_matches(access_request=access_request)
     found = children_search(text=search_text) if search_text else []
     candidates = list({child.pk: child for child in [*suggestions, *found]}.values())
     if access_request.child and access_request.child.pk not in {c.pk for c in candidates}:
         candidates.insert(0, access_request.child)
+    return suggestions, found, candidates
 
-    ask = AccessAskForm(data if action == "ask" else None, prefix="ask")
-    approve = AccessApproveForm(
-        data if action == "approve" else None,
-        prefix="approve",
-        council=request.tenant,
-        candidates=candidates,
-        with_confirmation=action == "approve" and request.POST.get(DUPLICATES_SHOWN) == "1",
-    )
-    decline = AccessDeclineForm(data if action == "decline" else None, prefix="decline")
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse:
+    """One request: what the family gave, children who may be the one, and the decisions
+    (ACCESS_DECISIONS): ask for more, approve (an existing child or a new one), decline."""
+    access_request = access_request_for_staff(membership=request.staff_membership, access_request_id=access_request_id)
+    pending = access_request.status in PENDING
+    action = request.POST.get("action") if request.method == "POST" else None
+    action = action if action in ACCESS_DECISIONS else None
+
+    search_text = (request.POST.get("q") if action else request.GET.get("q", "")) or ""
+    suggestions, found, candidates = _access_request_candidates(access_request, search_text)
+    forms = _access_request_forms(request, access_request, action, candidates)
     duplicates = []
-    bound = {"ask": ask, "approve": approve, "decline": decline}.get(action or "")
 
-    if bound is not None and not pending:
+    if action is not None and not pending:
         messages.error(request, f"This request has already been {access_request.get_status_display().lower()}")
         return redirect("staff:access-request", access_request_id=access_request.pk)
-    if bound is not None and bound.is_valid():
-        actor = request.user
+    if forms.bound is not None and forms.bound.is_valid():
         try:
-            if bound is ask:
-                access_request_ask(
-                    access_request=access_request,
-                    question=ask.cleaned_data["question"],
-                    document_requested=ask.cleaned_data["document_requested"],
-                    actor=actor,
-                    request=request,
-                )
-                messages.success(request, "Your question has been sent to the family")
-            elif bound is approve and approve.creates_child:
-                access_request_approve_new_child(
-                    access_request=access_request,
-                    council_reference=approve.cleaned_data["council_reference"],
-                    service_area=approve.cleaned_data["service_area"],
-                    actor=actor,
-                    request=request,
-                    confirmed_not_duplicate=approve.cleaned_data.get("confirmed_not_duplicate", False),
-                )
-                messages.success(request, "Request approved: a new child has been recorded and the family told")
-            elif bound is approve:
-                access_request_approve(access_request=access_request, child=approve.child, actor=actor, request=request)
-                messages.success(request, "Request approved: the family has been told")
-            else:
-                access_request_decline(
-                    access_request=access_request, reason=decline.cleaned_data["reason"], actor=actor, request=request
-                )
-                messages.success(request, "Request declined: the family has been told")
+            messages.success(request, ACCESS_DECISIONS[action](request, access_request, forms))
             return redirect("staff:access-requests")
         except ChildPossibleDuplicates as refusal:
             duplicates = refusal.duplicates
-            if "confirmed_not_duplicate" in approve.fields:
-                approve.add_error(
-                    "confirmed_not_duplicate", "Check the children listed, then confirm this is a different child"
-                )
-            else:
-                approve = AccessApproveForm(
-                    data, prefix="approve", council=request.tenant, candidates=candidates, with_confirmation=True
-                )
-                approve.is_valid()
+            _show_duplicates(request, forms)
         except ValidationError as refusal:
-            _add_errors(bound, refusal)
+            _add_errors(forms.bound, refusal)
 
     if request.method == "GET":
         _audit_view(
@@ -182,12 +226,12 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
             "pending": pending,
             "suggestions": suggestions,
             "found": found,
-            "search": search,
+            "search": ChildSearchForm({"q": search_text} if search_text else None),
             "search_text": search_text,
-            "ask": ask,
-            "approve": approve,
-            "decline": decline,
-            "form": bound,  # base.html: the page title starts "Error:" when it has errors
+            "ask": forms.ask,
+            "approve": forms.approve,
+            "decline": forms.decline,
+            "form": forms.bound,  # base.html: the page title starts "Error:" when it has errors
             "duplicates": duplicates,
         },
     )
