@@ -17,7 +17,7 @@ from casework.models import AuditEvent, StaffMembership
 from casework.services.audit import audit_record
 from tenants.models import Council
 
-SUBJECT = "api_client"
+SUBJECT = AuditEvent.Subject.API_CLIENT
 # last_used_at is written at most this often per client: a client polling every second
 # does not cost a write every second.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

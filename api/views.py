@@ -236,7 +236,7 @@ class ChildList(ApiView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit_reads(request, [("child", c.pk, c.pk, None) for c in page], "Read the child's details")
+        audit_reads(request, [(AuditEvent.Subject.CHILD, c.pk, c.pk, None) for c in page], "Read the child's details")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -252,7 +252,7 @@ class ChildDetail(ApiView, generics.RetrieveAPIView):
 
     def retrieve(self, request, pk: int):
         child = selectors.api_child(child_id=pk)
-        audit_reads(request, [("child", child.pk, child.pk, None)], "Read the child's details")
+        audit_reads(request, [(AuditEvent.Subject.CHILD, child.pk, child.pk, None)], "Read the child's details")
         return Response(self.get_serializer(child).data)
 
 
@@ -274,7 +274,7 @@ class AccessRequestList(ApiView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = [("access_request", r.pk, r.child_id, None) for r in page]
+        rows = [(AuditEvent.Subject.ACCESS_REQUEST, r.pk, r.child_id, None) for r in page]
         audit_reads(request, rows, "Read a request to see a child's records")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -291,7 +291,7 @@ class AccessRequestDetail(ApiView, generics.RetrieveAPIView):
 
     def retrieve(self, request, pk: int):
         access_request = selectors.api_access_request(access_request_id=pk)
-        rows = [("access_request", access_request.pk, access_request.child_id, None)]
+        rows = [(AuditEvent.Subject.ACCESS_REQUEST, access_request.pk, access_request.child_id, None)]
         audit_reads(request, rows, "Read a request to see a child's records")
         return Response(self.get_serializer(access_request).data)
 
@@ -378,7 +378,7 @@ class CaseList(ApiView, generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.api_cases_prepare(page, today=timezone.localdate())
-        audit_reads(request, [("case", c.pk, c.child_id, c.pk) for c in page], "Viewed the case")
+        audit_reads(request, [(AuditEvent.Subject.CASE, c.pk, c.child_id, c.pk) for c in page], "Viewed the case")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -683,7 +683,7 @@ class FormSubmissionList(ApiView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = [("form_submission", s.pk, s.child_id, s.case_id) for s in page]
+        rows = [(AuditEvent.Subject.FORM_SUBMISSION, s.pk, s.child_id, s.case_id) for s in page]
         audit_reads(request, rows, "Read a form submission")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -400,10 +400,37 @@ class AuditEvent(models.Model):
         DECIDED = "decided", "Decided"
         SENT = "sent", "Sent"
 
+    class Subject(models.TextChoices):
+        """What an event is about: a choice, never free text, so a report can count them."""
+
+        ACCESS_EVIDENCE = "access_evidence", "Access evidence"
+        ACCESS_REQUEST = "access_request", "Access request"
+        ADVICE_REQUEST = "advice_request", "Advice request"
+        ALERT_PREFERENCES = "alert_preferences", "Alert preferences"
+        API_CLIENT = "api_client", "API client"
+        CASE = "case", "Case"
+        CASE_EXCEPTION = "case_exception", "Case exception"
+        CHILD = "child", "Child"
+        CHILD_ACCESS = "child_access", "A family's access to a child"
+        COUNCIL_SETTINGS = "council_settings", "Council settings"
+        DOCUMENT = "document", "Document"
+        DRAFT_PLAN_REPLY = "draft_plan_reply", "Draft plan reply"
+        FORM_DRAFT = "form_draft", "Form draft"
+        FORM_FILE = "form_file", "Form file"
+        FORM_SUBMISSION = "form_submission", "Form submission"
+        FORM_VARIANT = "form_variant", "Form variant"
+        FORM_VERSION = "form_version", "Form version"
+        MESSAGE = "message", "Message"
+        MESSAGES = "messages", "Messages (a thread)"
+        MILESTONE = "milestone", "Milestone"
+        PRINTED_COPY_REQUEST = "printed_copy_request", "Printed copy request"
+        STAFF_INVITATION = "staff_invitation", "Staff invitation"
+        STAFF_MEMBERSHIP = "staff_membership", "Staff membership"
+
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_role = models.CharField(max_length=20)  # a StaffRole, "family", or "api"
     action = models.CharField(max_length=20, choices=Action.choices)
-    subject = models.CharField(max_length=40)  # "child", "case", "document", "message", "access_request"…
+    subject = models.CharField(max_length=40, choices=Subject.choices)
     subject_id = models.BigIntegerField(null=True)
     child = models.ForeignKey(Child, null=True, on_delete=models.SET_NULL, related_name="+")
     case = models.ForeignKey(Case, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -30,7 +30,7 @@ def audit_record(
     actor,
     actor_role: str,
     action: str,
-    subject: str,
+    subject: AuditEvent.Subject,
     subject_id: int | None = None,
     child: Child | None = None,
     case: Case | None = None,
@@ -45,7 +45,7 @@ def audit_record(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_role=actor_role,
         action=action,
-        subject=subject,
+        subject=AuditEvent.Subject(subject),  # a ValueError for free text
         subject_id=subject_id,
         child=child,
         case=case,

@@ -139,7 +139,7 @@ def message_post(
         actor=author,
         actor_role=actor_role,
         action=AuditEvent.Action.SENT,
-        subject="message",
+        subject=AuditEvent.Subject.MESSAGE,
         subject_id=message.pk,
         case=case,
         summary="Sent message" + (" from the SEND team" if from_send_team else " from the family"),

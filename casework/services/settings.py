@@ -35,7 +35,7 @@ from tenants.models import (
     validate_logo,
 )
 
-SUBJECT = "council_settings"
+SUBJECT = AuditEvent.Subject.COUNCIL_SETTINGS
 
 # What a council admin may change on a council's row (the rest is the operators').
 COUNCIL_FIELDS = frozenset(

@@ -212,7 +212,7 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
     if request.method == "GET":
         _audit_view(
             request,
-            subject="access_request",
+            subject=AuditEvent.Subject.ACCESS_REQUEST,
             subject_id=access_request.pk,
             child=access_request.child,
             summary="Viewed access request",
@@ -304,7 +304,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
     for them, and their cases. Viewing is an audit event."""
     child = child_for_staff(membership=request.staff_membership, child_id=child_id)
     live, revoked = child_accesses(child=child)
-    _audit_view(request, subject="child", subject_id=child.pk, child=child, summary="Viewed child")
+    _audit_view(request, subject=AuditEvent.Subject.CHILD, subject_id=child.pk, child=child, summary="Viewed child")
     return render(
         request,
         f"{TEMPLATES}/child.html",

@@ -155,7 +155,7 @@ def message_post(request: HttpRequest, case_id: int) -> HttpResponse:
         actor=request.user,
         actor_role=membership.role,
         action=AuditEvent.Action.VIEWED,
-        subject="messages",
+        subject=AuditEvent.Subject.MESSAGES,
         case=case,
         summary="Viewed the message thread",
         request=request,
