@@ -40,10 +40,10 @@ from django.utils import timezone  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
 from casework.demo import CUMBRIA  # noqa: E402
-from casework.models import OutboundEmail  # noqa: E402
 from citizen.accounts.models import Account  # noqa: E402
 from config.celery import app  # noqa: E402
 from tenants.models import Council  # noqa: E402
+from tenants.outbox.models import OutboundEmail  # noqa: E402
 
 PASSWORD = "Bench-Harbour-Lantern-42"  # noqa: S105 - a throwaway account the bench deletes
 ACTIVE = "bench-active@example.org"
