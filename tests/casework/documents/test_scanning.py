@@ -32,6 +32,7 @@ def scanner_down(settings, tmp_path):
     """clamd's socket points nowhere (the daemon is down, or its pod restarting); call
     the fixture's value to bring it back."""
     running = settings.CLAMD_SOCKET
+    settings.VIRUS_SCANNER = "clamd"  # scanning is on, even in a session without clamd
     settings.CLAMD_SOCKET = str(tmp_path / "no-clamd.sock")
 
     def back() -> None:
@@ -201,6 +202,7 @@ def test_scanning_can_be_turned_off_only_by_saying_so(cumbria, in_council, make_
 
 
 def test_with_no_scanner_configured_files_wait(cumbria, in_council, make_case, settings):
+    settings.VIRUS_SCANNER = "clamd"  # scanning is on, even in a session without clamd
     settings.CLAMD_SOCKET, settings.CLAMD_HOST = "", ""
     with in_council(cumbria):
         document = _upload(make_case(), make_account())
@@ -210,6 +212,7 @@ def test_with_no_scanner_configured_files_wait(cumbria, in_council, make_case, s
 def test_start_up_warns_when_no_scanner_is_configured(settings):
     from casework.checks import virus_scanner_check
 
+    settings.VIRUS_SCANNER = "clamd"  # scanning is on, even in a session without clamd
     settings.CLAMD_SOCKET, settings.CLAMD_HOST = "", ""
     (warning,) = virus_scanner_check(None)
     assert warning.id == "casework.W001"
