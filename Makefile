@@ -81,6 +81,10 @@ lint: setup ## ruff (lint and format), and import-linter: the layers in pyprojec
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
+.PHONY: bench
+bench: migrate ## Measure the platform side by side (bench/): each figure with its goal; not part of make test
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 .PHONY: api-schema
 api-schema: setup ## Write the API's OpenAPI document to api/openapi.yaml (tests check it matches the code)
 	$(MANAGE) api_schema

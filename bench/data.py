@@ -1,0 +1,142 @@
+"""The data a bench measures against, made in a council of its own that is dropped at
+the end (schema and all), so a bench leaves nothing behind: not in `make run`'s
+database, nor in the test database the smoke test lends it.
+
+Rows are made with bulk inserts, not one service call each: a bench sets up in
+seconds, and what it measures is the pages, not the setup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    django.setup()
+
+
+@contextlib.contextmanager
+def bench_council(slug: str) -> Iterator[object]:
+    """A council on `<slug>.localhost`, provisioned as the platform does it, then dropped."""
+    from casework.services.councils import council_create
+    from tenants.models import Council
+
+    stale = Council.objects.filter(slug=slug).first()
+    if stale is not None:  # a run that was killed before it could drop its council
+        _drop(stale)
+    council = council_create(
+        name=f"Bench {slug}", slug=slug, domain=f"{slug}.localhost", admin_email=f"admin@{slug}.localhost"
+    ).council
+    try:
+        yield council
+    finally:
+        _drop(council)
+
+
+def _drop(council) -> None:
+    """The council's accounts and row, then its schema. The rows are deleted from inside
+    the schema, so that Django also finds the rows there that point at them (an
+    account's access, the council's API clients); django-tenants' own delete drops the
+    schema first and then cannot."""
+    from django.db import connection, models
+    from django_tenants.utils import schema_context, schema_exists, tenant_context
+
+    from citizen.accounts.models import Account
+
+    if not schema_exists(council.schema_name):  # a run that died half-way through this
+        council.create_schema(check_if_exists=True, verbosity=0)
+    with tenant_context(council):
+        Account.objects.filter(email__endswith=f"@{council.slug}.localhost").delete()
+        models.Model.delete(council)
+    with schema_context("public"), connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{council.schema_name}" CASCADE')
+
+
+@dataclass(frozen=True)
+class Family:
+    email: str
+    cookie: str  # the session cookie of a sign-in with two-step done
+    child_id: int
+    case_id: int
+
+
+_numbers = itertools.count(1)
+
+
+def family(council, *, documents: int, messages: int) -> Family:
+    """A parent with one child, one assessment, `documents` shared files and `messages`
+    messages, signed in with two-step done."""
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from casework.models import Case, CaseKind, Child, ChildAccess, Document, Message, Relationship
+    from citizen.accounts.models import Account, EmailCodeDevice
+
+    number = next(_numbers)
+    now = timezone.now()
+    email = f"family{number}@{council.slug}.localhost"
+    account = Account.objects.create_user(
+        email, None, first_name="Bench", last_name=f"Parent{number}", is_active=True, email_verified_at=now
+    )
+    device = EmailCodeDevice.objects.create(user=account, name="Email", confirmed=True)
+    with tenant_context(council):
+        child = Child.objects.create(
+            legal_first_name="Sam",
+            legal_last_name=f"Bench{number}",
+            date_of_birth=date(2015, 1, 1),
+            council_reference=f"BENCH-{number}",
+        )
+        ChildAccess.objects.create(child=child, account=account, relationship=Relationship.PARENT)
+        case = Case.objects.create(
+            child=child,
+            kind=CaseKind.ASSESSMENT,
+            reference=f"EHC-BENCH-{number}",
+            started_on=timezone.localdate() - timedelta(days=30),
+        )
+        Document.objects.bulk_create(
+            Document(
+                case=case,
+                kind=Document.Kind.DRAFT_PLAN,
+                title=f"Report {n}",
+                file=f"bench/report-{n}.pdf",
+                content_type="application/pdf",
+                size=1000 + n,
+                shared_with_family_at=now,
+                scan_status=Document.ScanStatus.CLEAN,
+                scanned_at=now,
+            )
+            for n in range(documents)
+        )
+        Message.objects.bulk_create(
+            Message(case=case, author=None if n % 2 else account, from_send_team=bool(n % 2), body=f"Message {n}")
+            for n in range(messages)
+        )
+        client = Client(HTTP_HOST=f"{council.slug}.localhost")
+        client.force_login(account)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return Family(email, client.cookies[settings.SESSION_COOKIE_NAME].value, child.pk, case.pk)
+
+
+def family_pages(found: Family) -> dict[str, str]:
+    return {
+        "family home": "/send/",
+        "child": f"/send/children/{found.child_id}/",
+        "case": f"/send/cases/{found.case_id}/",
+        "documents": f"/send/cases/{found.case_id}/documents/",
+        "messages": f"/send/cases/{found.case_id}/messages/",
+    }

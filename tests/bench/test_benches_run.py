@@ -1,0 +1,50 @@
+"""Every bench still runs (`make bench`), at its tiny size, against the test database:
+a bench that no longer starts, or whose pages no longer answer, fails here. Figures
+are printed, never asserted: speed is measured by `make bench`, not by tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tenants.models import Council
+
+ROOT = Path(__file__).resolve().parents[2]
+FIGURE = re.compile(r"^  (?P<name>.+?)\s+(?P<ratio>\d+\.\d)%  goal (?:≥\s+\d+%|\s+-)  (?:holds|FAILS|reported)", re.M)
+
+
+@pytest.fixture
+def test_database_url() -> str:
+    settings = connection.settings_dict
+    host = settings["HOST"].replace("/", "%2F")
+    return f"postgres://{settings['USER']}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+@pytest.mark.django_db
+def test_every_bench_runs_and_prints_its_figures_with_their_goals(test_database_url):
+    finished = subprocess.run(
+        [sys.executable, "bench/run.py", "--size", "tiny"],
+        cwd=ROOT,
+        env=os.environ | {"DATABASE_URL": test_database_url},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert finished.returncode in (0, 1), finished.stderr[-3000:]  # 1: a goal missed on a busy machine
+    names = [match["name"] for match in FIGURE.finditer(finished.stdout)]
+    assert "host routing: no-op page, full middleware vs without councils" in names
+    for page in ("family home", "child", "case", "documents", "messages"):
+        assert f"{page}: same queries for 5 and 500 documents and messages" in names
+        assert f"{page} (500 documents and messages) vs signed-in no-op" in names
+    # The bench's own council is gone, schema and all.
+    assert not Council.objects.filter(slug__startswith="bench").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'bench%%'")
+        assert cursor.fetchone()[0] == 0
