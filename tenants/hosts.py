@@ -3,6 +3,11 @@
 A web process answers most requests without a query. A change to a council or a
 domain empties this process's cache at once (tenants.signals); other processes
 re-read within TENANT_HOST_CACHE_SECONDS.
+
+The cache is bounded, so a process's memory does not grow with the hosts it is asked
+for: councils' hosts are kept up to TENANT_HOST_CACHE_SIZE, least recently used first
+out, and unknown hosts (anyone can send any Host header) in a much smaller space of
+their own, so that a flood of made-up hosts never pushes a council out.
 """
 
 from __future__ import annotations
@@ -10,13 +15,16 @@ from __future__ import annotations
 import copy
 import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 
 from .models import Council, Domain
 
 _lock = threading.Lock()
-_councils_by_host: dict[str, tuple[float, Council | None]] = {}
+# host -> (expires at, council), and unknown host -> expires at; most recently used last.
+_councils_by_host: OrderedDict[str, tuple[float, Council]] = OrderedDict()
+_unknown_hosts: OrderedDict[str, float] = OrderedDict()
 
 
 def council_for_host(hostname: str) -> Council:
@@ -24,19 +32,44 @@ def council_for_host(hostname: str) -> Council:
     now = time.monotonic()
     with _lock:
         hit = _councils_by_host.get(hostname)
+        if hit is not None:
+            _councils_by_host.move_to_end(hostname)
+        unknown_until = _unknown_hosts.get(hostname, 0.0)
     if hit is not None and hit[0] > now:
-        council = hit[1]
+        council: Council | None = hit[1]
+    elif unknown_until > now:
+        council = None
     else:
         domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
         council = domain.tenant if domain and domain.tenant.is_active else None
-        with _lock:
-            _councils_by_host[hostname] = (now + settings.TENANT_HOST_CACHE_SECONDS, council)
+        _remember(hostname, council, now + settings.TENANT_HOST_CACHE_SECONDS)
     if council is None:
         raise Domain.DoesNotExist(hostname)
     # Each request gets its own copy: the middleware writes per-request attributes on it.
     return copy.copy(council)
 
 
+def _remember(hostname: str, council: Council | None, until: float) -> None:
+    with _lock:
+        _councils_by_host.pop(hostname, None)
+        _unknown_hosts.pop(hostname, None)
+        if council is None:
+            _unknown_hosts[hostname] = until
+            limit, cache = settings.TENANT_UNKNOWN_HOST_CACHE_SIZE, _unknown_hosts
+        else:
+            _councils_by_host[hostname] = (until, council)
+            limit, cache = settings.TENANT_HOST_CACHE_SIZE, _councils_by_host
+        while len(cache) > limit:
+            cache.popitem(last=False)
+
+
+def cached_hosts() -> tuple[int, int]:
+    """How many councils' hosts and unknown hosts this process remembers."""
+    with _lock:
+        return len(_councils_by_host), len(_unknown_hosts)
+
+
 def forget_hosts() -> None:
     with _lock:
         _councils_by_host.clear()
+        _unknown_hosts.clear()

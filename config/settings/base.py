@@ -69,6 +69,10 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 # How long a web process trusts its cached host-to-council answer when another
 # process changed a council or domain (this process forgets at once).
 TENANT_HOST_CACHE_SECONDS = env.int("TENANT_HOST_CACHE_SECONDS", default=30)
+# How many hosts a web process remembers (tenants/hosts.py): councils' hosts, and, apart,
+# hosts no council serves (any Host header can be sent, so these must stay few).
+TENANT_HOST_CACHE_SIZE = env.int("TENANT_HOST_CACHE_SIZE", default=4096)
+TENANT_UNKNOWN_HOST_CACHE_SIZE = env.int("TENANT_UNKNOWN_HOST_CACHE_SIZE", default=256)
 PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", default="localhost")
 
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]

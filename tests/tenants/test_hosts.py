@@ -1,7 +1,9 @@
 """A request's host picks the council; an unknown host is a 404, never the platform."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tenants.models import Domain
 
@@ -67,3 +69,38 @@ def test_the_host_lookup_is_cached(cumbria_client, real_queries):
     # Tiles, service areas, footer links: no council or domain lookup once cached.
     assert queries.count == 3, queries.sql
     assert not any("tenants_domain" in sql for sql in queries.sql)
+
+
+def test_a_flood_of_made_up_hosts_neither_grows_the_cache_nor_pushes_a_council_out(
+    cumbria_client, settings, django_assert_num_queries
+):
+    """Anyone can send any Host header: a web process remembers a bounded number of
+    unknown hosts, in a space of their own, so the councils' hosts stay cached."""
+    from tenants.hosts import cached_hosts, council_for_host
+
+    settings.TENANT_UNKNOWN_HOST_CACHE_SIZE = 50
+    assert cumbria_client.get("/").status_code == 200
+    for number in range(500):
+        with pytest.raises(Domain.DoesNotExist):
+            council_for_host(f"made-up-{number}.example")
+
+    assert cached_hosts() == (1, 50)
+    with django_assert_num_queries(0):
+        assert council_for_host("cumbria.localhost").slug == "cumbria"  # still cached
+    with django_assert_num_queries(0), pytest.raises(Domain.DoesNotExist):
+        council_for_host("made-up-499.example")  # the most recent unknown ones are remembered
+
+
+def test_councils_hosts_are_bounded_too_least_recently_used_out(cumbria, somerset, settings, django_assert_num_queries):
+    from tenants.hosts import cached_hosts, council_for_host
+
+    settings.TENANT_HOST_CACHE_SIZE = 1
+    council_for_host("cumbria.localhost")
+    council_for_host("somerset.localhost")
+
+    assert cached_hosts() == (1, 0)
+    with django_assert_num_queries(0):
+        council_for_host("somerset.localhost")
+    with CaptureQueriesContext(connection) as looked_up:
+        council_for_host("cumbria.localhost")  # pushed out: read again
+    assert any("tenants_domain" in query["sql"] for query in looked_up)
