@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casework.models import StaffMembership, StaffRole
@@ -463,3 +465,46 @@ def test_production_cookies_are_secure_host_only_httponly_and_lax():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "Lax", "Lax", "None", "None"]
+
+
+def test_pages_within_a_minute_of_each_other_do_not_write_the_session(cumbria, client_for, in_council):
+    """The idle clock moves on at most once a minute: not a database write per page."""
+    make_account()
+    client = client_for(cumbria)
+    sign_in(client)
+    client.get("/")
+    with in_council(cumbria):
+        first_seen = SessionStore(session_key=client.cookies["sessionid"].value)[LAST_SEEN]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not [query for query in queries if query["sql"].startswith("UPDATE") and "django_session" in query["sql"]]
+
+    with in_council(cumbria):
+        session = SessionStore(session_key=client.cookies["sessionid"].value)
+        assert session[LAST_SEEN] == first_seen
+        session[LAST_SEEN] -= 61  # a minute later, the clock is moved on
+        session.save()
+    client.get("/")
+    with in_council(cumbria):
+        assert SessionStore(session_key=client.cookies["sessionid"].value)[LAST_SEEN] > first_seen - 61
+
+
+def test_a_session_that_is_not_signed_in_still_slides_once_a_minute(cumbria_client, in_council, cumbria):
+    """SESSION_SAVE_EVERY_REQUEST is off: a session in the middle of registering (or the
+    platform admin's) is moved on by the middleware, not on every page."""
+    from citizen.accounts.middleware import TOUCHED
+
+    cumbria_client.post("/password/forgotten/", {"email": "someone@example.org"})  # starts a session
+    cumbria_client.get("/")
+    with in_council(cumbria):
+        session = SessionStore(session_key=cumbria_client.cookies["sessionid"].value)
+        touched, expires = session[TOUCHED], session.get_expiry_date()
+        session[TOUCHED] -= 61
+        session.save()
+
+    cumbria_client.get("/")
+    with in_council(cumbria):
+        session = SessionStore(session_key=cumbria_client.cookies["sessionid"].value)
+        assert session[TOUCHED] >= touched
+        assert session.get_expiry_date() >= expires
