@@ -17,8 +17,8 @@ from api.forms import ApiClientForm
 from api.selectors import api_client_for_admin, api_client_recent_calls, api_clients
 from api.services import api_client_create, api_client_revoke
 from casework.decorators import staff_required
-from casework.forms_settings import add_service_errors
 from casework.permissions import COUNCIL_SETTINGS
+from themes.forms import add_errors
 
 TEMPLATES = "api/staff"
 admin_only = staff_required(roles=COUNCIL_SETTINGS)
@@ -58,7 +58,7 @@ def client_add(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             # Shown in the answer to the POST, never stored or redirected with: reloading
             # this page cannot show it again (never_cache keeps it out of the browser's cache).

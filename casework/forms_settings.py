@@ -47,15 +47,6 @@ class GovukModelForm(GovukForm, forms.ModelForm):
         super()._update_errors(errors)
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: by field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
-
 # --- The council's own row ---------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ error messages linked by aria-describedby, and an error summary (themes/base/tem
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -59,3 +60,13 @@ class GovukForm(forms.Form):
                 for base, error in error_class.items():
                     if base in widget.attrs.get("class", "").split():
                         widget.attrs["class"] += f" {error}"
+
+
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field when the form has one, else
+    above the form (the error summary links to either)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -63,18 +62,10 @@ from casework.services.cases import (
     milestone_record,
 )
 from casework.submissions.selectors import submissions_for_case
+from themes.forms import add_errors
 
 TEMPLATES = "casework/staff/cases"
 PER_PAGE = 50
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _actor(request: HttpRequest) -> dict:
@@ -193,7 +184,7 @@ def case_step(request: HttpRequest, case_id: int) -> HttpResponse:
                 **_actor(request),
             )
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_errors(form, refusal)
         else:
             messages.success(request, f"Recorded: {step.label}")
             return redirect("staff:case", case_id=case.pk)
@@ -215,7 +206,7 @@ def case_exception(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             case_exception_record(case=case, **form.cleaned_data, **_actor(request))
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_errors(form, refusal)
         else:
             messages.success(request, "Exception recorded: the deadlines it affects have been extended")
             return redirect("staff:case", case_id=case.pk)
@@ -239,7 +230,7 @@ def case_advice(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             advice_request_record(case=case, **form.cleaned_data, **_actor(request))
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_errors(form, refusal)
         else:
             messages.success(request, "Advice request recorded")
             return redirect("staff:case", case_id=case.pk)
@@ -259,7 +250,7 @@ def case_advice_received(request: HttpRequest, case_id: int, advice_id: int) -> 
         try:
             advice_received(advice_request=advice, received_on=form.cleaned_data["received_on"], **_actor(request))
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_errors(form, refusal)
         else:
             messages.success(request, f"Advice from {advice.adviser} recorded as received")
             return redirect("staff:case", case_id=case.pk)
@@ -286,7 +277,7 @@ def case_caseworker(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             case_assign(case=case, caseworker=form.chosen_caseworker, **_actor(request))
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_errors(form, refusal)
         else:
             messages.success(request, "Caseworker changed")
             return redirect("staff:case", case_id=case.pk)
@@ -329,7 +320,7 @@ def case_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 **_actor(request),
             )
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_errors(form, refusal)
         else:
             messages.success(request, f"Case {case.reference} opened")
             return redirect("staff:case", case_id=case.pk)

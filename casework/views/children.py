@@ -48,19 +48,11 @@ from casework.services.access import (
 from casework.services.audit import audit_record
 from casework.services.children import ChildPossibleDuplicates, child_create
 from casework.services.family import access_evidence_download as stream_access_evidence
+from themes.forms import add_errors
 
 TEMPLATES = "casework/staff/children"
 PER_PAGE = 25
 DUPLICATES_SHOWN = "duplicates_shown"  # posted once possible duplicates have been shown
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _audit_view(request: HttpRequest, *, subject: str, subject_id: int, child=None, summary: str) -> None:
@@ -207,7 +199,7 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
             duplicates = refusal.duplicates
             _show_duplicates(request, forms)
         except ValidationError as refusal:
-            _add_errors(forms.bound, refusal)
+            add_errors(forms.bound, refusal)
 
     if request.method == "GET":
         _audit_view(
@@ -285,7 +277,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
                 form = ChildForm(request.POST, council=request.tenant, with_confirmation=True)
                 form.is_valid()
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_errors(form, refusal)
         else:
             messages.success(request, "The child has been recorded")
             return redirect("staff:child", child_id=child.pk)
@@ -334,7 +326,7 @@ def child_access_revoke_view(request: HttpRequest, child_id: int, access_id: int
         try:
             child_access_revoke(access=access, reason=form.cleaned_data["reason"], actor=request.user, request=request)
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_errors(form, refusal)
         else:
             messages.success(request, "Access removed: the family member has been told their access has changed")
             return redirect("staff:child", child_id=child.pk)

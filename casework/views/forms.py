@@ -40,7 +40,7 @@ from tenants.form_definitions import (
     form_definition,
 )
 from tenants.models import FormVariant, FormVersion
-from themes.forms import GovukForm
+from themes.forms import GovukForm, add_errors
 
 TEMPLATES = "casework/staff/forms"
 admin_only = staff_required(roles=COUNCIL_SETTINGS)
@@ -181,7 +181,7 @@ def form_new(request: HttpRequest) -> HttpResponse:
                 **_who(request),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, f"'{version.variant.title}' made: version 1 is a draft. Change it, then publish it."
@@ -190,14 +190,6 @@ def form_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, f"{TEMPLATES}/new.html", {"page_title": "Make a new form", "form": form, "breadcrumbs": _crumbs()}
     )
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @never_cache
@@ -220,7 +212,7 @@ def form_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
                 chosen = next(v for v in versions if str(v.pk) == source)
                 version = form_services.form_version_draft_create(variant=variant, source=chosen, **_who(request))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Version {version.number} is a new draft")
             return redirect("staff:settings-form-version-edit", variant_id=variant.pk, version_id=version.pk)

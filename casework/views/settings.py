@@ -31,7 +31,6 @@ from casework.forms_settings import (
     ServiceAreaForm,
     SignInPolicyForm,
     StageExplanationForm,
-    add_service_errors,
 )
 from casework.models import CaseKind
 from casework.permissions import COUNCIL_SETTINGS
@@ -49,6 +48,7 @@ from casework.services import settings as services
 from citizen.accounts.passwords import policy_rules
 from tenants.models import CouncilLink, ServiceArea, Tile
 from tenants.storage import StorageRefused
+from themes.forms import add_errors
 
 TEMPLATES = "casework/staff/settings"
 SAVED = "Your changes have been saved. Families see them on the site straight away."
@@ -114,7 +114,7 @@ def _council_section(
                 council=council, values=values, section=section, by=request.staff_membership, request=request
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             return _saved(request, bool(changed))
     return render(
@@ -187,7 +187,7 @@ def logo(request: HttpRequest) -> HttpResponse:
                 council=council, logo=form.cleaned_data["logo"], by=request.staff_membership, request=request
             )
         except ValidationError as error:
-            add_service_errors(form, ValidationError({"logo": error.messages}))
+            add_errors(form, ValidationError({"logo": error.messages}))
         except StorageRefused as refused:
             form.add_error("logo", str(refused))
         else:
@@ -323,7 +323,7 @@ def row_edit(request: HttpRequest, section: RowSection, row_id: int | None = Non
         try:
             section.save(council, row, data, request.staff_membership, request)
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             return _saved(request, True if row is None else form.has_changed(), to=_list_url(section))
     title = f"Add a {section.singular}" if row is None else f"Change {section.label(row)}"
@@ -411,7 +411,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 council=council, values=values, by=request.staff_membership, request=request
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             return _saved(request, bool(changed))
     return render(

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from casework.decorators import staff_required
-from casework.forms_settings import add_service_errors
 from casework.forms_team import InvitationAccountForm, InviteForm, RoleForm
 from casework.models import StaffInvitation, StaffRole
 from casework.permissions import MANAGE_TEAM
@@ -37,6 +36,7 @@ from casework.services.staff import (
 from citizen.accounts.decorators import PASSWORD_CHANGE_REQUIRED, url_with_next
 from citizen.accounts.models import Account
 from citizen.accounts.policies import current_policy
+from themes.forms import add_errors
 
 TEMPLATES = "casework/staff/team"
 # Where a new member goes once two-step verification is set up.
@@ -174,7 +174,7 @@ def team_invite(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"We have sent an invitation to {form.cleaned_data['email']}")
             return redirect("staff:team")

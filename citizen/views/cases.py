@@ -34,8 +34,9 @@ from casework.services.family import (
 )
 from casework.services.messages import FAMILY, case_kind_phrase, message_post, thread_mark_read
 from citizen.forms import CaseUploadForm, DraftReplyForm, FamilyMessageForm
+from themes.forms import add_errors
 
-from .common import add_errors, child_name, send_area
+from .common import child_name, send_area
 
 TEMPLATES = "citizen/cases"
 

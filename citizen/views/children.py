@@ -29,8 +29,9 @@ from casework.services.access import access_request_answer, access_request_creat
 from casework.services.family import access_evidence_upload_all, family_upload_max_bytes, young_person_sharing_choose
 from citizen.forms import AccessAnswerForm, AddChildForm, SharingChoiceForm
 from citizen.runner.selectors import child_forms_summary
+from themes.forms import add_errors
 
-from .common import add_errors, child_name, send_area
+from .common import child_name, send_area
 
 TEMPLATES = "citizen/children"
 VIEWS_PER_PAGE = 25

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -37,15 +35,6 @@ def send_area(view: View) -> View:
         return response
 
     return wrapper
-
-
-def add_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def child_name(child) -> str:
