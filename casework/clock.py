@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from casework.steps import step_words
 from themes.dates import long_date
 
 # --- The rules ---------------------------------------------------------------------
@@ -115,6 +116,49 @@ class TransferKind(StrEnum):
     POST16_TO_POST16 = "post16_to_post16"
 
 
+class RefusalCode(StrEnum):
+    """Why the clock refused what it was given (the law allows no such dates)."""
+
+    EXCEPTION_ENDS_BEFORE_START = "exception_ends_before_start"
+    EXCEPTION_TOO_SHORT = "exception_too_short"
+    MOVE_DATE_NEEDED = "move_date_needed"
+    DATE_BEFORE_START = "date_before_start"  # params: step, value, start_name, start
+    DECISION_TO_ASSESS_INCOMPLETE = "decision_to_assess_incomplete"
+    NEEDS_DECISION_TO_ASSESS = "needs_decision_to_assess"
+    NOT_TO_ISSUE_WITH_PLAN = "not_to_issue_with_plan"
+    REVIEW_DECISION_INCOMPLETE = "review_decision_incomplete"
+    NEEDS_MEETING = "needs_meeting"
+    AMENDMENTS_NEED_AMEND = "amendments_need_amend"
+
+
+_REFUSED = {
+    RefusalCode.EXCEPTION_ENDS_BEFORE_START: "An exception cannot end before it starts.",
+    RefusalCode.EXCEPTION_TOO_SHORT: (
+        "A closure or an absence from the area must last at least 4 weeks to be an exception."
+    ),
+    RefusalCode.MOVE_DATE_NEEDED: "A move between post-16 institutions needs the date of the move.",
+    RefusalCode.DATE_BEFORE_START: "{step} ({value}) is before {start_name} ({start}).",
+    RefusalCode.DECISION_TO_ASSESS_INCOMPLETE: (
+        "Record the decision whether to assess with both its date and its outcome."
+    ),
+    RefusalCode.NEEDS_DECISION_TO_ASSESS: "Later steps need a decision to assess.",
+    RefusalCode.NOT_TO_ISSUE_WITH_PLAN: "A decision not to issue a plan cannot have a draft or a final plan.",
+    RefusalCode.REVIEW_DECISION_INCOMPLETE: "Record the review decision with both its date and its outcome.",
+    RefusalCode.NEEDS_MEETING: "Record the date of the review meeting first.",
+    RefusalCode.AMENDMENTS_NEED_AMEND: "Amendments need a decision to amend the plan.",
+}
+
+
+class Refusal(ValueError):
+    """The clock's refusal: a `code` and its `params`, which each front door words for
+    its own reader (the staff screens, the API). Its text is the clock's plain default."""
+
+    def __init__(self, code: RefusalCode, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(_REFUSED[code].format(**params))
+
+
 @dataclass(frozen=True, slots=True)
 class ExceptionPeriod:
     """A recorded exception to a time limit: what, and from `start` to `end` inclusive.
@@ -131,10 +175,10 @@ class ExceptionPeriod:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError("An exception cannot end before it starts.")
+            raise Refusal(RefusalCode.EXCEPTION_ENDS_BEFORE_START)
         if self.reason != ExceptionReason.PERSONAL_CIRCUMSTANCES and self.days < EXCEPTION_MIN_DAYS:
             # reg 10(4)(a), (b), (d): a closure or absence counts only if it lasts 4 weeks or more.
-            raise ValueError("A closure or an absence from the area must last at least 4 weeks to be an exception.")
+            raise Refusal(RefusalCode.EXCEPTION_TOO_SHORT)
 
     @property
     def days(self) -> int:
@@ -369,7 +413,7 @@ def phase_transfer_deadline(kind: TransferKind, moving: date | int) -> date:
     """
     if kind == TransferKind.POST16_TO_POST16:
         if not isinstance(moving, date):
-            raise ValueError("A move between post-16 institutions needs the date of the move.")
+            raise Refusal(RefusalCode.MOVE_DATE_NEEDED)
         return add_months(moving, -POST16_NOTICE_MONTHS)  # reg 18(2)
     year = moving.year if isinstance(moving, date) else moving
     if kind == TransferKind.SECONDARY_TO_POST16:
@@ -431,10 +475,10 @@ def timeliness(*, received: date, final_issued: date | None, exceptions: Sequenc
 
 def _step(
     key: str,
-    title: str,
-    meaning: str,
-    regulation: str,
     *,
+    title: str | None = None,
+    meaning: str | None = None,
+    regulation: str | None = None,
     today: date,
     deadline: date | None,
     done_on: date | None = None,
@@ -449,7 +493,9 @@ def _step(
     it is open or has ended, never late. `verdict=False` records a date without judging it
     against the deadline (the deadline does not bind that outcome). A `moot` step was
     overtaken by a later one (the meeting it gave notice of has been held): if it was
-    never recorded it is shown as such, not as overdue for ever."""
+    never recorded it is shown as such, not as overdue for ever. Its title, meaning and
+    regulation are the registry's (casework.steps) unless this case's differ."""
+    words = step_words(key)
     due_by = extended_to or deadline
     status: Status
     on_time: bool | None = None
@@ -478,9 +524,9 @@ def _step(
         status, days_late = Status.OVERDUE, (today - due_by).days
     return Step(
         key=key,
-        title=title,
-        meaning=meaning,
-        regulation=regulation,
+        title=title or words.title,
+        meaning=meaning or words.meaning,
+        regulation=regulation or words.regulation,
         deadline=deadline,
         done_on=done_on,
         status=status,
@@ -495,9 +541,6 @@ def _step(
 
 def _excepted_step(
     key: str,
-    title: str,
-    meaning: str,
-    regulation: str,
     *,
     today: date,
     start: date,
@@ -510,9 +553,6 @@ def _excepted_step(
     applied, extended = _stopped_clock(start=start, deadline=deadline, done_on=done_on, exceptions=exceptions)
     return _step(
         key,
-        title,
-        meaning,
-        regulation,
         today=today,
         deadline=deadline,
         done_on=done_on,
@@ -523,12 +563,10 @@ def _excepted_step(
     )
 
 
-def _comments_step(key: str, title: str, meaning: str, regulation: str, *, served: date | None, today: date) -> Step:
+def _comments_step(key: str, *, served: date | None, today: date, regulation: str | None = None) -> Step:
     return _step(
         key,
-        title,
-        meaning,
-        regulation,
+        regulation=regulation,
         today=today,
         deadline=comments_close(served) if served else None,
         window=True,
@@ -538,7 +576,7 @@ def _comments_step(key: str, title: str, meaning: str, regulation: str, *, serve
 def _check_not_before(start: date, start_name: str, **dates: date | None) -> None:
     for name, value in dates.items():
         if value is not None and value < start:
-            raise ValueError(f"{name} ({value}) is before {start_name} ({start}).")
+            raise Refusal(RefusalCode.DATE_BEFORE_START, step=name, value=value, start_name=start_name, start=start)
 
 
 def assessment_timeline(
@@ -562,11 +600,11 @@ def assessment_timeline(
     exceptions: reg 8 has its own, which advisers apply.
     """
     if (decided_whether_to_assess is None) != (will_assess is None):
-        raise ValueError("Record the decision whether to assess with both its date and its outcome.")
+        raise Refusal(RefusalCode.DECISION_TO_ASSESS_INCOMPLETE)
     if will_assess is not True and (advice or decided_not_to_issue or draft_served or final_issued):
-        raise ValueError("Later steps need a decision to assess.")
+        raise Refusal(RefusalCode.NEEDS_DECISION_TO_ASSESS)
     if decided_not_to_issue and (draft_served or final_issued):
-        raise ValueError("A decision not to issue a plan cannot have a draft or a final plan.")
+        raise Refusal(RefusalCode.NOT_TO_ISSUE_WITH_PLAN)
     _check_not_before(
         received,
         "the request",
@@ -579,19 +617,12 @@ def assessment_timeline(
     steps = [
         _step(
             "request",
-            "Request for an assessment received",
-            "The council received the request for an EHC needs assessment. The 20 weeks start from this day.",
-            "s.36(1) Children and Families Act 2014",
             today=today,
             deadline=None,
             done_on=received,
         ),
         _excepted_step(
             "decision_to_assess",
-            "Decision whether to assess",
-            "The council decides whether to carry out an EHC needs assessment and writes to tell you. "
-            "If it decides not to, the letter explains why and how to appeal.",
-            "reg 5(1)",
             today=today,
             start=received,
             deadline=received + DECISION_TO_ASSESS,
@@ -605,9 +636,7 @@ def assessment_timeline(
     steps += [
         _step(
             "advice",
-            f"Advice from {a.adviser}",
-            "Each person the council asks for advice about your child's needs has 6 weeks to send it.",
-            "reg 8(1)",
+            title=f"Advice from {a.adviser}",
             today=today,
             deadline=a.requested + ADVICE,
             done_on=a.received,
@@ -618,11 +647,6 @@ def assessment_timeline(
     steps.append(
         _excepted_step(
             "decision_to_issue",
-            "Decision whether to issue a plan",
-            "After the assessment the council decides whether your child needs an EHC plan. If it decides "
-            "not to issue one, it must tell you by this date and explain how to appeal. If it decides to "
-            "issue one, it sends you a draft plan.",
-            "reg 10(1)",
             today=today,
             start=received,
             deadline=received + DECISION_NOT_TO_ISSUE,
@@ -639,10 +663,6 @@ def assessment_timeline(
         steps.append(
             _comments_step(
                 "draft_comments",
-                "Your comments on the draft plan",
-                "You have at least 15 days, counting the day the draft was sent, to comment on it, ask for a "
-                "particular school or college to be named, and ask to meet the council.",
-                "reg 13(1)",
                 served=draft_served,
                 today=today,
             )
@@ -650,10 +670,6 @@ def assessment_timeline(
     steps.append(
         _excepted_step(
             "final_plan",
-            "Final EHC plan issued",
-            "The council sends you the final EHC plan. The whole process must take no more than 20 weeks "
-            "from the day the council received the request.",
-            "reg 13(2)",
             today=today,
             start=received,
             deadline=received + FINAL_PLAN,
@@ -689,11 +705,11 @@ def annual_review_timeline(
     review every 3 to 6 months, as a `Recommendation` (not a legal deadline).
     """
     if (decision_notified is None) != (outcome is None):
-        raise ValueError("Record the review decision with both its date and its outcome.")
+        raise Refusal(RefusalCode.REVIEW_DECISION_INCOMPLETE)
     if meeting is None and (notice_sent or advice_circulated or report_sent or decision_notified):
-        raise ValueError("Record the date of the review meeting first.")
+        raise Refusal(RefusalCode.NEEDS_MEETING)
     if outcome != ReviewOutcome.AMEND and (amendments_sent or amended_plan_issued):
-        raise ValueError("Amendments need a decision to amend the plan.")
+        raise Refusal(RefusalCode.AMENDMENTS_NEED_AMEND)
 
     reg = "reg 20" if at_school_or_college else "reg 21"
     period_start = last_reviewed or plan_issued
@@ -708,9 +724,7 @@ def annual_review_timeline(
     steps = [
         _step(
             "meeting_notice",
-            "Notice of the review meeting",
-            "Everyone invited, including you, must be told the date of the review meeting at least 2 weeks before it.",
-            f"{reg}(3)",
+            regulation=f"{reg}(3)",
             today=today,
             deadline=meeting - REVIEW_NOTICE if meeting else None,
             done_on=notice_sent,
@@ -718,10 +732,7 @@ def annual_review_timeline(
         ),
         _step(
             "advice_circulated",
-            "Reports shared before the meeting",
-            "Advice and information about your child must be sent to everyone invited at least 2 weeks before "
-            "the meeting.",
-            f"{reg}(4)",
+            regulation=f"{reg}(4)",
             today=today,
             deadline=meeting - REVIEW_ADVICE if meeting else None,
             done_on=advice_circulated,
@@ -729,10 +740,6 @@ def annual_review_timeline(
         ),
         _step(
             "review_meeting",
-            "Annual review meeting",
-            "The plan must be reviewed at a meeting within 12 months of the plan being issued, then within 12 "
-            "months of the last review.",
-            "s.44(1) Children and Families Act 2014",
             today=today,
             deadline=review_due,
             done_on=held,
@@ -740,20 +747,14 @@ def annual_review_timeline(
         ),
         _step(
             "review_report",
-            "Review meeting report",
-            "A report of the meeting, with any changes recommended to the plan, must be sent to everyone invited "
-            "within 2 weeks of the meeting.",
-            reg if at_school_or_college else "reg 21(7)",
+            regulation=reg if at_school_or_college else "reg 21(7)",
             today=today,
             deadline=meeting + REVIEW_REPORT if meeting else None,
             done_on=report_sent,
         ),
         _step(
             "review_decision",
-            "Decision: keep, change or end the plan",
-            "Within 4 weeks of the meeting the council must tell you whether it will keep the plan as it is, "
-            "change it or stop maintaining it. If it proposes changes, it sends them with this decision.",
-            reg,
+            regulation=reg,
             today=today,
             deadline=meeting + REVIEW_DECISION if meeting else None,
             done_on=decision_notified,
@@ -770,18 +771,11 @@ def annual_review_timeline(
         steps += [
             _comments_step(
                 "amendment_comments",
-                "Your comments on the proposed changes",
-                "You have at least 15 days, counting the day the proposed changes were sent, to comment, ask for "
-                "a particular school or college to be named, and ask to meet the council.",
-                "reg 22(2)(c)",
                 served=amendments_sent,
                 today=today,
             ),
             _step(
                 "amended_plan",
-                "Final amended plan issued",
-                "The council sends you the final amended plan.",
-                "reg 22(3); R (L) v Devon CC [2022] EWHC 493 (Admin)",
                 today=today,
                 deadline=plan_due,
                 done_on=amended_plan_issued,
@@ -822,9 +816,6 @@ def reassessment_timeline(
     steps = [
         _step(
             "reassessment_agreed",
-            "Re-assessment agreed",
-            "The council told you it will re-assess your child's needs. The 14 weeks start from this day.",
-            "reg 25(1)",
             today=today,
             deadline=None,
             done_on=decided_to_reassess,
@@ -834,10 +825,7 @@ def reassessment_timeline(
         steps.append(
             _comments_step(
                 "draft_comments",
-                "Your comments on the draft plan",
-                "You have at least 15 days, counting the day the draft was sent, to comment on it, ask for a "
-                "particular school or college to be named, and ask to meet the council.",
-                "reg 27(1), reg 13(1)",
+                regulation="reg 27(1), reg 13(1)",
                 served=draft_served,
                 today=today,
             )
@@ -845,10 +833,6 @@ def reassessment_timeline(
     steps.append(
         _excepted_step(
             "reassessment_plan",
-            "Final plan after re-assessment",
-            "The council sends you the final plan. This must be no more than 14 weeks after it told you it "
-            "would re-assess.",
-            "reg 27(2)",
             today=today,
             start=decided_to_reassess,
             deadline=reassessment_deadline(decided_to_reassess),
@@ -872,9 +856,8 @@ def phase_transfer_timeline(
         meaning = "The plan must be amended to name the new school before 15 February in the year of the move."
     step = _step(
         "phase_transfer",
-        "New school or college named in the plan",
-        meaning,
-        "reg 18(2)" if post16 else "reg 18(1)",
+        meaning=meaning,
+        regulation="reg 18(2)" if post16 else "reg 18(1)",
         today=today,
         deadline=phase_transfer_deadline(kind, moving),
         done_on=amended_on,

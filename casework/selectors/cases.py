@@ -29,8 +29,7 @@ from casework.models import (
     StaffMembership,
     StaffRole,
 )
-
-FINISHED = "finished"
+from casework.steps import FINISHED, STAGE_LABELS
 
 
 @dataclass(frozen=True)
@@ -141,23 +140,6 @@ EXCEPTION_REASONS = (
 )
 
 # The stage a case is at (the clock key of its next step), as the caseload shows it.
-STAGE_LABELS = {
-    "decision_to_assess": "Decision whether to assess",
-    "advice": "Advice from professionals",
-    "decision_to_issue": "Decision whether to issue a plan",
-    "draft_comments": "Family commenting on the draft plan",
-    "final_plan": "Final plan",
-    "meeting_notice": "Notice of the review meeting",
-    "advice_circulated": "Reports shared before the meeting",
-    "review_meeting": "Review meeting",
-    "review_report": "Review meeting report",
-    "review_decision": "Review decision",
-    "amendment_comments": "Family commenting on proposed changes",
-    "amended_plan": "Final amended plan",
-    "reassessment_plan": "Final plan after re-assessment",
-    "phase_transfer": "New school or college named",
-    FINISHED: "Finished",
-}
 
 ROLE_LABELS = {**dict(StaffRole.choices), "family": "Family", "api": "Council system"}
 

@@ -40,6 +40,7 @@ from casework.selectors.access import documents_for_family
 from casework.selectors.cases import FINISHED, CaseRecords, case_records, case_timeline
 from casework.selectors.messages import unread_counts_for_cases
 from casework.selectors.settings import stage_explanations
+from casework.steps import STAGE_TEXTS
 from tenants.models import Council
 
 FAMILY = "family"
@@ -48,25 +49,6 @@ API = "api"
 # What the family sees of their requests: the SEND team's decision is still to come, or
 # was no (with the reason). An approved request shows as the child itself.
 REQUESTS_SHOWN = (AccessRequest.Status.WAITING, AccessRequest.Status.MORE_EVIDENCE, AccessRequest.Status.DECLINED)
-
-# The stage a case is at (Case.stage, the key of its next step), as a family reads it.
-STAGE_TEXTS = {
-    "decision_to_assess": "The council is deciding whether to carry out an assessment",
-    "advice": "The council is asking professionals for advice",
-    "decision_to_issue": "The council is deciding whether to issue an EHC plan",
-    "draft_comments": "Your turn: reply to the draft plan",
-    "final_plan": "The council is finishing the final EHC plan",
-    "meeting_notice": "The review meeting is being arranged",
-    "advice_circulated": "Reports are being shared before the review meeting",
-    "review_meeting": "The annual review meeting",
-    "review_report": "The report of the review meeting is being written",
-    "review_decision": "The council is deciding whether to keep, change or end the plan",
-    "amendment_comments": "Your turn: reply to the proposed changes",
-    "amended_plan": "The council is finishing the amended plan",
-    "reassessment_plan": "The council is finishing the plan after the re-assessment",
-    "phase_transfer": "The council is naming the new school or college in the plan",
-    FINISHED: "Finished",
-}
 
 
 def stage_text(stage: str) -> str:

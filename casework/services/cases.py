@@ -4,7 +4,6 @@ and next deadline from the statutory clock (`case_refresh`)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -47,23 +46,26 @@ def _role(actor, actor_role: str | None) -> str:
     return membership.role if membership else "family"
 
 
+# The clock's refusals in words staff can act on (the rest say what the clock says).
+_STAFF_WORDS = {
+    clock.RefusalCode.NEEDS_DECISION_TO_ASSESS: "Record the decision to assess first: this step needs it.",
+    clock.RefusalCode.AMENDMENTS_NEED_AMEND: (
+        "Proposed changes and an amended plan need a decision to change (amend) the plan."
+    ),
+    clock.RefusalCode.NOT_TO_ISSUE_WITH_PLAN: (
+        "A decision not to issue a plan cannot be recorded with a draft or final plan."
+    ),
+}
+
+
 def _plain(error: ValueError) -> str:
-    """The clock's refusals, in words staff can act on."""
-    text = str(error)
-    before = re.match(r"^\w+ \((\d{4}-\d\d-\d\d)\) is before (.+) \((\d{4}-\d\d-\d\d)\)\.$", text)
-    if before:
-        start = date.fromisoformat(before[3])
-        return f"The date must be the same as or after {clock.long_date(start)} ({before[2]})."
-    return {
-        "Later steps need a decision to assess.": "Record the decision to assess first: this step needs it.",
-        "Record the date of the review meeting first.": "Record the date of the review meeting first.",
-        "Amendments need a decision to amend the plan.": (
-            "Proposed changes and an amended plan need a decision to change (amend) the plan."
-        ),
-        "A decision not to issue a plan cannot have a draft or a final plan.": (
-            "A decision not to issue a plan cannot be recorded with a draft or final plan."
-        ),
-    }.get(text, text)
+    """A refusal from the clock, worded for the SEND team."""
+    if not isinstance(error, clock.Refusal):
+        return str(error)
+    if error.code == clock.RefusalCode.DATE_BEFORE_START:
+        start = error.params["start"]
+        return f"The date must be the same as or after {clock.long_date(start)} ({error.params['start_name']})."
+    return _STAFF_WORDS.get(error.code, str(error))
 
 
 def _active_caseworker(account) -> None:
