@@ -712,16 +712,57 @@ def annual_review_timeline(
         raise Refusal(RefusalCode.AMENDMENTS_NEED_AMEND)
 
     reg = "reg 20" if at_school_or_college else "reg 21"
-    period_start = last_reviewed or plan_issued
     review_due = annual_review_due(plan_issued=plan_issued, last_reviewed=last_reviewed)
     held = meeting if meeting is not None and meeting <= today else None
-    meeting_notes: tuple[str, ...] = ()
-    if meeting is not None and held is None:
-        meeting_notes = (f"The meeting is booked for {long_date(meeting)}.",)
-        if meeting > review_due:
-            meeting_notes += ("That is after the date the review is due.",)
+    steps = _review_steps(
+        reg=reg,
+        at_school_or_college=at_school_or_college,
+        today=today,
+        review_due=review_due,
+        meeting=meeting,
+        held=held,
+        notice_sent=notice_sent,
+        advice_circulated=advice_circulated,
+        report_sent=report_sent,
+        decision_notified=decision_notified,
+    )
+    if outcome == ReviewOutcome.AMEND:
+        assert meeting is not None
+        steps += _amendment_steps(
+            today=today, meeting=meeting, amendments_sent=amendments_sent, amended_plan_issued=amended_plan_issued
+        )
+    recommendations = _under_fives_recommendations(
+        period_start=last_reviewed or plan_issued, date_of_birth=date_of_birth
+    )
+    return Timeline(tuple(steps), recommendations)
 
-    steps = [
+
+def _meeting_notes(*, meeting: date | None, held: date | None, review_due: date) -> tuple[str, ...]:
+    """What a booked meeting's step says: when it is, and whether that is too late."""
+    if meeting is None or held is not None:
+        return ()
+    notes = (f"The meeting is booked for {long_date(meeting)}.",)
+    if meeting > review_due:
+        notes += ("That is after the date the review is due.",)
+    return notes
+
+
+def _review_steps(
+    *,
+    reg: str,
+    at_school_or_college: bool,
+    today: date,
+    review_due: date,
+    meeting: date | None,
+    held: date | None,
+    notice_sent: date | None,
+    advice_circulated: date | None,
+    report_sent: date | None,
+    decision_notified: date | None,
+) -> list[Step]:
+    """Every review's steps: notice, reports, the meeting, its report and the decision."""
+    meeting_notes = _meeting_notes(meeting=meeting, held=held, review_due=review_due)
+    return [
         _step(
             "meeting_notice",
             regulation=f"{reg}(3)",
@@ -760,29 +801,36 @@ def annual_review_timeline(
             done_on=decision_notified,
         ),
     ]
-    if outcome == ReviewOutcome.AMEND:
-        assert meeting is not None
-        plan_due = amended_plan_due(meeting=meeting, amendments_sent=amendments_sent)
-        twelve_weeks = f"12 weeks after the review meeting ({long_date(meeting + AMENDED_PLAN_FROM_MEETING)})"
-        amended_note = f"The final plan is due no later than {twelve_weeks}."
-        if amendments_sent:
-            eight_weeks = f"8 weeks after the proposed changes were sent ({long_date(amendments_sent + AMENDED_PLAN)})"
-            amended_note = f"The final plan is due by the earlier of {eight_weeks} and {twelve_weeks}."
-        steps += [
-            _comments_step(
-                "amendment_comments",
-                served=amendments_sent,
-                today=today,
-            ),
-            _step(
-                "amended_plan",
-                today=today,
-                deadline=plan_due,
-                done_on=amended_plan_issued,
-                notes=(amended_note,),
-            ),
-        ]
 
+
+def _amendment_steps(
+    *, today: date, meeting: date, amendments_sent: date | None, amended_plan_issued: date | None
+) -> list[Step]:
+    """After a decision to amend: the family's window on the changes, then the final plan."""
+    plan_due = amended_plan_due(meeting=meeting, amendments_sent=amendments_sent)
+    twelve_weeks = f"12 weeks after the review meeting ({long_date(meeting + AMENDED_PLAN_FROM_MEETING)})"
+    amended_note = f"The final plan is due no later than {twelve_weeks}."
+    if amendments_sent:
+        eight_weeks = f"8 weeks after the proposed changes were sent ({long_date(amendments_sent + AMENDED_PLAN)})"
+        amended_note = f"The final plan is due by the earlier of {eight_weeks} and {twelve_weeks}."
+    return [
+        _comments_step(
+            "amendment_comments",
+            served=amendments_sent,
+            today=today,
+        ),
+        _step(
+            "amended_plan",
+            today=today,
+            deadline=plan_due,
+            done_on=amended_plan_issued,
+            notes=(amended_note,),
+        ),
+    ]
+
+
+def _under_fives_recommendations(*, period_start: date, date_of_birth: date | None) -> tuple[Recommendation, ...]:
+    """The Code of Practice's advice to review a plan of a child under 5 every 3 to 6 months."""
     recommendations: tuple[Recommendation, ...] = ()
     if date_of_birth is not None and period_start < add_months(date_of_birth, 60):
         earliest, latest = (add_months(period_start, m) for m in UNDER_FIVES_REVIEW_MONTHS)
@@ -799,7 +847,7 @@ def annual_review_timeline(
                 by_date=latest,
             ),
         )
-    return Timeline(tuple(steps), recommendations)
+    return recommendations
 
 
 def reassessment_timeline(

@@ -18,7 +18,9 @@ from casework.selectors.cases import (
     KINDS_WITH_EXCEPTIONS,
     STARTED_ON_LABELS,
     TRANSFER_KINDS,
+    CaseRecords,
     Recorded,
+    StepKind,
     case_records,
     case_stage,
     case_timeline,
@@ -229,12 +231,42 @@ def milestone_record(
     existing = records.milestones.get(key)
     if existing is not None and not (key == "meeting" and existing.occurred_on > today):
         raise ValidationError({"key": f"{step.label} has already been recorded."})
+    outcome = _milestone_outcome(step, outcome)
+    _milestone_date_check(case=case, step=step, records=records, occurred_on=occurred_on, today=today)
+    trial = {**records.milestones, key: Recorded(occurred_on, outcome)}
+    try:
+        timeline_build(case=case, milestones=trial, advice=records.advice, exceptions=records.exceptions, today=today)
+    except ValueError as error:
+        raise ValidationError({"key": _plain(error)}) from None
 
-    if step.outcomes:
-        if outcome not in dict(step.outcomes):
-            raise ValidationError({"outcome": step.outcome_error})
-    else:
-        outcome = ""
+    milestone, summary = _milestone_save(
+        case=case, step=step, existing=existing, occurred_on=occurred_on, outcome=outcome, note=note, actor=actor
+    )
+    audit_record(
+        actor=actor,
+        actor_role=_role(actor, actor_role),
+        action=AuditEvent.Action.CHANGED,
+        subject=AuditEvent.Subject.MILESTONE,
+        subject_id=milestone.pk,
+        case=case,
+        summary=summary,
+        request=request,
+    )
+    case_refresh(case=case, today=today)
+    return milestone
+
+
+def _milestone_outcome(step: StepKind, outcome: str) -> str:
+    """The decision a step records: one of its outcomes, or none for a step without."""
+    if not step.outcomes:
+        return ""
+    if outcome not in dict(step.outcomes):
+        raise ValidationError({"outcome": step.outcome_error})
+    return outcome
+
+
+def _milestone_date_check(*, case: Case, step: StepKind, records: CaseRecords, occurred_on: date, today: date) -> None:
+    """The date against today, the case's start, and the steps it must come after or before."""
     if occurred_on > today and not step.may_be_future:
         raise ValidationError({"occurred_on": "The date must be today or in the past."})
     if case.kind != CaseKind.PHASE_TRANSFER and occurred_on < case.started_on:
@@ -248,47 +280,33 @@ def milestone_record(
             raise ValidationError({"occurred_on": f"The date must be the same as or after {when} ({label})."})
     for later in step_kinds(case.kind):
         other = records.milestones.get(later.key)
-        if key in later.after and other is not None and occurred_on > other.occurred_on:
+        if step.key in later.after and other is not None and occurred_on > other.occurred_on:
             when = clock.long_date(other.occurred_on)
             raise ValidationError(
                 {"occurred_on": f"The date must be the same as or before {when} ({later.label.lower()})."}
             )
-    trial = {**records.milestones, key: Recorded(occurred_on, outcome)}
-    try:
-        timeline_build(case=case, milestones=trial, advice=records.advice, exceptions=records.exceptions, today=today)
-    except ValueError as error:
-        raise ValidationError({"key": _plain(error)}) from None
 
-    # A council system (the API) records as no account: recorded_by stays empty.
+
+def _milestone_save(
+    *, case: Case, step: StepKind, existing, occurred_on: date, outcome: str, note: str, actor
+) -> tuple[Milestone, str]:
+    """A new milestone, or a booked review meeting moved; and what the audit log says.
+    A council system (the API) records as no account: recorded_by stays empty."""
     if existing is not None:
         previous = existing.occurred_on
         existing.occurred_on, existing.note, existing.recorded_by = occurred_on, note or existing.note, actor
         existing.full_clean()
         existing.save()
-        milestone, action = existing, AuditEvent.Action.CHANGED
-        summary = f"Changed the date of: {step.label} (was {clock.long_date(previous)})"
-    else:
-        milestone = Milestone(
-            case=case, key=key, occurred_on=occurred_on, outcome=outcome, note=note, recorded_by=actor
-        )
-        milestone.full_clean()
-        milestone.save()
-        action = AuditEvent.Action.CHANGED
-        summary = f"Recorded: {step.label}"
-        if outcome:
-            summary += f" ({dict(step.outcomes)[outcome].lower()})"
-    audit_record(
-        actor=actor,
-        actor_role=_role(actor, actor_role),
-        action=action,
-        subject=AuditEvent.Subject.MILESTONE,
-        subject_id=milestone.pk,
-        case=case,
-        summary=summary,
-        request=request,
+        return existing, f"Changed the date of: {step.label} (was {clock.long_date(previous)})"
+    milestone = Milestone(
+        case=case, key=step.key, occurred_on=occurred_on, outcome=outcome, note=note, recorded_by=actor
     )
-    case_refresh(case=case, today=today)
-    return milestone
+    milestone.full_clean()
+    milestone.save()
+    summary = f"Recorded: {step.label}"
+    if outcome:
+        summary += f" ({dict(step.outcomes)[outcome].lower()})"
+    return milestone, summary
 
 
 # --- Advice (reg 8) -----------------------------------------------------------------------
