@@ -552,7 +552,7 @@ class PrintedCopyRequest(models.Model):
 
 class FamilyReminder(models.Model):
     """A reminder sent to a family member that their window to reply is closing, kept so
-    that each is sent once (casework.services.family.draft_reply_reminders_send)."""
+    that each is sent once (citizen.services_family.draft_reply_reminders_send)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -11,8 +11,8 @@ from django.utils import timezone
 from casework.clock import add_months
 from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, size_text
 from casework.models import DraftPlanReply, Relationship
-from casework.services.family import FILES_PER_UPLOAD, REPLY_MAX_LENGTH
 from casework.services.messages import MESSAGE_MAX_LENGTH
+from citizen.services_family import FILES_PER_UPLOAD, REPLY_MAX_LENGTH
 from themes.dates import GovukDateField
 from themes.forms import GovukForm, GovukRadioSelect
 

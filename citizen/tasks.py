@@ -25,11 +25,11 @@ def send_password_expiry_warnings() -> int:
 @shared_task
 def send_draft_reply_reminders() -> int:
     """Daily in each council: remind families whose time to reply to a draft plan (or
-    proposed changes) ends within a few days (casework.services.family)."""
+    proposed changes) ends within a few days (citizen.services_family)."""
     if connection.schema_name == "public":
         logger.error("send_draft_reply_reminders ran in the public schema; it must run in a council")
         return 0
-    from casework.services.family import draft_reply_reminders_send
+    from citizen.services_family import draft_reply_reminders_send
 
     queued = draft_reply_reminders_send()
     if queued:

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.urls import include, path
 
+from casework import urls as staff_urls
 from citizen import views as citizen_views
+from citizen.runner import staff_urls as staff_preview_urls
 from config.security_headers import csp_report
 
 urlpatterns = [
@@ -16,7 +18,9 @@ urlpatterns = [
     path("branding/logo", citizen_views.branding_logo, name="branding-logo"),
     path("", include("citizen.accounts.urls")),
     path("staff/settings/api-clients/", include("api.staff_urls")),  # council admins' API clients
-    path("staff/", include("casework.urls")),
+    # The SEND team's screens (namespace "staff"), with the form preview that the family's
+    # runner draws (citizen.runner): casework never imports the family area.
+    path("staff/", include(([*staff_urls.urlpatterns, *staff_preview_urls.urlpatterns], "staff"))),
     path("api/", include("api.urls")),  # the REST API for council systems
     path("dev/", include("casework.dev_urls")),  # 404 unless DEBUG (casework.dev_views)
 ]

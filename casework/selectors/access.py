@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from casework.models import Case, Child, ChildAccess, Document, StaffMembership
+from casework.models import (
+    AccessEvidence,
+    AccessRequest,
+    Case,
+    Child,
+    ChildAccess,
+    Document,
+    ScanStatus,
+    StaffMembership,
+)
 
 
 def staff_membership(*, account) -> StaffMembership | None:
@@ -67,3 +76,25 @@ def child_for_staff(*, membership: StaffMembership | None, child_id: int) -> Chi
     if child is None:
         raise Http404
     return child
+
+
+# --- Evidence sent with a request to see a child's records ------------------------------
+
+
+def access_evidence_for_request(*, access_request: AccessRequest) -> list[AccessEvidence]:
+    """What the family sent with a request, oldest first (one query)."""
+    return list(AccessEvidence.objects.filter(access_request=access_request).select_related("uploaded_by"))
+
+
+def access_evidence_for_staff(*, membership: StaffMembership | None, evidence_id: int) -> AccessEvidence:
+    """Any evidence sent to this council, for an active member of its SEND team."""
+    if membership is None or not membership.is_active:
+        raise Http404
+    evidence = (
+        AccessEvidence.objects.select_related("access_request__child")
+        .filter(pk=evidence_id, scan_status=ScanStatus.CLEAN)
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    return evidence

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from casework.models import Document, StaffMembership
+from casework.models import Case, Document, DraftPlanReply, StaffMembership
 
 
 def seen_by(account) -> Q:
@@ -64,3 +64,9 @@ def document_for_family(*, account, document_id: int) -> Document:
     if document is None:
         raise Http404
     return document
+
+
+def draft_replies_for_case(*, case: Case) -> QuerySet[DraftPlanReply]:
+    """The family's replies to the draft plan or proposed changes, oldest first, with who
+    sent each (one query): the family's tracker and the SEND team's case page."""
+    return DraftPlanReply.objects.filter(case=case).select_related("account").order_by("created_at", "id")

@@ -16,10 +16,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import AccessRequest, AuditEvent, Child, ChildAccess
+from casework.models import AccessEvidence, AccessRequest, AuditEvent, Child, ChildAccess
 from casework.selectors.children import PENDING, name_key
 from casework.services.audit import audit_record
 from casework.services.children import child_create, staff_role
+from casework.services.documents import audited_download, download_name
 from tenants.links import council_url
 from tenants.models import ServiceArea
 from tenants.outbox.services import email_queue
@@ -316,7 +317,7 @@ def child_access_revoke(
     by_young_person: bool = False,
 ) -> ChildAccess:
     """End an account's access to a child's records, recording who, when and why.
-    `by_young_person`: the young person themself removed it (casework.services.family),
+    `by_young_person`: the young person themself removed it (citizen.services_family),
     which the access and the audit trail record as their decision."""
     reason = _required(reason, "reason", "Enter why you are removing this access")
     locked = ChildAccess.objects.select_for_update().select_related("account", "child").get(pk=access.pk)
@@ -354,3 +355,21 @@ def child_access_revoke(
         ],
     )
     return locked
+
+
+def access_evidence_download(*, evidence: AccessEvidence, actor, actor_role: str, request: HttpRequest | None):
+    """Stream a family's evidence to a member of the SEND team the caller has checked,
+    and record the download (as every download of a child's data is)."""
+    return audited_download(
+        evidence.file,
+        filename=download_name(evidence),  # title, content type and name: as a Document's
+        content_type=evidence.content_type,
+        what=f"Access evidence {evidence.pk}",
+        actor=actor,
+        actor_role=actor_role,
+        subject=AuditEvent.Subject.ACCESS_EVIDENCE,
+        subject_id=evidence.pk,
+        child=evidence.access_request.child,
+        summary="Downloaded a document sent with a request to see a child's records",
+        request=request,
+    )

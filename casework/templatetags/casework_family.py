@@ -10,7 +10,8 @@ from __future__ import annotations
 from django import template
 
 from casework.models import AccessEvidence, AccessRequest, Case, DraftPlanReply
-from casework.selectors.family import access_evidence_for_request, draft_replies_for_case
+from casework.selectors.access import access_evidence_for_request
+from casework.selectors.documents import draft_replies_for_case
 
 register = template.Library()
 

@@ -3,7 +3,8 @@
 Council admins (COUNCIL_SETTINGS), under settings/forms/: the list and a new form; a
 form (<form>/), offering it or not; a version (<form>/versions/<version>/) and its edit,
 check (JSON), definition.json, publish and delete pages; its preview (…/preview/: the
-task list, pages/<page>/, items, check/, declaration/, restart/).
+task list, pages/<page>/, items, check/, declaration/, restart/) is the family's runner,
+routed from citizen/runner/staff_urls.py into this same namespace.
 
 The SEND team (CASEWORK): submissions/<submission>/, its pdf/ and files/<file>/.
 """
@@ -13,7 +14,6 @@ from django.urls import path
 from casework.views import forms as views
 
 VERSION = "settings/forms/<int:variant_id>/versions/<int:version_id>/"
-PREVIEW = f"{VERSION}preview/"
 
 urlpatterns = [
     path("settings/forms/", views.forms_list, name="settings-forms"),
@@ -26,17 +26,6 @@ urlpatterns = [
     path(f"{VERSION}definition.json", views.version_json, name="settings-form-version-json"),
     path(f"{VERSION}publish/", views.version_publish, name="settings-form-version-publish"),
     path(f"{VERSION}delete/", views.version_delete, name="settings-form-version-delete"),
-    path(PREVIEW, views.preview_tasks, name="settings-form-preview"),
-    path(f"{PREVIEW}restart/", views.preview_restart, name="settings-form-preview-restart"),
-    path(f"{PREVIEW}pages/<slug:page_id>/", views.preview_page, name="settings-form-preview-page"),
-    path(f"{PREVIEW}pages/<slug:page_id>/items/<int:index>/", views.preview_item, name="settings-form-preview-item"),
-    path(
-        f"{PREVIEW}pages/<slug:page_id>/items/<int:index>/remove/",
-        views.preview_item_remove,
-        name="settings-form-preview-item-remove",
-    ),
-    path(f"{PREVIEW}check/", views.preview_check, name="settings-form-preview-check"),
-    path(f"{PREVIEW}declaration/", views.preview_declaration, name="settings-form-preview-declaration"),
     path("submissions/<int:submission_id>/", views.submission, name="submission"),
     path("submissions/<int:submission_id>/pdf/", views.submission_pdf, name="submission-pdf"),
     path(

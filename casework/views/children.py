@@ -25,7 +25,7 @@ from casework.forms_children import (
 )
 from casework.models import AuditEvent
 from casework.permissions import CASEWORK
-from casework.selectors.access import child_for_staff
+from casework.selectors.access import access_evidence_for_staff, child_for_staff
 from casework.selectors.children import (
     PENDING,
     access_request_for_staff,
@@ -37,7 +37,7 @@ from casework.selectors.children import (
     child_cases,
     children_search,
 )
-from casework.selectors.family import access_evidence_for_staff
+from casework.services.access import access_evidence_download as stream_access_evidence
 from casework.services.access import (
     access_request_approve,
     access_request_approve_new_child,
@@ -47,7 +47,6 @@ from casework.services.access import (
 )
 from casework.services.audit import audit_record
 from casework.services.children import ChildPossibleDuplicates, child_create
-from casework.services.family import access_evidence_download as stream_access_evidence
 from themes.forms import add_errors
 
 TEMPLATES = "casework/staff/children"

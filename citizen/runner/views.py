@@ -20,7 +20,6 @@ from casework.selectors.access import child_for_family, children_for_family, fam
 from casework.submissions import services
 from casework.submissions.flow import progress
 from casework.submissions.models import FormDraft
-from casework.submissions.runner import Runner, Urls
 from casework.submissions.selectors import (
     draft_file_for_family,
     draft_for_family,
@@ -33,6 +32,7 @@ from tenants.models import Tile
 from tenants.selectors import council_tiles
 
 from .forms import DeclarationForm
+from .pages import Runner, Urls
 from .selectors import child_forms_summary
 
 TEMPLATES = "citizen/runner"

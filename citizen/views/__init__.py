@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from casework.selectors.family import family_home
 from citizen.accounts.decorators import password_change_pending
 from citizen.runner.selectors import child_forms_summary
+from citizen.selectors import family_home
 from tenants.selectors import council_tiles
 
 from .common import send_area

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from casework.services.family import alert_preferences, alert_preferences_set
 from citizen.forms import AlertPreferencesForm
+from citizen.services_family import alert_preferences, alert_preferences_set
 
 from .common import send_area
 

@@ -16,24 +16,24 @@ from casework.models import Relationship
 from casework.selectors.access import case_for_family, family_access
 from casework.selectors.cases import case_records
 from casework.selectors.documents import document_for_family
-from casework.selectors.family import (
+from casework.selectors.messages import author_label, thread_for_case, unread_count, unread_message_ids
+from casework.services.documents import document_download as stream_document
+from casework.services.messages import FAMILY, case_kind_phrase, message_post, thread_mark_read
+from citizen.forms import CaseUploadForm, DraftReplyForm, FamilyMessageForm
+from citizen.selectors import (
     case_documents_for_family,
     case_tracker,
     plan_for_family,
     printed_copy_latest,
     reply_window,
 )
-from casework.selectors.messages import author_label, thread_for_case, unread_count, unread_message_ids
-from casework.services.documents import document_download as stream_document
-from casework.services.family import (
+from citizen.services_family import (
     PrintedCopyTooSoon,
     draft_plan_reply_create,
     family_documents_upload,
     family_upload_max_bytes,
     printed_copy_request,
 )
-from casework.services.messages import FAMILY, case_kind_phrase, message_post, thread_mark_read
-from citizen.forms import CaseUploadForm, DraftReplyForm, FamilyMessageForm
 from themes.forms import add_errors
 
 from .common import child_name, send_area

@@ -13,8 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.models import AccessRequest, Relationship
-from casework.selectors.family import (
-    access_evidence_for_request,
+from casework.selectors.access import access_evidence_for_request
+from casework.services.access import access_request_answer, access_request_create
+from citizen.forms import AccessAnswerForm, AddChildForm, SharingChoiceForm
+from citizen.runner.selectors import child_forms_summary
+from citizen.selectors import (
     access_request_for_family,
     child_access_for_family,
     child_cases_for_family,
@@ -25,10 +28,7 @@ from casework.selectors.family import (
     young_person_access_for_family,
     young_person_sharing,
 )
-from casework.services.access import access_request_answer, access_request_create
-from casework.services.family import access_evidence_upload_all, family_upload_max_bytes, young_person_sharing_choose
-from citizen.forms import AccessAnswerForm, AddChildForm, SharingChoiceForm
-from citizen.runner.selectors import child_forms_summary
+from citizen.services_family import access_evidence_upload_all, family_upload_max_bytes, young_person_sharing_choose
 from themes.forms import add_errors
 
 from .common import child_name, send_area

@@ -10,9 +10,9 @@ import pytest
 
 from casework import clock
 from casework.selectors.cases import STAGE_LABELS, stage_label
-from casework.selectors.family import stage_text
 from casework.services.cases import _plain
 from casework.steps import FINISHED, STAGE_TEXTS, STEPS
+from citizen.selectors import stage_text
 
 DAY = date(2026, 1, 5)
 

@@ -31,9 +31,9 @@ from casework.services.audit import audit_record
 from casework.services.cases import case_exception_record, case_open, case_view_record, milestone_record
 from casework.services.children import child_create
 from casework.services.documents import document_share, document_upload
-from casework.services.family import draft_plan_reply_create, young_person_sharing_choose
 from casework.services.messages import message_post
 from citizen.accounts.models import Account, EmailCodeDevice
+from citizen.services_family import draft_plan_reply_create, young_person_sharing_choose
 from tenants.models import Council, ServiceArea, StageExplanation
 
 from .axe import assert_accessible

@@ -40,7 +40,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
         ("password-expiry-warnings", "citizen.tasks.password_expiry_warnings_send"),
         ("refresh-stale-cases", "casework.services.cases.cases_refresh_stale"),
         ("deadline-reminders", "casework.services.reminders.deadline_reminders_send"),
-        ("draft-reply-reminders", "casework.services.family.draft_reply_reminders_send"),
+        ("draft-reply-reminders", "citizen.services_family.draft_reply_reminders_send"),
         ("prune-api-records", "api.tasks.api_records_prune"),
         ("sweep-address-requests", "citizen.accounts.tasks.address_requests_sweep"),
     ],

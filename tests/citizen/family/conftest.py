@@ -21,8 +21,8 @@ from django_tenants.utils import tenant_context
 from casework.models import AccessRequest, Case, CaseKind, Child, ChildAccess, Document, Relationship, StaffRole
 from casework.services.cases import case_open, milestone_record
 from casework.services.documents import document_share, document_upload
-from casework.services.family import young_person_sharing_choose
 from citizen.accounts.models import Account
+from citizen.services_family import young_person_sharing_choose
 from tenants.models import Council, ServiceArea
 from tests.casework.conftest import (  # noqa: F401 (fixtures, and helpers the tests import from here)
     PASSWORD,

@@ -14,8 +14,8 @@ from django_tenants.utils import tenant_context
 
 from casework.models import AlertPreference, Document, FamilyReminder, Message, StaffRole
 from casework.services.documents import document_share, document_upload
-from casework.services.family import draft_reply_reminders_send, printed_copy_request, young_person_sharing_choose
 from casework.services.messages import message_post
+from citizen.services_family import draft_reply_reminders_send, printed_copy_request, young_person_sharing_choose
 
 from .conftest import CHILD_BORN, CHILD_FIRST, CHILD_LAST, pdf_bytes, signed_in_client, upload
 

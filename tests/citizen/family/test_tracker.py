@@ -1,4 +1,4 @@
-"""The progress tracker a family reads (casework.selectors.family.case_tracker and the case
+"""The progress tracker a family reads (citizen.selectors.case_tracker and the case
 page): each step's status in plain English with its dates, the legal deadline, whether the
 council is on time or late and by how many days, exceptions explained without the
 caseworker's private note, and the council's own explanation beside each step.
@@ -17,8 +17,8 @@ from django_tenants.utils import tenant_context
 
 from casework import clock
 from casework.models import CaseKind, StaffRole
-from casework.selectors.family import case_tracker, law_text
 from casework.services.cases import case_exception_record, case_open, milestone_record
+from citizen.selectors import case_tracker, law_text
 from tenants.models import StageExplanation
 
 from .conftest import child_make, make_account, signed_in_client

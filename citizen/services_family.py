@@ -41,11 +41,10 @@ from casework.models import (
 )
 from casework.selectors.cases import case_records
 from casework.selectors.children import PENDING
-from casework.selectors.family import REPLY_WINDOWS, plan_for_family, reply_window
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.access import child_access_revoke
 from casework.services.audit import audit_record
-from casework.services.documents import _forget_stored_file, audited_download, document_upload, download_name
+from casework.services.documents import _forget_stored_file, document_upload
 from casework.services.messages import (
     _staff_alert_recipients,
     alert_wanted,
@@ -56,6 +55,7 @@ from casework.services.messages import (
     family_case_path,
 )
 from casework.services.scanning import upload_scan_enqueue
+from citizen.selectors import REPLY_WINDOWS, plan_for_family, reply_window
 from tenants.models import Council
 from tenants.outbox.services import email_queue
 from tenants.storage import StorageRefused
@@ -271,24 +271,6 @@ def access_evidence_upload_all(
         except (FileRefused, StorageRefused) as error:
             sent.refused.append(_refusal(upload, error))
     return sent
-
-
-def access_evidence_download(*, evidence: AccessEvidence, actor, actor_role: str, request: HttpRequest | None):
-    """Stream a family's evidence to a member of the SEND team the caller has checked,
-    and record the download (as every download of a child's data is)."""
-    return audited_download(
-        evidence.file,
-        filename=download_name(evidence),  # title, content type and name: as a Document's
-        content_type=evidence.content_type,
-        what=f"Access evidence {evidence.pk}",
-        actor=actor,
-        actor_role=actor_role,
-        subject=AuditEvent.Subject.ACCESS_EVIDENCE,
-        subject_id=evidence.pk,
-        child=evidence.access_request.child,
-        summary="Downloaded a document sent with a request to see a child's records",
-        request=request,
-    )
 
 
 # --- Replying to a draft plan ----------------------------------------------------------------

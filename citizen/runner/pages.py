@@ -20,10 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tenants.form_definitions import FormDefinition, Page, Question
-from tenants.storage import StorageRefused
-
-from .answers import (
+from casework.submissions.answers import (
     ADDRESS_PARTS,
     PageForm,
     accepted_text,
@@ -32,7 +29,7 @@ from .answers import (
     max_file_mb,
     page_form,
 )
-from .flow import (
+from casework.submissions.flow import (
     answers_by_section,
     next_page,
     page_complete,
@@ -41,6 +38,8 @@ from .flow import (
     progress,
     shown_answers,
 )
+from tenants.form_definitions import FormDefinition, Page, Question
+from tenants.storage import StorageRefused
 
 TEMPLATES = "citizen/runner"
 RETURN_TO_CHECK = "check"

@@ -20,7 +20,6 @@ from django.http import Http404
 
 from casework import clock
 from casework.models import (
-    AccessEvidence,
     AccessRequest,
     AuditEvent,
     Case,
@@ -32,12 +31,11 @@ from casework.models import (
     Milestone,
     PrintedCopyRequest,
     Relationship,
-    ScanStatus,
-    StaffMembership,
     StaffRole,
 )
 from casework.selectors.access import documents_for_family
 from casework.selectors.cases import FINISHED, CaseRecords, case_records, case_timeline
+from casework.selectors.documents import draft_replies_for_case
 from casework.selectors.messages import unread_counts_for_cases
 from casework.selectors.settings import stage_explanations
 from casework.steps import STAGE_TEXTS
@@ -206,25 +204,6 @@ def access_request_for_family(*, account, access_request_id: int) -> AccessReque
     if access_request is None:
         raise Http404
     return access_request
-
-
-def access_evidence_for_request(*, access_request: AccessRequest) -> list[AccessEvidence]:
-    """What the family sent with a request, oldest first (one query)."""
-    return list(AccessEvidence.objects.filter(access_request=access_request).select_related("uploaded_by"))
-
-
-def access_evidence_for_staff(*, membership: StaffMembership | None, evidence_id: int) -> AccessEvidence:
-    """Any evidence sent to this council, for an active member of its SEND team."""
-    if membership is None or not membership.is_active:
-        raise Http404
-    evidence = (
-        AccessEvidence.objects.select_related("access_request__child")
-        .filter(pk=evidence_id, scan_status=ScanStatus.CLEAN)
-        .first()
-    )
-    if evidence is None:
-        raise Http404
-    return evidence
 
 
 # --- Young people and who else can see their records -----------------------------------
@@ -463,54 +442,20 @@ def case_tracker(*, case: Case, council: Council, today: date, records: CaseReco
     # The clock keeps a reply window open to its last day even when the final plan came
     # first; for the family it has ended: nothing can change the plan by replying.
     overtaken = window.kind.step_key if window and window.final_issued else None
-    pending = [
-        s
-        for s in timeline.steps
-        if s.is_pending and s.due_by and not (s.key == overtaken and s.status == clock.Status.OPEN)
-    ]
-    next_clock_step = min(pending, key=lambda s: s.due_by) if pending else None
-    finished = not any(s in pending or s.status == clock.Status.WAITING for s in timeline.steps)
-    steps = []
-    for step in timeline.steps:
-        tag, colour, summary = _describe(step)
-        if step.key == overtaken and step.status == clock.Status.OPEN:
-            tag, colour = "Time to reply ended", "grey"
-            summary = "The final plan has been issued, so the time to reply has ended."
-        steps.append(
-            TrackerStep(
-                step=step,
-                tag=tag,
-                tag_colour=colour,
-                summary=summary,
-                deadline=_deadline_text(step),
-                law=law_text(step.regulation),
-                council_text=explained.get((case.kind, step.key), ""),
-                is_next=step is next_clock_step,
-                replies=replies if window and step.key == window.kind.step_key else (),
-            )
+    next_clock_step, finished = _next_and_finished(timeline, overtaken=overtaken)
+    steps = [
+        _tracker_step(
+            step,
+            overtaken=step.key == overtaken,
+            council_text=explained.get((case.kind, step.key), ""),
+            is_next=step is next_clock_step,
+            replies=replies if window and step.key == window.kind.step_key else (),
         )
+        for step in timeline.steps
+    ]
     next_step = next((s for s in steps if s.is_next), None)
     overdue = [s for s in steps if s.step.status == clock.Status.OVERDUE]
-    if overdue:
-        worst = max(overdue, key=lambda s: s.step.days_late or 0)
-        headline = (
-            f"The council is late. {worst.step.title} was due by {clock.long_date(worst.step.due_by)}: "
-            f"that was {_days(worst.step.days_late or 0)} ago."
-        )
-    elif next_step is not None and next_step.step.status == clock.Status.OPEN:
-        headline = f"It is your turn: you can reply to {window.what if window else 'the draft'} until " + (
-            f"{clock.long_date(next_step.step.due_by)}."
-        )
-    elif next_step is not None:
-        headline = (
-            f"The council is on time. Next: {_lower_first(next_step.step.title)}, due by "
-            f"{clock.long_date(next_step.step.due_by)}."
-        )
-    elif finished:
-        headline = "Every step is done."
-    else:
-        waiting = next((s for s in steps if s.step.status == clock.Status.WAITING), None)
-        headline = f"Waiting for the next step: {_lower_first(waiting.step.title)}." if waiting else "Nothing is due."
+    headline = _headline(steps, next_step=next_step, overdue=overdue, window=window, finished=finished)
     return Tracker(
         case=case,
         steps=steps,
@@ -524,10 +469,68 @@ def case_tracker(*, case: Case, council: Council, today: date, records: CaseReco
     )
 
 
-def draft_replies_for_case(*, case: Case) -> QuerySet[DraftPlanReply]:
-    """The family's replies to the draft plan or proposed changes, oldest first, with who
-    sent each (one query): the family's tracker and the SEND team's case page."""
-    return DraftPlanReply.objects.filter(case=case).select_related("account").order_by("created_at", "id")
+def _next_and_finished(timeline: clock.Timeline, *, overtaken: str | None) -> tuple[clock.Step | None, bool]:
+    """The pending step due soonest (what the family waits on), and whether nothing is
+    left to happen. A reply window the final plan overtook is not pending."""
+    pending = [
+        s
+        for s in timeline.steps
+        if s.is_pending and s.due_by and not (s.key == overtaken and s.status == clock.Status.OPEN)
+    ]
+    next_step = min(pending, key=lambda s: s.due_by) if pending else None
+    finished = not any(s in pending or s.status == clock.Status.WAITING for s in timeline.steps)
+    return next_step, finished
+
+
+def _tracker_step(
+    step: clock.Step, *, overtaken: bool, council_text: str, is_next: bool, replies: tuple[DraftPlanReply, ...]
+) -> TrackerStep:
+    """One step in the family's words: its tag, sentence, deadline and law."""
+    tag, colour, summary = _describe(step)
+    if overtaken and step.status == clock.Status.OPEN:
+        tag, colour = "Time to reply ended", "grey"
+        summary = "The final plan has been issued, so the time to reply has ended."
+    return TrackerStep(
+        step=step,
+        tag=tag,
+        tag_colour=colour,
+        summary=summary,
+        deadline=_deadline_text(step),
+        law=law_text(step.regulation),
+        council_text=council_text,
+        is_next=is_next,
+        replies=replies,
+    )
+
+
+def _headline(
+    steps: list[TrackerStep],
+    *,
+    next_step: TrackerStep | None,
+    overdue: list[TrackerStep],
+    window: ReplyWindow | None,
+    finished: bool,
+) -> str:
+    """The one sentence at the top: late, the family's turn, on time, done or waiting."""
+    if overdue:
+        worst = max(overdue, key=lambda s: s.step.days_late or 0)
+        return (
+            f"The council is late. {worst.step.title} was due by {clock.long_date(worst.step.due_by)}: "
+            f"that was {_days(worst.step.days_late or 0)} ago."
+        )
+    if next_step is not None and next_step.step.status == clock.Status.OPEN:
+        return f"It is your turn: you can reply to {window.what if window else 'the draft'} until " + (
+            f"{clock.long_date(next_step.step.due_by)}."
+        )
+    if next_step is not None:
+        return (
+            f"The council is on time. Next: {_lower_first(next_step.step.title)}, due by "
+            f"{clock.long_date(next_step.step.due_by)}."
+        )
+    if finished:
+        return "Every step is done."
+    waiting = next((s for s in steps if s.step.status == clock.Status.WAITING), None)
+    return f"Waiting for the next step: {_lower_first(waiting.step.title)}." if waiting else "Nothing is due."
 
 
 # --- Documents and printed copies -----------------------------------------------------------
