@@ -30,7 +30,7 @@ class ApiClient(models.Model):
     """A council system allowed to call the council's API, and what it may do."""
 
     # The council whose schema holds the row: checked against the host on every call
-    # (DESIGN.md, "An API token is not a session"), so a row that found its way into
+    # (docs/architecture.md, "An API token is not a session"), so a row that found its way into
     # another council's schema (a restore, a copy) still opens nothing there.
     council = models.ForeignKey("tenants.Council", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=80)

@@ -1,5 +1,5 @@
 """What a client may do, checked on every call: an API token is not a session
-(DESIGN.md), so being a valid client somewhere is not enough. The client must belong to
+(docs/architecture.md), so being a valid client somewhere is not enough. The client must belong to
 the council of the host called (401 otherwise), and hold the scope the endpoint needs
 (403 otherwise)."""
 

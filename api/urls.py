@@ -2,7 +2,7 @@
 
 | path | what |
 |---|---|
-| schema/ | the OpenAPI 3 document (DESIGN.md contract; the same for every council) |
+| schema/ | the OpenAPI 3 document (docs/architecture.md contract; the same for every council) |
 | docs/ | the document as browsable Swagger UI (its files served from here, never a CDN) |
 | v1/… | the endpoints (api.views) |
 | anything else | a JSON 404, like every other error here |

@@ -1,5 +1,5 @@
 """The two demo councils `make run` serves, with the rules from their own guidance
-(../shared/reference/). Addresses are on .localhost so nothing real is ever mailed."""
+(Cumbria's and Somerset's published SEND portal pages). Addresses are on .localhost so nothing real is ever mailed."""
 
 from __future__ import annotations
 

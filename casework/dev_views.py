@@ -1,4 +1,4 @@
-"""The dev outbox: this council's emails as kept in its outbox table (DESIGN.md contract:
+"""The dev outbox: this council's emails as kept in its outbox table (docs/architecture.md contract:
 GET /dev/outbox.json → [{"to": […], "subject", "body", "sent_at"}], newest first)."""
 
 from functools import wraps

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 @shared_task
 def send_password_expiry_warnings() -> int:
     if connection.schema_name == "public":
-        # Beat without the tenant-aware scheduler (DESIGN.md, "Known traps").
+        # Beat without the tenant-aware scheduler (docs/architecture.md, "Known traps").
         logger.error("send_password_expiry_warnings ran in the public schema; it must run in a council")
         return 0
     queued = password_expiry_warnings_send()

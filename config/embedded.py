@@ -1,4 +1,4 @@
-"""The embedded PostgreSQL used when no DATABASE_URL is configured (DESIGN.md, "Embedded default").
+"""The embedded PostgreSQL used when no DATABASE_URL is configured (docs/architecture.md, "Embedded default").
 
 The server's data lives under ``.data/postgres`` and it listens only on a Unix socket
 in that folder. The first process to ask starts it; every process that asked holds a

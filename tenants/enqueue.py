@@ -2,7 +2,7 @@
 
 `transaction.on_commit` callbacks run after the caller has often left the council's
 context, and tenant-schemas-celery stamps a task with the schema current when it is
-*published*, so a plain `on_commit(task.delay)` can run in `public` (DESIGN.md,
+*published*, so a plain `on_commit(task.delay)` can run in `public` (docs/architecture.md,
 "Known traps"). The council is captured here, when the work is queued.
 
 A broker that cannot be reached is logged, not raised: the caller's transaction has

@@ -1,4 +1,4 @@
-"""Form definitions: a council's forms are data (DESIGN.md, "Forms").
+"""Form definitions: a council's forms are data (docs/architecture.md, "Forms").
 
 A definition is JSON: sections of pages of questions, conditions on earlier answers,
 repeating groups ("add another"), file questions, a declaration, and which case the form

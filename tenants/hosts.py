@@ -1,4 +1,4 @@
-"""The host-to-council lookup, cached in-process (DESIGN.md, "Tenancy").
+"""The host-to-council lookup, cached in-process (docs/architecture.md, "Tenancy").
 
 A web process answers most requests without a query. A change to a council or a
 domain empties this process's cache at once (tenants.signals); other processes

@@ -1,5 +1,5 @@
 """Celery beat for councils (CELERY_BEAT_SCHEDULER): every scheduled task runs once in
-each active council's schema, never in `public` (DESIGN.md, "Known traps").
+each active council's schema, never in `public` (docs/architecture.md, "Known traps").
 
 tenant-schemas-celery 5.0's scheduler sends an entry without `tenant_schemas` to every
 tenant but the public one, and one with `"tenant_schemas": [...]` to those only. Its

@@ -2,7 +2,7 @@
 
 The prefix is put in the key, per call, never in a storage's `location`: django-storages'
 S3 storage computes `location` once, so a prefix there would end up as `public`
-(DESIGN.md, "Known traps").
+(docs/architecture.md, "Known traps").
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ for more, approve, decline), and may revoke later. Every decision records who, w
 why, on the request or access itself and as an audit event.
 
 Emails to the family say only what kind of thing happened and link to the portal: never
-the child's name, date of birth, or what staff wrote (DESIGN.md; the issue's "emails
+the child's name, date of birth, or what staff wrote (docs/architecture.md; the issue's "emails
 that say what kind of thing changed")."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ screens add casework.decorators.staff_required on top).
 
 Each decorator also holds back a person whose password must change first (it broke
 this council's policy or is too old, found at sign-in): until they set a new one, every
-protected page sends them to the change page (DESIGN.md, "Tenancy").
+protected page sends them to the change page (docs/architecture.md, "Tenancy").
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from .models import Account
 from .passwords import password_is_expired
 from .services import password_check
 
-# One message whether the email or the password was wrong (DESIGN.md: nobody learns
+# One message whether the email or the password was wrong (docs/architecture.md: nobody learns
 # whether an email has an account).
 WRONG_CREDENTIALS = "Enter a correct email address and password"
 

@@ -144,7 +144,7 @@ class EmailCodeDevice(SideChannelDevice):
     """Two-step verification by a 6-digit code sent to the account's email.
 
     Extends django-otp's side-channel device: unlike django-otp's own email device
-    (which keeps the code in plain text and sends it synchronously, DESIGN.md) only a
+    (which keeps the code in plain text and sends it synchronously, docs/architecture.md) only a
     keyed hash is kept, and failures are counted across codes: a new code does not
     reset the count, only a right code does (or the lockout running out).
     """

@@ -1,5 +1,5 @@
 """Two-step verification by an authenticator app (TOTP) and single-use backup codes
-(DESIGN.md, "Sign-in and two-step verification"): for staff, council admins and platform
+(docs/architecture.md, "Sign-in and two-step verification"): for staff, council admins and platform
 operators, and an option for families.
 
 The app's secret is sealed at rest (models.AuthenticatorDevice); backup codes are kept

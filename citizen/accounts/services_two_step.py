@@ -1,4 +1,4 @@
-"""Two-step verification by a 6-digit code sent by email (DESIGN.md, "Sign-in and
+"""Two-step verification by a 6-digit code sent by email (docs/architecture.md, "Sign-in and
 two-step verification").
 
 A fresh code each time, single use, living as long as the council says (at most 60

@@ -62,7 +62,7 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
 ROOT_URLCONF = "config.urls_council"
 PUBLIC_SCHEMA_URLCONF = "config.urls_platform"
-# An unknown host is a 404, never the public site (DESIGN.md, "Tenancy").
+# An unknown host is a 404, never the public site (docs/architecture.md, "Tenancy").
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 # Not TENANT_LIMIT_SET_CALLS: django-tenants issue 1262 (after a savepoint rollback
 # it can read another council's rows).
@@ -239,7 +239,7 @@ STORAGES = {
 # --- Files on S3 (django-storages) when a bucket is configured. Objects are private
 # (no ACL, never a public URL: downloads are streamed through the app, which checks
 # who may see the file and records the audit event) and encrypted at rest. No
-# AWS_LOCATION: the council's schema already starts every key (DESIGN.md, "Known
+# AWS_LOCATION: the council's schema already starts every key (docs/architecture.md, "Known
 # traps"). Credentials come from the standard AWS chain (IAM role for the service
 # account, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment, which
 # django-storages and boto3 read themselves): no keys in settings.

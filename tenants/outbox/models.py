@@ -8,7 +8,7 @@ from django.db import models
 
 class OutboundEmail(models.Model):
     """An email, written here before anything tries to send it, so a broker or
-    provider outage delays it but never loses it (DESIGN.md, "Tenancy")."""
+    provider outage delays it but never loses it (docs/architecture.md, "Tenancy")."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

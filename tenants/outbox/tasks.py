@@ -44,7 +44,7 @@ def deliver_email(email_id: int) -> None:
 def retry_unsent_emails() -> int:
     """Every minute in each council: enqueue again what is still unsent and due."""
     if connection.schema_name == "public":
-        # Beat without the tenant-aware scheduler (DESIGN.md, "Known traps").
+        # Beat without the tenant-aware scheduler (docs/architecture.md, "Known traps").
         logger.error("retry_unsent_emails ran in the public schema; it must run in a council")
         return 0
     email_ids = emails_retry_due()

@@ -188,7 +188,7 @@ def test_another_councils_records_are_not_found_and_not_listed(what, site, recor
 
 
 def test_a_client_row_of_another_council_opens_nothing_on_this_host(site, records, api_for):
-    """DESIGN.md: an API token is not a session. A client row that names another council
+    """docs/architecture.md: an API token is not a session. A client row that names another council
     (a schema restored from a copy, say) is refused here even with the right secret."""
     client, token = api_client_make(site.council)
     with tenant_context(site.council):

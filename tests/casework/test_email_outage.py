@@ -1,4 +1,4 @@
-"""A broker outage delays emails but never loses them (DESIGN.md, "Tenancy").
+"""A broker outage delays emails but never loses them (docs/architecture.md, "Tenancy").
 
 A Redis of this test's own (so it can be stopped and started without touching anyone
 else's) and a real Celery worker on it, sending to files: the broker goes down, 50

@@ -1,5 +1,5 @@
 """An email task runs in the council it was queued from: in-process, and through a real
-broker to a real Celery worker (DESIGN.md, "Known traps").
+broker to a real Celery worker (docs/architecture.md, "Known traps").
 
 Outbox ids are per-schema sequences, so the same id exists in several councils; a task
 run in the wrong schema would send (and mark) another council's email.

@@ -1,5 +1,5 @@
 """A family's front door in a real browser, on each demo council: register, activate from
-the emailed link (read through /dev/outbox.json, the DESIGN.md contract), sign in, turn on
+the emailed link (read through /dev/outbox.json, the docs/architecture.md contract), sign in, turn on
 two-step verification with the emailed code, reach the SEND area, sign out. Every page on
 the way passes axe-core (WCAG 2.2 A/AA)."""
 

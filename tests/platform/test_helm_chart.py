@@ -245,7 +245,7 @@ def test_migrations_run_as_a_post_install_pre_upgrade_hook_with_the_apps_setting
     values, documents = rendered
     (job,) = of_kind(documents, "Job")
     annotations = job["metadata"]["annotations"]
-    # Not pre-install: it would run before the release's ConfigMap exists (DESIGN.md).
+    # Not pre-install: it would run before the release's ConfigMap exists (docs/architecture.md).
     assert annotations["helm.sh/hook"] == "post-install,pre-upgrade"
     assert int(annotations["helm.sh/hook-weight"]) == values["migrations"]["hookWeight"]
     assert "before-hook-creation" in annotations["helm.sh/hook-delete-policy"].split(",")

@@ -1,5 +1,5 @@
 """Celery beat sends each scheduled task to every active council, in its schema, never
-to `public` (DESIGN.md, "Known traps": beat runs in `public` unless its scheduler is the
+to `public` (docs/architecture.md, "Known traps": beat runs in `public` unless its scheduler is the
 tenant-aware one). The schema is checked inside the task."""
 
 from __future__ import annotations

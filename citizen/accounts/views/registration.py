@@ -1,7 +1,7 @@
 """Registering, activating an account, and resetting a forgotten password.
 
 Every page answers the same whether or not an email address has an account
-(DESIGN.md, "Sign-in and two-step verification"), and the same past a rate limit
+(docs/architecture.md, "Sign-in and two-step verification"), and the same past a rate limit
 (citizen.accounts.ratelimits), when nothing is sent."""
 
 from __future__ import annotations

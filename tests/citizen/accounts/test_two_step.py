@@ -1,6 +1,6 @@
 """Two-step verification by an emailed code: set up once, a fresh code at each entry to
 the SEND area, single use, the council's lifetime, a failure count that a new code does
-not reset and that parallel guesses cannot race (DESIGN.md, "Known traps")."""
+not reset and that parallel guesses cannot race (docs/architecture.md, "Known traps")."""
 
 from __future__ import annotations
 
