@@ -32,6 +32,7 @@ from casework.services.messages import message_post
 from tenants.models import Council, ServiceArea
 from tests.casework.conftest import make_account
 from tests.casework.documents.conftest import pdf_bytes, upload
+from tests.factories import AccessRequestFactory, ChildFactory, StaffMembershipFactory
 
 ALL_SCOPES = tuple(Scope.values)
 _numbers = itertools.count(1)
@@ -113,17 +114,16 @@ def child_make(**fields) -> Child:
         "legal_last_name": f"Fell{number}",
         "date_of_birth": date(2012, 1, 1) + timedelta(days=number),  # never a possible duplicate
         "setting": "Fellside Primary",
-        "council_reference": f"API{number:06d}",
         "service_area": ServiceArea.objects.filter(council_id=connection.tenant.pk).first(),
     } | fields
-    return Child.objects.create(**fields)
+    return ChildFactory(**fields)
 
 
 def case_make(*, child: Child | None = None, started_days_ago: int = 20) -> Case:
     """An EHC needs assessment opened through the service (the clock's stage cached)."""
     child = child or child_make()
     actor = make_account()
-    StaffMembership.objects.create(account=actor, role=StaffRole.CASEWORKER)
+    StaffMembershipFactory(account=actor, role=StaffRole.CASEWORKER)
     return case_open(
         child=child,
         kind=CaseKind.ASSESSMENT,
@@ -134,13 +134,12 @@ def case_make(*, child: Child | None = None, started_days_ago: int = 20) -> Case
 
 def access_request_make(**fields) -> AccessRequest:
     fields = {
-        "relationship": Relationship.PARENT,
         "child_first_name": "Robin",
         "child_last_name": "Fell",
         "child_date_of_birth": date(2015, 4, 2),
         "family_note": "I am his dad.",
     } | fields
-    return AccessRequest.objects.create(account=fields.pop("account", None) or make_account(), **fields)
+    return AccessRequestFactory(account=fields.pop("account", None) or make_account(), **fields)
 
 
 def document_make(case: Case, *, title: str = "Decision to assess") -> Document:

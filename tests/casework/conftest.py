@@ -6,34 +6,20 @@ requests, files of each kind, invitation emails)."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import ChildAccess, Relationship, StaffMembership, StaffRole
+from casework.models import ChildAccess, Relationship, StaffRole
 from citizen.accounts.models import Account, EmailCodeDevice
 from tenants.models import Council
 from tests.casework.email_fakes import fake_notify  # noqa: F401 (a fixture)
-
-# Meets both demo councils' rules (Somerset's: capitals, small letters, a number, a symbol).
-PASSWORD = "Quiet-Harbour-Lantern-42"
-
-_numbers = itertools.count(1)
+from tests.factories import PASSWORD, AccountFactory, ChildAccessFactory, StaffMembershipFactory
 
 
 def make_account(email: str | None = None, *, password: str | None = PASSWORD, **fields) -> Account:
     """An active account with a verified email (in the public schema, like every account)."""
-    number = next(_numbers)
-    fields = {
-        "first_name": "Pat",  # the access tests read "Approved by Pat"
-        "last_name": f"Member{number}",
-        "is_active": True,
-        "email_verified_at": timezone.now(),
-    } | fields
-    return Account.objects.create_user(email or f"person{number}@example.org", password, **fields)
+    return AccountFactory(**({"email": email} if email else {}), password=password, **fields)
 
 
 def signed_in_client(council: Council, account: Account, in_council=tenant_context) -> Client:
@@ -59,7 +45,7 @@ def staff_account(db):
     def _make(council: Council, role: str = StaffRole.CASEWORKER, **fields) -> Account:
         account = make_account(**fields)
         with tenant_context(council):
-            StaffMembership.objects.create(account=account, role=role)
+            StaffMembershipFactory(account=account, role=role)
         return account
 
     return _make
@@ -95,6 +81,6 @@ def make_access(db):
     """`make_access(child=…, account=…)`: a live access (current council's schema)."""
 
     def _make(*, child, account: Account | None = None, relationship: str = Relationship.PARENT) -> ChildAccess:
-        return ChildAccess.objects.create(child=child, account=account or make_account(), relationship=relationship)
+        return ChildAccessFactory(child=child, account=account or make_account(), relationship=relationship)
 
     return _make

@@ -11,6 +11,7 @@ from django.db import connection
 from casework.models import Case, CaseKind, Child
 from tenants.models import ServiceArea
 from tests.casework.conftest import make_account  # noqa: F401 (the case tests import it from here)
+from tests.factories import ChildFactory
 
 TODAY = date(2026, 6, 15)  # a Monday
 
@@ -20,14 +21,7 @@ _numbers = itertools.count(1)
 def make_child(
     *, first: str = "Alex", last: str = "Smith", born: date = date(2015, 3, 27), setting="Hillside Primary", **extra
 ) -> Child:
-    return Child.objects.create(
-        legal_first_name=first,
-        legal_last_name=last,
-        date_of_birth=born,
-        setting=setting,
-        council_reference=extra.pop("council_reference", f"C{next(_numbers):06d}"),
-        **extra,
-    )
+    return ChildFactory(legal_first_name=first, legal_last_name=last, date_of_birth=born, setting=setting, **extra)
 
 
 def bulk_cases(n: int, *, today: date = TODAY, caseworker=None) -> list[Case]:

@@ -5,14 +5,14 @@ tests/casework/conftest.py."""
 from __future__ import annotations
 
 import itertools
-from datetime import date
 
 import pytest
 
-from casework.models import AccessRequest, Child, Relationship
+from casework.models import AccessRequest, Child
 from citizen.accounts.models import Account
 from tenants.models import ServiceArea
 from tests.casework.conftest import make_account, signed_in_client  # noqa: F401 (the tests import them from here)
+from tests.factories import AccessRequestFactory, ChildFactory
 
 _numbers = itertools.count(1)
 
@@ -28,14 +28,7 @@ def make_child(db):
     """`make_child(**fields)` in the current council's schema (call inside in_council)."""
 
     def _make(**fields) -> Child:
-        number = next(_numbers)
-        fields = {
-            "legal_first_name": "Amy",
-            "legal_last_name": f"Child{number}",
-            "date_of_birth": date(2015, 5, 3),
-            "council_reference": f"REF{number:05d}",
-        } | fields
-        return Child.objects.create(**fields)
+        return ChildFactory(**fields)
 
     return _make
 
@@ -45,13 +38,6 @@ def make_access_request(db):
     """`make_access_request(account=…, **fields)` in the current council's schema."""
 
     def _make(*, account: Account | None = None, **fields) -> AccessRequest:
-        fields = {
-            "relationship": Relationship.PARENT,
-            "child_first_name": "Amy",
-            "child_last_name": "Smith",
-            "child_date_of_birth": date(2015, 5, 3),
-            "family_note": "I am her mum.",
-        } | fields
-        return AccessRequest.objects.create(account=account or make_account(), **fields)
+        return AccessRequestFactory(account=account or make_account(), **fields)
 
     return _make

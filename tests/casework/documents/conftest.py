@@ -14,9 +14,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
-from casework.models import Case, CaseKind, Child
+from casework.models import Case, Child
 from tenants.models import Council
 from tests.casework.conftest import make_account  # noqa: F401 (the tests import it from here)
+from tests.factories import CaseFactory, ChildFactory
 
 _numbers = itertools.count(1)
 
@@ -130,21 +131,14 @@ def make_case(db):
     child with a memorable name, and an EHC needs assessment about them."""
 
     def _make(*, child: Child | None = None, **fields) -> Case:
-        number = next(_numbers)
         if child is None:
-            child = Child.objects.create(
+            child = ChildFactory(
                 legal_first_name=CHILD_FIRST_NAME,
                 legal_last_name=CHILD_LAST_NAME,
                 known_as="Zeph",
                 date_of_birth=CHILD_DATE_OF_BIRTH,
-                council_reference=f"DOCREF{number:05d}",
             )
-        fields = {
-            "kind": CaseKind.ASSESSMENT,
-            "reference": f"DOC-CASE-{number:05d}",
-            "started_on": date(2026, 1, 5),
-        } | fields
-        return Case.objects.create(child=child, **fields)
+        return CaseFactory(child=child, **fields)
 
     return _make
 

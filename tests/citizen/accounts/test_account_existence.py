@@ -11,13 +11,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from casework.demo import CUMBRIA
 from citizen.accounts.models import Account
 from tenants.models import Council
 from tenants.outbox.models import OutboundEmail
+from tests.factories import AccountFactory
 
 PASSWORD = "Kestrel-Harbour-42!"  # meets both councils' policies
 FORGOTTEN = "/password/forgotten/"
@@ -28,8 +28,7 @@ PER_ADDRESS = int(settings.EMAIL_REQUEST_RATE_PER_ADDRESS.split("/")[0])
 
 
 def make_account(email: str, **fields) -> Account:
-    fields = {"is_active": True, "email_verified_at": timezone.now()} | fields
-    return Account.objects.create_user(email, PASSWORD, first_name="Sam", **fields)
+    return AccountFactory(email=email, password=PASSWORD, **({"first_name": "Sam", "last_name": ""} | fields))
 
 
 def emails_in(council: Council, *to: str) -> list[OutboundEmail]:

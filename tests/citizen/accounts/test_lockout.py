@@ -15,11 +15,11 @@ import pytest
 from axes.models import AccessAttempt
 from django.db import connection
 from django.test import override_settings
-from django.utils import timezone
 
 from citizen.accounts.models import Account
 from tenants.models import SignInPolicy
 from tests.config.test_settings import GOOD
+from tests.factories import AccountFactory
 
 PASSWORD = "Quiet-Harbour-Lantern-42"
 INGRESS = "10.42.0.7"  # the ingress pod: REMOTE_ADDR of every request behind it
@@ -27,8 +27,7 @@ SCHOOL = "81.2.69.160"  # one public address for a whole school
 
 
 def make_account(email: str, password: str = PASSWORD, **fields) -> Account:
-    fields = {"is_active": True, "email_verified_at": timezone.now()} | fields
-    return Account.objects.create_user(email, password, **fields)
+    return AccountFactory(email=email, password=password, **({"first_name": "", "last_name": ""} | fields))
 
 
 def sign_in(client, email: str, password: str = PASSWORD, client_address: str | None = None, **extra):

@@ -21,6 +21,7 @@ from citizen.accounts.models import Account, PasswordHistory
 from citizen.accounts.services import account_set_password
 from citizen.models import FamilyMembership
 from tenants.models import SignInPolicy
+from tests.factories import AccountFactory
 
 # Meets both demo councils' rules (Somerset's: capitals, small letters, a number, a symbol).
 PASSWORD = "Quiet-Harbour-Lantern-42"
@@ -30,8 +31,7 @@ COUNCILS = pytest.mark.parametrize("council", ["cumbria", "somerset"], indirect=
 
 
 def make_account(email: str = "parent@example.org", password: str = PASSWORD, **fields) -> Account:
-    fields = {"is_active": True, "email_verified_at": timezone.now()} | fields
-    return Account.objects.create_user(email, password, **fields)
+    return AccountFactory(email=email, password=password, **({"first_name": "", "last_name": ""} | fields))
 
 
 def sign_in(client, email: str = "parent@example.org", password: str = PASSWORD, next_url: str | None = None, **extra):

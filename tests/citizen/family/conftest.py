@@ -34,6 +34,7 @@ from tests.casework.conftest import (  # noqa: F401 (fixtures, and helpers the t
     staff_client,
 )
 from tests.casework.documents.conftest import PNG_BYTES, outbox, pdf_bytes, upload  # noqa: F401
+from tests.factories import ChildFactory
 
 TODAY = date(2026, 6, 15)  # a Monday
 _numbers = itertools.count(1)
@@ -60,13 +61,12 @@ def today():
 def child_make(*, first: str = CHILD_FIRST, last: str = CHILD_LAST, born: date = CHILD_BORN, **fields) -> Child:
     council = fields.pop("council", None)
     area = ServiceArea.objects.filter(council=council).first() if council is not None else None
-    return Child.objects.create(
+    return ChildFactory(
         legal_first_name=first,
         legal_last_name=last,
         date_of_birth=born,
         setting=fields.pop("setting", "Fellside College"),
         service_area=fields.pop("service_area", area),
-        council_reference=fields.pop("council_reference", f"FAM{next(_numbers):05d}"),
         **fields,
     )
 
