@@ -741,7 +741,7 @@ def _meeting_notes(*, meeting: date | None, held: date | None, review_due: date)
     """What a booked meeting's step says: when it is, and whether that is too late."""
     if meeting is None or held is not None:
         return ()
-    notes = (f"The meeting is booked for {long_date(meeting)}.",)
+    notes: tuple[str, ...] = (f"The meeting is booked for {long_date(meeting)}.",)
     if meeting > review_due:
         notes += ("That is after the date the review is due.",)
     return notes

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -40,6 +41,9 @@ from casework.selectors.messages import unread_counts_for_cases
 from casework.selectors.settings import stage_explanations
 from casework.steps import STAGE_TEXTS
 from tenants.models import Council
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 FAMILY = "family"
 API = "api"
@@ -120,7 +124,7 @@ class FamilyHome:
         return [r for r in self.requests if r.status == AccessRequest.Status.MORE_EVIDENCE]
 
 
-def family_accesses(*, account) -> QuerySet[ChildAccess]:
+def family_accesses(*, account: Account) -> QuerySet[ChildAccess]:
     """The account's live accesses, with their children, by the child's name: the same
     children as casework.selectors.access.children_for_family, and as what."""
     return (
@@ -130,7 +134,7 @@ def family_accesses(*, account) -> QuerySet[ChildAccess]:
     )
 
 
-def case_summaries(cases: Iterable[Case], *, account, today: date) -> list[CaseSummary]:
+def case_summaries(cases: Iterable[Case], *, account: Account, today: date) -> list[CaseSummary]:
     """Cases as lines, with unread message counts (one query for all of them)."""
     cases = list(cases)
     unread = unread_counts_for_cases(cases, account)
@@ -154,7 +158,7 @@ def _cases_by_child(child_ids: list[int]) -> dict[int, list[Case]]:
     return by_child
 
 
-def family_home(*, account, today: date) -> FamilyHome:
+def family_home(*, account: Account, today: date) -> FamilyHome:
     """What the SEND area's home page shows: the children the account is verified for,
     their cases with unread messages, and the account's requests still waiting or
     declined. Five queries at most, however many children, cases and requests."""
@@ -176,7 +180,7 @@ def family_home(*, account, today: date) -> FamilyHome:
     return FamilyHome(children=children, requests=requests, undecided=undecided)
 
 
-def child_access_for_family(*, account, child_id: int) -> ChildAccess:
+def child_access_for_family(*, account: Account, child_id: int) -> ChildAccess:
     """The account's live access to this child, with the child: 404 when it has none
     (the same as a child that does not exist)."""
     if account is None or not account.is_authenticated:
@@ -196,7 +200,7 @@ def child_cases_for_family(*, access: ChildAccess, today: date) -> list[CaseSumm
     return case_summaries(cases, account=access.account, today=today)
 
 
-def access_request_for_family(*, account, access_request_id: int) -> AccessRequest:
+def access_request_for_family(*, account: Account, access_request_id: int) -> AccessRequest:
     """One of the account's own requests (any status): 404 for anyone else's."""
     if account is None or not account.is_authenticated:
         raise Http404
@@ -209,7 +213,7 @@ def access_request_for_family(*, account, access_request_id: int) -> AccessReque
 # --- Young people and who else can see their records -----------------------------------
 
 
-def young_person_access_for_family(*, account, child_id: int) -> ChildAccess:
+def young_person_access_for_family(*, account: Account, child_id: int) -> ChildAccess:
     """The account's live access to this child AS the young person themself: 404 for a
     parent or carer, as for anyone else (only the young person decides who sees)."""
     access = child_access_for_family(account=account, child_id=child_id)
@@ -230,7 +234,7 @@ def young_person_sharing(*, young_person: ChildAccess) -> tuple[list[ChildAccess
     live = [a for a in accesses if a.revoked_at is None]
     removed = sorted(
         (a for a in accesses if a.revoked_at is not None and a.removed_by_young_person),
-        key=lambda a: a.revoked_at,
+        key=lambda a: a.revoked_at,  # type: ignore[arg-type,return-value]  # revoked: set
         reverse=True,
     )
     return live, removed
@@ -263,14 +267,14 @@ class ReplyWindowKind:
     what: str  # "the draft plan"
 
 
-REPLY_WINDOWS = {
+REPLY_WINDOWS: dict[str, ReplyWindowKind] = {
     CaseKind.ASSESSMENT: ReplyWindowKind("draft_comments", "draft_served", "final_issued", "the draft plan"),
     CaseKind.REASSESSMENT: ReplyWindowKind("draft_comments", "draft_served", "final_issued", "the draft plan"),
     CaseKind.ANNUAL_REVIEW: ReplyWindowKind(
         "amendment_comments", "amendments_sent", "amended_plan_issued", "the proposed changes to the plan"
     ),
 }
-FINAL_PLAN_STEPS = {
+FINAL_PLAN_STEPS: dict[str, str] = {
     CaseKind.ASSESSMENT: "final_issued",
     CaseKind.REASSESSMENT: "final_issued",
     CaseKind.ANNUAL_REVIEW: "amended_plan_issued",
@@ -469,6 +473,10 @@ def case_tracker(*, case: Case, council: Council, today: date, records: CaseReco
     )
 
 
+def _due(step: clock.Step) -> str:
+    return clock.long_date(step.due_by) if step.due_by else ""
+
+
 def _next_and_finished(timeline: clock.Timeline, *, overtaken: str | None) -> tuple[clock.Step | None, bool]:
     """The pending step due soonest (what the family waits on), and whether nothing is
     left to happen. A reply window the final plan overtook is not pending."""
@@ -477,7 +485,7 @@ def _next_and_finished(timeline: clock.Timeline, *, overtaken: str | None) -> tu
         for s in timeline.steps
         if s.is_pending and s.due_by and not (s.key == overtaken and s.status == clock.Status.OPEN)
     ]
-    next_step = min(pending, key=lambda s: s.due_by) if pending else None
+    next_step = min(pending, key=lambda s: s.due_by) if pending else None  # type: ignore[arg-type,return-value]  # pending: due_by set
     finished = not any(s in pending or s.status == clock.Status.WAITING for s in timeline.steps)
     return next_step, finished
 
@@ -515,18 +523,15 @@ def _headline(
     if overdue:
         worst = max(overdue, key=lambda s: s.step.days_late or 0)
         return (
-            f"The council is late. {worst.step.title} was due by {clock.long_date(worst.step.due_by)}: "
+            f"The council is late. {worst.step.title} was due by {_due(worst.step)}: "
             f"that was {_days(worst.step.days_late or 0)} ago."
         )
     if next_step is not None and next_step.step.status == clock.Status.OPEN:
         return f"It is your turn: you can reply to {window.what if window else 'the draft'} until " + (
-            f"{clock.long_date(next_step.step.due_by)}."
+            f"{_due(next_step.step)}."
         )
     if next_step is not None:
-        return (
-            f"The council is on time. Next: {_lower_first(next_step.step.title)}, due by "
-            f"{clock.long_date(next_step.step.due_by)}."
-        )
+        return f"The council is on time. Next: {_lower_first(next_step.step.title)}, due by {_due(next_step.step)}."
     if finished:
         return "Every step is done."
     waiting = next((s for s in steps if s.step.status == clock.Status.WAITING), None)
@@ -545,7 +550,7 @@ def plan_for_family(*, case: Case) -> Document | None:
     return next((d for d in plans if d.kind == Document.Kind.FINAL_PLAN), None) or (plans[0] if plans else None)
 
 
-def case_documents_for_family(*, case: Case, account) -> tuple[list[Document], list[Document]]:
+def case_documents_for_family(*, case: Case, account: Account) -> tuple[list[Document], list[Document]]:
     """What the SEND team shared, and what the family sent, newest first (one query).
     What `account` sent itself is listed while it is being checked for viruses, and
     after a virus was found in it (the page says so); nobody else sees either."""
@@ -560,7 +565,7 @@ def case_documents_for_family(*, case: Case, account) -> tuple[list[Document], l
     return shared, sent
 
 
-def printed_copy_latest(*, case: Case, account) -> PrintedCopyRequest | None:
+def printed_copy_latest(*, case: Case, account: Account) -> PrintedCopyRequest | None:
     return PrintedCopyRequest.objects.filter(case=case, account=account).order_by("-requested_at", "-id").first()
 
 

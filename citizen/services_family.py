@@ -15,10 +15,11 @@ import logging
 import posixpath
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -56,9 +57,13 @@ from casework.services.messages import (
 )
 from casework.services.scanning import upload_scan_enqueue
 from citizen.selectors import REPLY_WINDOWS, plan_for_family, reply_window
+from tenants.current import current_council
 from tenants.models import Council
 from tenants.outbox.services import email_queue
 from tenants.storage import StorageRefused
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +99,7 @@ def _email_send_team(*, case: Case, subject: str, lines: list[str], path: str | 
 
 @transaction.atomic
 def alert_preferences_set(
-    *, account, messages: bool, documents: bool, deadlines: bool, request: HttpRequest | None = None
+    *, account: Account, messages: bool, documents: bool, deadlines: bool, request: HttpRequest | None = None
 ) -> AlertPreference:
     preference, _ = AlertPreference.objects.select_for_update().get_or_create(account=account)
     values = {"messages": messages, "documents": documents, "deadlines": deadlines}
@@ -116,7 +121,7 @@ def alert_preferences_set(
     return preference
 
 
-def alert_preferences(*, account) -> AlertPreference:
+def alert_preferences(*, account: Account) -> AlertPreference:
     """The account's choices (every alert on when it has never chosen)."""
     return AlertPreference.objects.filter(account=account).first() or AlertPreference(account=account)
 
@@ -165,7 +170,7 @@ def _after_scans(sent: FilesSent) -> None:
 
 
 def family_documents_upload(
-    *, case: Case, account, uploads: list, max_bytes: int, request: HttpRequest | None = None
+    *, case: Case, account: Account, uploads: list, max_bytes: int, request: HttpRequest | None = None
 ) -> FilesSent:
     """Keep each good file on the case (as "From the family", visible to the family once
     its virus scan passes) and explain each refused one; a bad file never stops the good
@@ -204,7 +209,7 @@ def family_documents_upload(
 
 
 def access_evidence_add(
-    *, access_request: AccessRequest, account, upload, max_bytes: int, request: HttpRequest | None = None
+    *, access_request: AccessRequest, account: Account, upload, max_bytes: int, request: HttpRequest | None = None
 ) -> AccessEvidence:
     """Keep a document sent with a request to see a child's records, checked by content
     (casework.file_checks). Only the family member who asked, and only while the SEND team
@@ -255,7 +260,12 @@ def access_evidence_add(
 
 
 def access_evidence_upload_all(
-    *, access_request: AccessRequest, account, uploads: list, max_bytes: int, request: HttpRequest | None = None
+    *,
+    access_request: AccessRequest,
+    account: Account,
+    uploads: list,
+    max_bytes: int,
+    request: HttpRequest | None = None,
 ) -> FilesSent:
     """Several files at once, each kept or refused on its own."""
     if len(uploads) > FILES_PER_UPLOAD:
@@ -280,7 +290,7 @@ def access_evidence_upload_all(
 def draft_plan_reply_create(
     *,
     case: Case,
-    account,
+    account: Account,
     response: str,
     comments: str = "",
     school_requested: str = "",
@@ -419,13 +429,13 @@ class PrintedCopyTooSoon(ValidationError):
         )
 
 
-def _postal_address(account) -> list[str]:
+def _postal_address(account: Account) -> list[str]:
     lines = [account.address_line_1, account.address_line_2, account.town, account.postcode]
     return [line for line in lines if line]
 
 
 @transaction.atomic
-def printed_copy_request(*, case: Case, account, request: HttpRequest | None = None) -> PrintedCopyRequest:
+def printed_copy_request(*, case: Case, account: Account, request: HttpRequest | None = None) -> PrintedCopyRequest:
     """Send a family member's request for the plan on paper to the contact address of the
     child's service area (the council's contact address when the area has none), and
     confirm it to them by email. The subject names the case reference, never the child.
@@ -443,7 +453,7 @@ def printed_copy_request(*, case: Case, account, request: HttpRequest | None = N
     )
     if previous is not None:
         raise PrintedCopyTooSoon(previous)
-    council = connection.tenant
+    council = current_council()
     area = case.child.service_area
     to = (area.contact_email if area is not None else "") or council.contact_email
     if not to:

@@ -55,12 +55,12 @@ def _remember(hostname: str, council: Council | None, until: float) -> None:
         _unknown_hosts.pop(hostname, None)
         if council is None:
             _unknown_hosts[hostname] = until
-            limit, cache = settings.TENANT_UNKNOWN_HOST_CACHE_SIZE, _unknown_hosts
+            while len(_unknown_hosts) > settings.TENANT_UNKNOWN_HOST_CACHE_SIZE:
+                _unknown_hosts.popitem(last=False)
         else:
             _councils_by_host[hostname] = (until, council)
-            limit, cache = settings.TENANT_HOST_CACHE_SIZE, _councils_by_host
-        while len(cache) > limit:
-            cache.popitem(last=False)
+            while len(_councils_by_host) > settings.TENANT_HOST_CACHE_SIZE:
+                _councils_by_host.popitem(last=False)
 
 
 def cached_hosts() -> tuple[int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -16,31 +18,34 @@ from casework.models import (
     StaffMembership,
 )
 
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
-def staff_membership(*, account) -> StaffMembership | None:
+
+def staff_membership(*, account: Account) -> StaffMembership | None:
     """The account's active place in this council's SEND team, if any."""
     if account is None or not account.is_authenticated:
         return None
     return StaffMembership.objects.filter(account=account, is_active=True).first()
 
 
-def children_for_family(*, account) -> QuerySet[Child]:
+def children_for_family(*, account: Account) -> QuerySet[Child]:
     """The children this account is verified for, now (revoked access excluded)."""
     return Child.objects.filter(accesses__account=account, accesses__revoked_at__isnull=True).distinct()
 
 
-def family_access(*, account, child: Child) -> ChildAccess | None:
+def family_access(*, account: Account, child: Child) -> ChildAccess | None:
     return ChildAccess.objects.filter(account=account, child=child, revoked_at__isnull=True).first()
 
 
-def child_for_family(*, account, child_id: int) -> Child:
+def child_for_family(*, account: Account, child_id: int) -> Child:
     child = children_for_family(account=account).filter(pk=child_id).first()
     if child is None:
         raise Http404
     return child
 
 
-def case_for_family(*, account, case_id: int) -> Case:
+def case_for_family(*, account: Account, case_id: int) -> Case:
     case = (
         Case.objects.select_related("child")
         .filter(pk=case_id, child__accesses__account=account, child__accesses__revoked_at__isnull=True)

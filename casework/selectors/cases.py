@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
 
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
@@ -30,6 +30,10 @@ from casework.models import (
     StaffRole,
 )
 from casework.steps import FINISHED, STAGE_LABELS
+from tenants.current import current_council
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ STEPS: dict[str, tuple[StepKind, ...]] = {
 }
 
 # What the case's clock counts from, in the words of each kind (case_open's form).
-STARTED_ON_LABELS = {
+STARTED_ON_LABELS: dict[str, str] = {
     CaseKind.ASSESSMENT: "Date the request was received",
     CaseKind.ANNUAL_REVIEW: "Date the plan was issued",
     CaseKind.REASSESSMENT: "Date of the decision to re-assess",
@@ -323,7 +327,8 @@ def advice_request_for_case(*, case: Case, advice_id: int) -> AdviceRequest:
 def recorded_steps(case: Case, records: CaseRecords) -> list[dict]:
     """The milestones recorded on the case, in date order, with their labels."""
     items = []
-    for milestone in sorted(records.milestones.values(), key=lambda m: (m.occurred_on, m.pk)):
+    stored = cast(list[Milestone], list(records.milestones.values()))  # read from the database: rows
+    for milestone in sorted(stored, key=lambda m: (m.occurred_on, m.pk)):
         step = step_kind(case.kind, milestone.key)
         items.append(
             {
@@ -348,7 +353,7 @@ def case_audit_trail(case: Case, limit: int = 50) -> list[AuditEvent]:
     """The latest audit events about this case, newest first."""
     events = list(AuditEvent.objects.filter(case=case).select_related("actor").order_by("-created_at", "-id")[:limit])
     for event in events:
-        event.role_label = ROLE_LABELS.get(event.actor_role, event.actor_role)
+        event.role_label = ROLE_LABELS.get(event.actor_role, event.actor_role)  # type: ignore[attr-defined]  # for the template
     return events
 
 
@@ -381,7 +386,7 @@ class CaseloadFilters:
     deadline: str = ""  # "" any, "overdue", "this_week"
 
 
-def caseload(*, account, filters: CaseloadFilters, today: date) -> QuerySet[Case]:
+def caseload(*, account: Account, filters: CaseloadFilters, today: date) -> QuerySet[Case]:
     """This council's cases, soonest next deadline first (finished cases last), filtered.
 
     The child, service area and caseworker come in the same query, so a page of cases
@@ -480,7 +485,7 @@ def staff_caseworkers() -> QuerySet[StaffMembership]:
 def council_service_areas():
     from tenants.models import ServiceArea
 
-    return ServiceArea.objects.filter(council_id=connection.tenant.pk)
+    return ServiceArea.objects.filter(council_id=current_council().pk)
 
 
 # --- The timeliness dashboard --------------------------------------------------------------
@@ -533,8 +538,9 @@ def timeliness_summary(*, today: date) -> TimelinessSummary:
         clock.timeliness(received=m.case.started_on, final_issued=m.occurred_on, exceptions=periods.get(m.case_id, ()))
         for m in finals
     ]
-    excluding = [v.within_20_weeks_excluding_exceptions for v in verdicts]
-    excluding = [v for v in excluding if v is not None]
+    excluding = [
+        v.within_20_weeks_excluding_exceptions for v in verdicts if v.within_20_weeks_excluding_exceptions is not None
+    ]
 
     open_counts = dict(
         Case.objects.filter(kind=CaseKind.ASSESSMENT)

@@ -124,7 +124,7 @@ def child_accesses(*, child: Child) -> tuple[list[ChildAccess], list[ChildAccess
         .order_by("granted_at", "id")
     )
     live = [access for access in accesses if access.revoked_at is None]
-    revoked = sorted((a for a in accesses if a.revoked_at is not None), key=lambda a: a.revoked_at, reverse=True)
+    revoked = sorted((a for a in accesses if a.revoked_at is not None), key=lambda a: a.revoked_at, reverse=True)  # type: ignore[arg-type,return-value]  # revoked: set
     return live, revoked
 
 

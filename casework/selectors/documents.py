@@ -5,13 +5,18 @@ see are the same "not found" (Http404)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from casework.models import Case, Document, DraftPlanReply, StaffMembership
 
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
-def seen_by(account) -> Q:
+
+def seen_by(account: Account | None) -> Q:
     """Documents clean of viruses, and those `account` uploaded itself (still being
     checked, or refused for a virus): nobody else sees a file before its scan passes."""
     clean = Q(scan_status=Document.ScanStatus.CLEAN)
@@ -20,7 +25,7 @@ def seen_by(account) -> Q:
     return clean | Q(uploaded_by=account)
 
 
-def documents_for_case(*, case, account=None) -> QuerySet[Document]:
+def documents_for_case(*, case, account: Account | None = None) -> QuerySet[Document]:
     """Every document on the case, newest first, for the SEND team: shared or not,
     withdrawn or not, with who uploaded each (one query). Only clean ones, and those
     `account` uploaded (which the page marks as being checked)."""
@@ -44,7 +49,7 @@ def document_for_staff(*, membership: StaffMembership | None, document_id: int) 
     return document
 
 
-def document_for_family(*, account, document_id: int) -> Document:
+def document_for_family(*, account: Account, document_id: int) -> Document:
     """A document the SEND team shared (and has not withdrawn), clean of viruses, on a
     case about a child the account has live access to."""
     if account is None or not account.is_authenticated:

@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from casework.models import Case, ChildAccess, Message, ThreadReadMarker
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 
 def thread_for_case(*, case: Case) -> QuerySet[Message]:
@@ -40,7 +44,7 @@ def family_accesses_for_case(*, case: Case) -> QuerySet[ChildAccess]:
     )
 
 
-def _unread(account) -> QuerySet[Message]:
+def _unread(account: Account) -> QuerySet[Message]:
     read_to = ThreadReadMarker.objects.filter(case_id=OuterRef("case_id"), account=account).values("last_read_at")[:1]
     never = Value(datetime.min.replace(tzinfo=UTC), output_field=DateTimeField())
     return (
@@ -50,12 +54,12 @@ def _unread(account) -> QuerySet[Message]:
     )
 
 
-def unread_count(case: Case, account) -> int:
+def unread_count(case: Case, account: Account) -> int:
     """How many messages on the case's thread `account` has not read (one query)."""
     return _unread(account).filter(case=case).count()
 
 
-def unread_counts_for_cases(cases: Iterable[Case] | QuerySet[Case], account) -> defaultdict[int, int]:
+def unread_counts_for_cases(cases: Iterable[Case] | QuerySet[Case], account: Account) -> defaultdict[int, int]:
     """Unread messages per case, for many cases in ONE query (a family's home page, a
     caseload): {case id: count}, answering 0 for any case with none. An unevaluated
     queryset of cases goes into the same query as a subquery."""
@@ -79,6 +83,6 @@ def unread_counts_for_cases(cases: Iterable[Case] | QuerySet[Case], account) -> 
     return counts
 
 
-def unread_message_ids(*, case: Case, account) -> set[int]:
+def unread_message_ids(*, case: Case, account: Account) -> set[int]:
     """The ids of the messages `account` has not read on this case (to mark them "New")."""
     return set(_unread(account).filter(case=case).values_list("pk", flat=True))

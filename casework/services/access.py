@@ -9,9 +9,10 @@ that say what kind of thing changed")."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -21,20 +22,24 @@ from casework.selectors.children import PENDING, name_key
 from casework.services.audit import audit_record
 from casework.services.children import child_create, staff_role
 from casework.services.documents import audited_download, download_name
+from tenants.current import current_council
 from tenants.links import council_url
 from tenants.models import ServiceArea
 from tenants.outbox.services import email_queue
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 FAMILY = "family"
 
 
 def _portal_link() -> str:
     """The family's SEND area on this council's site (where they sign in to see more)."""
-    return council_url(council=connection.tenant, path=reverse("send-home"))
+    return council_url(council=current_council(), path=reverse("send-home"))
 
 
-def _email_family(*, account, subject: str, lines: list[str]) -> None:
-    council = connection.tenant
+def _email_family(*, account: Account, subject: str, lines: list[str]) -> None:
+    council = current_council()
     link = _portal_link()
     body = "\n\n".join(
         [
@@ -68,7 +73,7 @@ def _required(text: str, field: str, message: str) -> str:
 @transaction.atomic
 def access_request_create(
     *,
-    account,
+    account: Account,
     relationship: str,
     child_first_name: str,
     child_last_name: str,
@@ -110,7 +115,7 @@ def access_request_create(
 
 
 @transaction.atomic
-def access_request_answer(*, access_request: AccessRequest, account, answer: str) -> AccessRequest:
+def access_request_answer(*, access_request: AccessRequest, account: Account, answer: str) -> AccessRequest:
     """The family answers the SEND team's question; the request waits for the team again."""
     answer = _required(answer, "family_answer", "Enter your answer")
     locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
@@ -143,7 +148,7 @@ def access_request_ask(
     access_request: AccessRequest,
     question: str,
     document_requested: bool,
-    actor,
+    actor: Account | None,
     request: HttpRequest | None = None,
     actor_role: str | None = None,
 ) -> AccessRequest:
@@ -184,7 +189,7 @@ def access_request_approve(
     *,
     access_request: AccessRequest,
     child: Child,
-    actor,
+    actor: Account | None,
     request: HttpRequest | None = None,
     actor_role: str | None = None,
 ) -> ChildAccess:
@@ -244,7 +249,7 @@ def access_request_approve_new_child(
     council_reference: str,
     service_area: ServiceArea | None,
     known_as: str = "",
-    actor,
+    actor: Account | None,
     request: HttpRequest | None = None,
     confirmed_not_duplicate: bool = False,
     actor_role: str | None = None,
@@ -275,7 +280,7 @@ def access_request_decline(
     *,
     access_request: AccessRequest,
     reason: str,
-    actor,
+    actor: Account | None,
     request: HttpRequest | None = None,
     actor_role: str | None = None,
 ) -> AccessRequest:
@@ -311,7 +316,7 @@ def child_access_revoke(
     *,
     access: ChildAccess,
     reason: str,
-    actor,
+    actor: Account | None,
     request: HttpRequest | None = None,
     actor_role: str | None = None,
     by_young_person: bool = False,
@@ -357,7 +362,9 @@ def child_access_revoke(
     return locked
 
 
-def access_evidence_download(*, evidence: AccessEvidence, actor, actor_role: str, request: HttpRequest | None):
+def access_evidence_download(
+    *, evidence: AccessEvidence, actor: Account | None, actor_role: str, request: HttpRequest | None
+):
     """Stream a family's evidence to a member of the SEND team the caller has checked,
     and record the download (as every download of a child's data is)."""
     return audited_download(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 
 from casework.models import AuditEvent, Case, Child
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -27,10 +32,10 @@ def summary_with_actor_label(summary: str, request: HttpRequest | None) -> str:
 
 def audit_record(
     *,
-    actor,
+    actor: Account | None,
     actor_role: str,
     action: str,
-    subject: AuditEvent.Subject,
+    subject: AuditEvent.Subject | str,  # a Subject's value; checked below
     subject_id: int | None = None,
     child: Child | None = None,
     case: Case | None = None,

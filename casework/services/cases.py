@@ -5,6 +5,7 @@ and next deadline from the statutory clock (`case_refresh`)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -29,8 +30,12 @@ from casework.selectors.cases import (
     timeline_build,
 )
 from casework.services.audit import audit_record
+from tenants.current import current_schema
 
-REFERENCE_PREFIXES = {
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
+
+REFERENCE_PREFIXES: dict[str, str] = {
     CaseKind.ASSESSMENT: "EHC",
     CaseKind.ANNUAL_REVIEW: "AR",
     CaseKind.REASSESSMENT: "RA",
@@ -41,10 +46,10 @@ REFERENCE_PREFIXES = {
 # --- Helpers ------------------------------------------------------------------------
 
 
-def _role(actor, actor_role: str | None) -> str:
+def _role(actor: Account | None, actor_role: str | None) -> str:
     if actor_role:
         return actor_role
-    membership = StaffMembership.objects.filter(account_id=getattr(actor, "pk", None), is_active=True).first()
+    membership = StaffMembership.objects.filter(account_id=getattr(actor, "pk", None), is_active=True).first()  # type: ignore[misc]
     return membership.role if membership else "family"
 
 
@@ -66,11 +71,12 @@ def _plain(error: ValueError) -> str:
         return str(error)
     if error.code == clock.RefusalCode.DATE_BEFORE_START:
         start = error.params["start"]
+        assert isinstance(start, date)
         return f"The date must be the same as or after {clock.long_date(start)} ({error.params['start_name']})."
     return _STAFF_WORDS.get(error.code, str(error))
 
 
-def _active_caseworker(account) -> None:
+def _active_caseworker(account: Account | None) -> None:
     if account is not None and not StaffMembership.objects.filter(account_id=account.pk, is_active=True).exists():
         raise ValidationError({"caseworker": "Choose someone in the SEND team."})
 
@@ -80,9 +86,7 @@ def _next_reference(kind: str, year: int) -> str:
     transaction-scoped advisory lock per council, kind and year serialises two openings."""
     prefix = f"{REFERENCE_PREFIXES[kind]}-{year}-"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"case-reference:{connection.schema_name}:{prefix}"]
-        )
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"case-reference:{current_schema()}:{prefix}"])
     last = (
         Case.objects.filter(reference__startswith=prefix).order_by("-reference").values_list("reference", flat=True)
     ).first()
@@ -131,9 +135,9 @@ def case_open(
     child: Child,
     kind: str,
     started_on: date,
-    caseworker=None,
+    caseworker: Account | None = None,
     transfer_kind: str = "",
-    actor,
+    actor: Account | None,
     actor_role: str | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
@@ -180,7 +184,12 @@ def case_open(
 
 @transaction.atomic
 def case_assign(
-    *, case: Case, caseworker, actor, actor_role: str | None = None, request: HttpRequest | None = None
+    *,
+    case: Case,
+    caseworker: Account | None,
+    actor: Account | None,
+    actor_role: str | None = None,
+    request: HttpRequest | None = None,
 ) -> Case:
     """Give the case to a member of the SEND team (or to nobody, with None)."""
     _active_caseworker(caseworker)
@@ -210,7 +219,7 @@ def milestone_record(
     occurred_on: date,
     outcome: str = "",
     note: str = "",
-    actor,
+    actor: Account | None,
     actor_role: str | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
@@ -288,7 +297,7 @@ def _milestone_date_check(*, case: Case, step: StepKind, records: CaseRecords, o
 
 
 def _milestone_save(
-    *, case: Case, step: StepKind, existing, occurred_on: date, outcome: str, note: str, actor
+    *, case: Case, step: StepKind, existing, occurred_on: date, outcome: str, note: str, actor: Account | None
 ) -> tuple[Milestone, str]:
     """A new milestone, or a booked review meeting moved; and what the audit log says.
     A council system (the API) records as no account: recorded_by stays empty."""
@@ -318,7 +327,7 @@ def advice_request_record(
     case: Case,
     adviser: str,
     requested_on: date,
-    actor,
+    actor: Account | None,
     actor_role: str | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
@@ -367,7 +376,7 @@ def advice_received(
     *,
     advice_request: AdviceRequest,
     received_on: date,
-    actor,
+    actor: Account | None,
     actor_role: str | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
@@ -415,7 +424,7 @@ def case_exception_record(
     end: date,
     setting: str = "",
     details: str = "",
-    actor,
+    actor: Account | None,
     actor_role: str | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
@@ -464,7 +473,9 @@ def case_exception_record(
 # --- Views of a case ----------------------------------------------------------------------------
 
 
-def case_view_record(*, case: Case, actor, actor_role: str | None = None, request: HttpRequest | None = None) -> None:
+def case_view_record(
+    *, case: Case, actor: Account | None, actor_role: str | None = None, request: HttpRequest | None = None
+) -> None:
     """Viewing a case is itself an audit event."""
     audit_record(
         actor=actor,

@@ -4,15 +4,20 @@ audit event each time."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from casework.models import AuditEvent, Child, StaffMembership
 from casework.selectors.children import child_possible_duplicates
 from casework.services.audit import audit_record
+from tenants.current import current_council
 from tenants.models import ServiceArea
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 CHANGEABLE = (
     "legal_first_name",
@@ -49,14 +54,14 @@ class ChildPossibleDuplicates(ValidationError):
         )
 
 
-def staff_role(actor) -> str:
+def staff_role(actor: Account | None) -> str:
     """What the audit trail calls the actor: their role in this council's SEND team."""
     membership = StaffMembership.objects.filter(account=actor).only("role").first() if actor else None
     return membership.role if membership else "staff"
 
 
 def _check_service_area(service_area: ServiceArea | None) -> None:
-    if service_area is not None and service_area.council_id != connection.tenant.pk:
+    if service_area is not None and service_area.council_id != current_council().pk:
         raise ValidationError({"service_area": "Choose one of this council's service areas"})
 
 
@@ -97,7 +102,7 @@ def child_create(
     setting: str = "",
     service_area: ServiceArea | None,
     council_reference: str,
-    actor,
+    actor: Account | None,
     request: HttpRequest | None = None,
     confirmed_not_duplicate: bool = False,
     actor_role: str | None = None,
@@ -139,7 +144,12 @@ def child_create(
 
 @transaction.atomic
 def child_update(
-    *, child: Child, actor, request: HttpRequest | None = None, confirmed_not_duplicate: bool = False, **changes
+    *,
+    child: Child,
+    actor: Account | None,
+    request: HttpRequest | None = None,
+    confirmed_not_duplicate: bool = False,
+    **changes,
 ) -> Child:
     """Change a child's details (any of CHANGEABLE, by keyword). A new name or date of
     birth is checked for duplicates as at creation. The audit event names the fields

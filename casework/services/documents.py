@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files import File
@@ -18,18 +19,21 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from casework.file_checks import ACCEPTED, DEFAULT_MAX_BYTES, file_check, size_text
-from casework.models import AuditEvent, Case, Document, StaffMembership
+from casework.models import AccessEvidence, AuditEvent, Case, Document, StaffMembership
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.audit import audit_record
 from casework.services.messages import FAMILY, case_kind_phrase, family_alert, family_case_path
 from casework.services.scanning import document_scan_enqueue
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 logger = logging.getLogger(__name__)
 
 DOWNLOAD_NAME_MAX_LENGTH = 80
 SCAN_FIELDS = ["scan_status", "scan_attempts", "scan_due_at", "scanned_at", "threat", "file"]
 # What a shared document is, as the family's email says it (never its title).
-KIND_PHRASES = {
+KIND_PHRASES: dict[str, str] = {
     Document.Kind.DRAFT_PLAN: "a draft EHC plan",
     Document.Kind.FINAL_PLAN: "a final EHC plan",
     Document.Kind.DECISION_LETTER: "a decision letter",
@@ -40,7 +44,7 @@ KIND_PHRASES = {
 }
 
 
-def _actor_role(actor) -> str:
+def _actor_role(actor: Account | None) -> str:
     membership = StaffMembership.objects.filter(account=actor, is_active=True).only("role").first()
     return membership.role if membership else FAMILY
 
@@ -51,7 +55,7 @@ def document_upload(
     kind: str,
     title: str,
     upload,
-    actor,
+    actor: Account | None,
     actor_role: str,
     request: HttpRequest | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -105,7 +109,7 @@ def document_upload(
     return document
 
 
-def _forget_stored_file(document: Document) -> None:
+def _forget_stored_file(document: Document | AccessEvidence) -> None:
     """The file stored for a row that was then not written (the insert or the audit
     failed): removed, so no file is left that nothing points at."""
     name = document.file.name if document.file and document.file._committed else ""
@@ -119,7 +123,7 @@ def _forget_stored_file(document: Document) -> None:
 
 @transaction.atomic
 def document_share(
-    *, document: Document, actor, actor_role: str | None = None, request: HttpRequest | None = None
+    *, document: Document, actor: Account | None, actor_role: str | None = None, request: HttpRequest | None = None
 ) -> Document:
     """Share a document with the family, and tell each family member with live access
     by email (what kind of thing it is and where to sign in; never its title or any
@@ -178,7 +182,7 @@ def family_told_of_share(*, document: Document) -> None:
 
 @transaction.atomic
 def document_withdraw(
-    *, document: Document, actor, actor_role: str | None = None, request: HttpRequest | None = None
+    *, document: Document, actor: Account | None, actor_role: str | None = None, request: HttpRequest | None = None
 ) -> Document:
     """Withdraw a document: the family no longer sees it (if it was shared); staff still
     do, marked withdrawn, and the file is kept for the record. Withdrawing again changes
@@ -202,7 +206,7 @@ def document_withdraw(
     return locked
 
 
-def download_name(document: Document) -> str:
+def download_name(document: Document | AccessEvidence) -> str:
     """A safe name for the browser to save the file as: the title, made safe, with the
     extension of what the file is (not of what it was called)."""
     extension = next((kind.extensions[0] for kind in ACCEPTED if kind.content_type == document.content_type), "")
@@ -241,7 +245,9 @@ def audited_download(field_file, *, filename: str, content_type: str, what: str,
     return response
 
 
-def document_download(*, document: Document, actor, actor_role: str, request: HttpRequest | None) -> FileResponse:
+def document_download(
+    *, document: Document, actor: Account | None, actor_role: str, request: HttpRequest | None
+) -> FileResponse:
     """Stream a document to whoever the caller has already checked may see it, and
     record the download (every download, by anyone, is an audit event). A document not
     yet found clean of viruses is not there to download, for anyone: a 404."""

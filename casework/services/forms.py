@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
@@ -21,8 +22,12 @@ from django_tenants.utils import tenant_context
 
 from casework.models import AuditEvent
 from casework.services.audit import audit_record
+from tenants.current import current_schema
 from tenants.form_definitions import builtin_definition, definition_check, form_definition
 from tenants.models import Council, FormVariant, FormVersion
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 BUILTIN_TITLES = {FormVariant.BuiltIn.SECTION_A: "Section A", FormVariant.BuiltIn.APPENDIX_A: "Appendix A"}
 
@@ -30,7 +35,7 @@ BUILTIN_TITLES = {FormVariant.BuiltIn.SECTION_A: "Section A", FormVariant.BuiltI
 def _audit(
     *,
     council: Council,
-    actor,
+    actor: Account | None,
     actor_role: str,
     subject: str,
     subject_id: int,
@@ -48,7 +53,7 @@ def _audit(
             request=request,
         )
 
-    if connection.schema_name == council.schema_name:
+    if current_schema() == council.schema_name:
         write()
     else:
         with tenant_context(council):

@@ -6,8 +6,10 @@ about the child (the issue's "emails that say what kind of thing changed")."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -26,14 +28,18 @@ from casework.models import (
 )
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.audit import audit_record
+from tenants.current import current_council
 from tenants.links import council_url
 from tenants.outbox.services import email_queue
+
+if TYPE_CHECKING:
+    from citizen.accounts.models import Account
 
 FAMILY = "family"
 MESSAGE_MAX_LENGTH = 10_000
 
 # How a case is named in a sentence ("about your child's …").
-CASE_KIND_PHRASES = {
+CASE_KIND_PHRASES: dict[str, str] = {
     CaseKind.ASSESSMENT: "EHC needs assessment",
     CaseKind.ANNUAL_REVIEW: "EHC plan's annual review",
     CaseKind.REASSESSMENT: "EHC needs re-assessment",
@@ -50,7 +56,7 @@ def case_kind_phrase(case: Case, *, relationship: str = Relationship.PARENT) -> 
 
 def council_link(path: str) -> str:
     """An address on this council's own site, for an email ("" when it has no domain)."""
-    return council_url(council=connection.tenant, path=path)
+    return council_url(council=current_council(), path=path)
 
 
 def family_case_path(case_id: int, section: str = "") -> str:
@@ -64,7 +70,7 @@ def family_case_path(case_id: int, section: str = "") -> str:
         return reverse("send-home")
 
 
-def alert_wanted(*, account, kind: str) -> bool:
+def alert_wanted(*, account: Account, kind: str) -> bool:
     """Whether the account wants this optional kind of alert (AlertPreference: no row
     means every alert is on)."""
     preference = AlertPreference.objects.filter(account=account).only(kind).first()
@@ -79,7 +85,7 @@ def family_alert(
     where it links to on the council's site (their SEND area by default)."""
     if kind is not None and not alert_wanted(account=access.account, kind=kind):
         return
-    council = connection.tenant
+    council = current_council()
     link = council_link(path or reverse("send-home"))
     body = "\n\n".join(
         [
@@ -106,7 +112,7 @@ def _staff_alert_recipients(case: Case) -> list[str]:
     service_area = case.child.service_area
     if service_area is not None and service_area.contact_email:
         return [service_area.contact_email]
-    council = connection.tenant
+    council = current_council()
     return [council.contact_email] if council.contact_email else []
 
 
@@ -114,7 +120,7 @@ def _staff_alert_recipients(case: Case) -> list[str]:
 def message_post(
     *,
     case: Case,
-    author,
+    author: Account | None,
     from_send_team: bool,
     body: str,
     request: HttpRequest | None = None,
@@ -179,12 +185,12 @@ def case_page_path(case_id: int) -> str:
     return reverse("staff:case", args=[case_id])
 
 
-def _staff_role(account) -> str:
+def _staff_role(account: Account | None) -> str:
     membership = StaffMembership.objects.filter(account=account, is_active=True).only("role").first()
     return membership.role if membership else "staff"
 
 
-def thread_mark_read(*, case: Case, account, up_to=None) -> None:
+def thread_mark_read(*, case: Case, account: Account, up_to=None) -> None:
     """Record that `account` has read the case's thread up to `up_to` (by default its
     newest message, so a message arriving while the page was drawn stays unread). One
     upsert; a marker never moves backwards."""

@@ -27,12 +27,13 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from casework.models import Case, DeadlineReminder
 from casework.selectors.cases import FINISHED, stage_label
 from casework.services.messages import _staff_alert_recipients, case_page_path
+from tenants.current import current_council, current_schema
 from tenants.links import council_url
 from tenants.outbox.services import email_queue
 from themes.dates import long_date
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 REMIND_AHEAD = timedelta(days=7)
 CATCH_UP = timedelta(days=7)
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     DeadlineReminder.Kind.COMING_UP: "A statutory deadline is coming up",
     DeadlineReminder.Kind.PASSED: "A statutory deadline has passed",
 }
@@ -55,7 +56,7 @@ def deadline_reminders_send(*, today: date) -> int:
         DeadlineReminder.Kind.COMING_UP: Q(next_deadline__gte=today, next_deadline__lte=today + REMIND_AHEAD),
         DeadlineReminder.Kind.PASSED: Q(next_deadline__lt=today, next_deadline__gte=today - CATCH_UP),
     }
-    base_url = council_url(council=connection.tenant)
+    base_url = council_url(council=current_council())
     queued = 0
     for kind, window in windows.items():
         reminded = DeadlineReminder.objects.filter(case=OuterRef("pk"), deadline=OuterRef("next_deadline"), kind=kind)
@@ -70,7 +71,7 @@ def deadline_reminders_send(*, today: date) -> int:
             recipients = _staff_alert_recipients(case)
             if not recipients:
                 # Nobody to tell yet: not recorded, so it goes once someone is.
-                logger.warning("no one to remind of case %s's deadline in %s", case.pk, connection.schema_name)
+                logger.warning("no one to remind of case %s's deadline in %s", case.pk, current_schema())
                 continue
             with transaction.atomic():
                 _, created = DeadlineReminder.objects.get_or_create(case=case, deadline=case.next_deadline, kind=kind)
@@ -81,7 +82,7 @@ def deadline_reminders_send(*, today: date) -> int:
 
 
 def _email_deadline_reminder(*, case: Case, kind: str, to: list[str], base_url: str) -> None:
-    deadline = long_date(case.next_deadline)
+    deadline = long_date(case.next_deadline) if case.next_deadline else ""
     if kind == DeadlineReminder.Kind.PASSED:
         news = f"The deadline for the next step on case {case.reference} passed on {deadline}: it is now overdue."
     else:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -34,6 +34,8 @@ from tenants.models import (
     logo_content_type,
     validate_logo,
 )
+
+Row = TypeVar("Row", bound=models.Model)
 
 SUBJECT = AuditEvent.Subject.COUNCIL_SETTINGS
 
@@ -57,7 +59,7 @@ POLICY_FIELDS = frozenset(
 
 
 def _labels(model: type[models.Model], fields: Iterable[str]) -> str:
-    return ", ".join(str(model._meta.get_field(f).verbose_name) for f in fields)
+    return ", ".join(str(getattr(model._meta.get_field(f), "verbose_name", f)) for f in fields)
 
 
 def _audit(*, council: Council, by: StaffMembership, summary: str, request: HttpRequest | None) -> None:
@@ -151,16 +153,16 @@ def council_logo_remove(*, council: Council, by: StaffMembership, request: HttpR
 def _row_save(
     *,
     council: Council,
-    row: models.Model,
+    row: Row,
     values: Mapping[str, Any],
     allowed: frozenset[str],
     what: str,
     by: StaffMembership,
     request: HttpRequest | None,
-) -> models.Model:
+) -> Row:
     adding = row.pk is None
     if not adding:  # the stored row, locked (a form may have changed the caller's copy)
-        row = type(row).objects.select_for_update().get(pk=row.pk, council=council)
+        row = type(row)._default_manager.select_for_update().get(pk=row.pk, council=council)
     changed = _apply(row, values, allowed)
     if not adding and not changed:
         return row
@@ -175,12 +177,12 @@ def _row_remove(
     *, council: Council, row: models.Model, what: str, by: StaffMembership, request: HttpRequest | None
 ) -> None:
     pk = row.pk
-    type(row).objects.get(pk=pk, council=council).delete()
+    type(row)._default_manager.get(pk=pk, council=council).delete()
     _audit(council=council, by=by, summary=f"{what} {pk}: removed", request=request)
 
 
 def _unique_name(model: type[models.Model], council: Council, field: str, value: str, pk: int | None, message: str):
-    clash = model.objects.filter(council=council, **{f"{field}__iexact": value.strip()}).exclude(pk=pk)
+    clash = model._default_manager.filter(council=council, **{f"{field}__iexact": value.strip()}).exclude(pk=pk)
     if clash.exists():
         raise ValidationError({field: message})
 

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from casework.services.audit import audit_record
 from citizen.accounts.models import Account
 from citizen.accounts.services import account_set_password
 from citizen.accounts.services_account import account_sign_out_everywhere
+from tenants.current import current_council
 from tenants.links import council_url
 from tenants.outbox.services import email_queue
 
@@ -73,7 +74,7 @@ def staff_invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    council = connection.tenant
+    council = current_council()
     # A literal path: provisioning (a command, no request) calls this too.
     invitation_path = f"/staff/invitations/{token}/"
     email_queue(

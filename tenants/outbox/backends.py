@@ -76,6 +76,7 @@ class SesEmailBackend(BaseEmailBackend):
             destination["CcAddresses"] = list(message.cc)
         if message.bcc:
             destination["BccAddresses"] = list(message.bcc)
+        assert self._client is not None  # opened by send_messages
         self._client.send_email(
             FromEmailAddress=message.from_email,
             Destination=destination,

@@ -8,9 +8,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from tenants.current import current_council, current_schema
 from tenants.models import Council
 
 from .models import OutboundEmail
@@ -51,8 +52,8 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
                 body=email.body,
                 from_email=email.from_address,
                 to=email.to,
-                headers={"X-Outbox-Reference": f"{connection.schema_name}-{email.id}"},
-                connection=email_connection(connection.tenant),
+                headers={"X-Outbox-Reference": f"{current_schema()}-{email.id}"},
+                connection=email_connection(current_council()),
             )
             message.send()
         except Exception as exc:  # whatever the provider raised is recorded; the sweep retries

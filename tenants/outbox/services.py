@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from tenants.current import current_council, current_schema
 from tenants.enqueue import enqueue_on_commit
 
 from .models import OutboundEmail
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def email_queue(*, to: list[str], subject: str, body: str) -> OutboundEmail:
     """Queue an email from the current council's sender address."""
-    council = connection.tenant
+    council = current_council()
     email = OutboundEmail(to=to, from_address=council.from_address, subject=subject, body=body)
     email.full_clean()
     email.save()
@@ -44,5 +45,5 @@ def email_retry_now(*, email_id: int, retried_by: str) -> bool:
             email.next_attempt_at = timezone.now()
             email.save(update_fields=["next_attempt_at"])
         enqueue_on_commit(deliver_email, email.id)
-    logger.info("email %s in %s retried by operator %s", email_id, connection.schema_name, retried_by)
+    logger.info("email %s in %s retried by operator %s", email_id, current_schema(), retried_by)
     return True

@@ -8,10 +8,10 @@ import logging
 from datetime import datetime, timedelta
 
 from celery import shared_task
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from tenants.current import current_schema
 from tenants.enqueue import enqueue_on_commit
 
 from .delivery import email_deliver
@@ -34,7 +34,7 @@ def deliver_email(email_id: int) -> None:
         logger.warning(
             "email %s in %s failed to send (attempt %s): %s",
             email_id,
-            connection.schema_name,
+            current_schema(),
             email.attempts,
             email.last_error,
         )
@@ -43,13 +43,13 @@ def deliver_email(email_id: int) -> None:
 @shared_task(name="casework.tasks.retry_unsent_emails")
 def retry_unsent_emails() -> int:
     """Every minute in each council: enqueue again what is still unsent and due."""
-    if connection.schema_name == "public":
+    if current_schema() == "public":
         # Beat without the tenant-aware scheduler (docs/architecture.md, "Known traps").
         logger.error("retry_unsent_emails ran in the public schema; it must run in a council")
         return 0
     email_ids = emails_retry_due()
     if email_ids:
-        logger.info("retry sweep in %s enqueued %s emails", connection.schema_name, len(email_ids))
+        logger.info("retry sweep in %s enqueued %s emails", current_schema(), len(email_ids))
     return len(email_ids)
 
 
