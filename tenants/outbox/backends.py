@@ -1,5 +1,5 @@
-"""Email backends beyond Django's own SMTP one: Amazon SES (the platform's default when
-EMAIL_BACKEND_KIND=ses) and GOV.UK Notify (the platform's default when
+"""Email backends beyond Django's own SMTP one: Amazon SES (django-ses, the platform's
+default when EMAIL_BACKEND_KIND=ses) and GOV.UK Notify (the platform's default when
 EMAIL_BACKEND_KIND=notify, or a council that brings its own Notify service).
 
 Both raise on failure: the outbox (tenants.outbox.delivery.email_deliver) records the
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import boto3
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
+from django_ses import SESBackend
 from notifications_python_client.notifications import NotificationsAPIClient
 
 # Notify answers in well under a second; a hung request must not hold a worker (and the
@@ -22,66 +22,24 @@ from notifications_python_client.notifications import NotificationsAPIClient
 NOTIFY_TIMEOUT_SECONDS = 10
 
 
-class SesEmailBackend(BaseEmailBackend):
-    """Sends through Amazon SES (API v2, `SendEmail` with the raw MIME message, so every
-    header and alternative part goes as Django built it).
-
-    Region and endpoint from AWS_SES_REGION and AWS_SES_ENDPOINT_URL; credentials from
-    boto3's usual chain (in Kubernetes, the service account's role). The sender address
-    (or its domain) must be a verified SES identity."""
+class SesEmailBackend(SESBackend):
+    """Sends through Amazon SES with django-ses (API v2, `SendEmail` with the raw MIME
+    message, so every header and alternative part goes as Django built it), configured
+    from this platform's settings: AWS_SES_REGION and AWS_SES_ENDPOINT_URL, read when the
+    backend is made. Credentials come from boto3's usual chain (in Kubernetes, the service
+    account's role). The sender address (or its domain) must be a verified SES identity.
+    No throttling of its own: the outbox's retries pace a refused email."""
 
     def __init__(self, fail_silently: bool = False, **kwargs) -> None:
-        super().__init__(fail_silently=fail_silently, **kwargs)
-        self._client = None
-
-    def open(self) -> bool:
-        if self._client is not None:
-            return False
-        self._client = boto3.session.Session().client(
-            "sesv2",
-            region_name=settings.AWS_SES_REGION,
-            endpoint_url=settings.AWS_SES_ENDPOINT_URL or None,
+        region = settings.AWS_SES_REGION
+        super().__init__(
+            fail_silently=fail_silently,
+            aws_region_name=region,
+            aws_region_endpoint=settings.AWS_SES_ENDPOINT_URL or f"https://email.{region}.amazonaws.com",
+            use_ses_v2=True,
+            **kwargs,
         )
-        return True
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        if not email_messages:
-            return 0
-        opened = self.open()
-        sent = 0
-        try:
-            for message in email_messages:
-                if not message.recipients():
-                    continue
-                try:
-                    self._send(message)
-                except Exception:
-                    if not self.fail_silently:
-                        raise
-                else:
-                    sent += 1
-        finally:
-            if opened:
-                self.close()
-        return sent
-
-    def _send(self, message: EmailMessage) -> None:
-        destination = {"ToAddresses": list(message.to)}
-        if message.cc:
-            destination["CcAddresses"] = list(message.cc)
-        if message.bcc:
-            destination["BccAddresses"] = list(message.bcc)
-        assert self._client is not None  # opened by send_messages
-        self._client.send_email(
-            FromEmailAddress=message.from_email,
-            Destination=destination,
-            Content={"Raw": {"Data": message.message().as_bytes(linesep="\r\n")}},
-        )
+        self._throttle = None
 
 
 class NotifyEmailBackend(BaseEmailBackend):
