@@ -128,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.council",
             ],
+            # GOV.UK components from govuk-frontend-django, in every template.
+            "builtins": ["themes.govuk_components"],
         },
     },
 ]
