@@ -18,6 +18,7 @@ from casework.models import AuditEvent, StaffRole
 from tenants.models import Council
 
 from .axe import assert_accessible
+from .sessions import signed_in_state
 from .test_staff_journey import CommittedDatabase, committed_rows_remove, staff_member_create, staff_sign_in, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
@@ -121,7 +122,7 @@ def test_the_page_showing_the_credential_once_is_accessible(admin, page):
 
 
 def test_an_admin_creates_and_revokes_a_client_without_javascript(admin, browser):
-    context = browser.new_context(java_script_enabled=False, storage_state=admin.context.storage_state())
+    context = browser.new_context(java_script_enabled=False, storage_state=signed_in_state(admin.context))
     try:
         page = context.new_page()
         page.goto(f"{admin.base}staff/settings/api-clients/")

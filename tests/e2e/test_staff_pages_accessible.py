@@ -36,6 +36,7 @@ from citizen.accounts.models import Account
 from tenants.models import Council, CouncilLink, ServiceArea, Tile
 
 from .axe import assert_accessible
+from .sessions import signed_in_state
 from .test_sign_in_journey import PASSWORD
 from .test_staff_journey import (
     CommittedDatabase,
@@ -310,7 +311,7 @@ def test_staff_form_with_errors_is_accessible(staff, staff_page, path, before, b
 
 
 def test_caseload_reflows_at_320_pixels_without_horizontal_scrolling(staff, browser):
-    context = browser.new_context(viewport={"width": 320, "height": 640}, storage_state=staff.context.storage_state())
+    context = browser.new_context(viewport={"width": 320, "height": 640}, storage_state=signed_in_state(staff.context))
     try:
         page = context.new_page()
         visit(staff, page, "/staff/")
@@ -327,7 +328,7 @@ def test_caseload_reflows_at_320_pixels_without_horizontal_scrolling(staff, brow
 
 
 def test_caseload_filters_without_javascript(staff, browser):
-    context = browser.new_context(java_script_enabled=False, storage_state=staff.context.storage_state())
+    context = browser.new_context(java_script_enabled=False, storage_state=signed_in_state(staff.context))
     try:
         page = context.new_page()
         visit(staff, page, "/staff/")
