@@ -43,6 +43,7 @@ def test_every_bench_runs_and_prints_its_figures_with_their_goals(test_database_
     for page in ("family home", "child", "case", "documents", "messages"):
         assert f"{page}: same queries for 5 and 500 documents and messages" in names
         assert f"{page} (500 documents and messages) vs signed-in no-op" in names
+    assert "summary list of 8 rows: govuk-frontend-django vs template" in names
     # The bench's own council is gone, schema and all.
     assert not Council.objects.filter(slug__startswith="bench").exists()
     with connection.cursor() as cursor:
