@@ -15,7 +15,7 @@ from django.http import Http404
 
 from api.models import ApiCall, ApiClient
 from casework.models import AccessRequest, Case, Child, Document, Message
-from casework.selectors.cases import CaseRecords, case_timeline, recorded_steps, steps_accepted
+from casework.selectors.cases import CaseRecords, case_timeline, family_replies, recorded_steps, steps_accepted
 from casework.selectors.messages import thread_for_case
 from casework.submissions.models import FormFile, FormSubmission
 from casework.submissions.selectors import submission_file
@@ -48,10 +48,10 @@ def api_access_request(*, access_request_id: int) -> AccessRequest:
 
 
 def api_cases() -> QuerySet[Case]:
-    """Cases with everything their timelines are computed from: three queries for the
-    steps, advice and exceptions of a whole page (case_records does three per case)."""
+    """Cases with everything their timelines are computed from: four queries for the
+    steps, advice, exceptions and the family's replies of a whole page (case_records does three per case)."""
     return Case.objects.select_related("child", "caseworker").prefetch_related(
-        "milestones", "advice_requests", "exceptions"
+        "milestones", "advice_requests", "exceptions", "draft_replies"
     )
 
 
@@ -76,7 +76,8 @@ def api_cases_prepare(cases: list[Case], *, today: date) -> list[Case]:
         timeline = case_timeline(case, today, records)
         case.api_records = records
         case.api_steps_recorded = recorded_steps(case, records)
-        case.api_steps_to_record = steps_accepted(case, records, today)
+        replies = family_replies(case, case.draft_replies.all())
+        case.api_steps_to_record = steps_accepted(case, records, today, replies)
         case.api_timeline = {
             "as_of": today,
             "finished": timeline.finished,

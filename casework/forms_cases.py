@@ -18,6 +18,7 @@ from casework.selectors.cases import (
 )
 from themes.dates import GovukDateField
 from themes.forms import GovukForm, GovukRadioSelect
+from themes.wording import in_sentence
 
 DEADLINE_CHOICES = (("", "Any time"), ("overdue", "Overdue"), ("this_week", "Due this week"))
 
@@ -125,7 +126,9 @@ class StepRecordForm(GovukForm):
         self.step = step
         self.fields["key"].choices = [(step.key, step.label)]
         self.fields["key"].initial = step.key
-        self.fields["occurred_on"].label = f"Date: {step.label.lower()}" if step.key != "meeting" else "Meeting date"
+        self.fields["occurred_on"].label = (
+            f"Date: {in_sentence(step.label)}" if step.key != "meeting" else "Meeting date"
+        )
         self.fields["occurred_on"].what = "the date"
         if step.hint:
             self.fields["occurred_on"].help_text = f"{step.hint} For example, 27 3 2026"
@@ -135,6 +138,45 @@ class StepRecordForm(GovukForm):
             self.fields["outcome"].error_messages["required"] = step.outcome_error
         else:
             del self.fields["outcome"]
+
+
+class StepCorrectForm(GovukForm):
+    """A recorded step put right: a new date (and decision), or withdrawn; with the reason."""
+
+    CHANGE, WITHDRAW = "change", "withdraw"
+    action = forms.ChoiceField(
+        label="What needs to change?",
+        widget=GovukRadioSelect,
+        choices=[(CHANGE, "The date or the decision was wrong"), (WITHDRAW, "The step was recorded by mistake")],
+        error_messages={"required": "Choose what needs to change"},
+    )
+    occurred_on = GovukDateField(
+        label="Correct date", required=False, help_text="Only if the date was wrong. For example, 27 3 2026"
+    )
+    outcome = forms.ChoiceField(widget=GovukRadioSelect, required=False)
+    reason = forms.CharField(
+        label="Why is it being corrected?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the correction and seen only by the SEND team",
+        error_messages={"required": "Enter why the step is being corrected"},
+    )
+
+    def __init__(self, *args, step: StepKind, milestone, **kwargs):
+        initial = {"occurred_on": milestone.occurred_on, "outcome": milestone.outcome}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.step = step
+        if step.outcomes:
+            self.fields["outcome"].label = f"{step.outcome_label} (only if the decision was wrong)"
+            self.fields["outcome"].choices = step.outcomes
+        else:
+            del self.fields["outcome"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.CHANGE and not cleaned.get("occurred_on") and "occurred_on" not in self.errors:
+            self.add_error("occurred_on", "Enter the correct date")
+        return cleaned
 
 
 class AdviceRequestForm(GovukForm):

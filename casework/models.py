@@ -214,6 +214,36 @@ class Milestone(models.Model):
         return f"{self.key} on {self.occurred_on}"
 
 
+class MilestoneCorrection(models.Model):
+    """A step recorded by mistake, put right by a team manager: its date (or decision)
+    changed, or the step withdrawn. Kept with the reason, beside the audit event (whose
+    summary never holds free text), and shown on the case page."""
+
+    class Action(models.TextChoices):
+        CHANGED = "changed", "Corrected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    key = models.CharField(max_length=40)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    was_on = models.DateField()
+    was_outcome = models.CharField(max_length=20, blank=True)
+    now_on = models.DateField(null=True, blank=True)
+    now_outcome = models.CharField(max_length=20, blank=True)
+    reason = models.TextField()
+    family_told = models.BooleanField(default=False)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key} on case {self.case_id}"
+
+
 class AdviceRequest(models.Model):
     """Advice asked of a professional during an assessment (reg 8: 6 weeks)."""
 

@@ -8,4 +8,5 @@ from casework.models import StaffRole
 CASEWORK = (StaffRole.CASEWORKER, StaffRole.TEAM_MANAGER, StaffRole.COUNCIL_ADMIN)
 MANAGE_TEAM = (StaffRole.COUNCIL_ADMIN,)
 DASHBOARD = (StaffRole.TEAM_MANAGER, StaffRole.COUNCIL_ADMIN)
+CORRECT_STEPS = (StaffRole.TEAM_MANAGER, StaffRole.COUNCIL_ADMIN)  # a step recorded by mistake
 COUNCIL_SETTINGS = (StaffRole.COUNCIL_ADMIN,)

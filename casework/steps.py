@@ -25,11 +25,12 @@ _DRAFT_COMMENTS_MEANING = (
 @dataclass(frozen=True)
 class StepWords:
     key: str
-    title: str  # on a timeline, for the family and the SEND team
+    title: str  # on a timeline, for the family and the SEND team (unless staff_title says otherwise)
     meaning: str  # what the step is, in a sentence or two
     regulation: str  # the usual source; the clock names another where a case differs
     staff_label: str = ""  # a case waiting on this step, in the SEND team's words
     family_text: str = ""  # the same, in the family's
+    staff_title: str = ""  # on the SEND team's timeline, where the title speaks to the family
     order: int = 0  # set from the position in STEPS
 
     @property
@@ -78,6 +79,7 @@ _STEPS = (
         _DRAFT_COMMENTS_MEANING,
         "reg 13(1)",
         staff_label="Family commenting on the draft plan",
+        staff_title="The family's comments on the draft plan",
         family_text="Your turn: reply to the draft plan",
     ),
     StepWords(
@@ -140,6 +142,7 @@ _STEPS = (
         "a particular school or college to be named, and ask to meet the council.",
         "reg 22(2)(c)",
         staff_label="Family commenting on proposed changes",
+        staff_title="The family's comments on the proposed changes",
         family_text="Your turn: reply to the proposed changes",
     ),
     StepWords(
@@ -184,6 +187,13 @@ STEPS: dict[str, StepWords] = {
 
 def step_words(key: str) -> StepWords:
     return STEPS[key]
+
+
+def staff_title(key: str, title: str) -> str:
+    """A timeline step's title on the SEND team's pages: its own staff title, else `title`
+    (the clock's, which may name more, such as the adviser)."""
+    words = STEPS.get(key)
+    return words.staff_title if words is not None and words.staff_title else title
 
 
 # A case's stage, in order, in each reader's words (FINISHED last).

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from casework import clock
 from casework.models import (
@@ -41,6 +42,7 @@ from casework.selectors.messages import unread_counts_for_cases
 from casework.selectors.settings import stage_explanations
 from casework.steps import STAGE_TEXTS
 from tenants.models import Council
+from themes.wording import in_sentence
 
 if TYPE_CHECKING:
     from citizen.accounts.models import Account
@@ -59,11 +61,6 @@ def stage_text(stage: str) -> str:
 
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
-
-
-def _lower_first(title: str) -> str:
-    """A step's title inside a sentence: "final EHC plan issued" (only the first letter)."""
-    return title[:1].lower() + title[1:]
 
 
 def whose(relationship: str) -> str:
@@ -434,10 +431,14 @@ class Tracker:
     final_plan: Milestone | None
 
 
-def case_tracker(*, case: Case, council: Council, today: date, records: CaseRecords | None = None) -> Tracker:
+def case_tracker(
+    *, case: Case, council: Council, today: date, records: CaseRecords | None = None, viewer: Account | None = None
+) -> Tracker:
     """The case's statutory timeline (casework.selectors.cases.case_timeline) in plain
     English, with the council's own explanation beside each step (its StageExplanation)
-    and the family's replies beside their reply window. Six queries."""
+    and the family's replies beside their reply window. Once someone in the family has
+    replied, the headline says who sent what and when (`viewer` reads "You"), not "it is
+    your turn". Six queries."""
     records = records or case_records(case)
     timeline = case_timeline(case, today, records)
     explained = stage_explanations(council=council, case_kind=case.kind)
@@ -447,6 +448,7 @@ def case_tracker(*, case: Case, council: Council, today: date, records: CaseReco
     # first; for the family it has ended: nothing can change the plan by replying.
     overtaken = window.kind.step_key if window and window.final_issued else None
     next_clock_step, finished = _next_and_finished(timeline, overtaken=overtaken)
+    replied = [r for r in replies if window and r.served_on == window.served_on]
     steps = [
         _tracker_step(
             step,
@@ -454,12 +456,16 @@ def case_tracker(*, case: Case, council: Council, today: date, records: CaseReco
             council_text=explained.get((case.kind, step.key), ""),
             is_next=step is next_clock_step,
             replies=replies if window and step.key == window.kind.step_key else (),
+            replied=bool(replied) and window is not None and step.key == window.kind.step_key,
         )
         for step in timeline.steps
     ]
     next_step = next((s for s in steps if s.is_next), None)
     overdue = [s for s in steps if s.step.status == clock.Status.OVERDUE]
-    headline = _headline(steps, next_step=next_step, overdue=overdue, window=window, finished=finished)
+    if replied and next_step is not None and next_step.step.status == clock.Status.OPEN and window is not None:
+        headline = _replied_headline(replied[-1], window=window, viewer=viewer)
+    else:
+        headline = _headline(steps, next_step=next_step, overdue=overdue, window=window, finished=finished)
     return Tracker(
         case=case,
         steps=steps,
@@ -491,13 +497,23 @@ def _next_and_finished(timeline: clock.Timeline, *, overtaken: str | None) -> tu
 
 
 def _tracker_step(
-    step: clock.Step, *, overtaken: bool, council_text: str, is_next: bool, replies: tuple[DraftPlanReply, ...]
+    step: clock.Step,
+    *,
+    overtaken: bool,
+    council_text: str,
+    is_next: bool,
+    replies: tuple[DraftPlanReply, ...],
+    replied: bool = False,
 ) -> TrackerStep:
     """One step in the family's words: its tag, sentence, deadline and law."""
     tag, colour, summary = _describe(step)
     if overtaken and step.status == clock.Status.OPEN:
         tag, colour = "Time to reply ended", "grey"
         summary = "The final plan has been issued, so the time to reply has ended."
+    elif replied and step.status == clock.Status.OPEN:
+        last = clock.long_date(step.due_by) if step.due_by else ""
+        tag, colour = "Replied", "green"
+        summary = f"Your family's reply has been sent. You can add to it until {last}."
     return TrackerStep(
         step=step,
         tag=tag,
@@ -508,6 +524,20 @@ def _tracker_step(
         council_text=council_text,
         is_next=is_next,
         replies=replies,
+    )
+
+
+def _replied_headline(reply: DraftPlanReply, *, window: ReplyWindow, viewer: Account | None) -> str:
+    """The family has replied in the open window: who sent what, when, and until when
+    they can add to it."""
+    if viewer is not None and reply.account_id == viewer.pk:
+        who = "You"
+    else:
+        who = (reply.account.get_full_name() if reply.account else "") or "Someone in your family"
+    what = in_sentence(reply.get_response_display())
+    return (
+        f"{who} replied to {window.what} on {clock.long_date(timezone.localdate(reply.created_at))}: {what}. "
+        f"You can add to the reply until {clock.long_date(window.last_day)}."
     )
 
 
@@ -531,11 +561,11 @@ def _headline(
             f"{_due(next_step.step)}."
         )
     if next_step is not None:
-        return f"The council is on time. Next: {_lower_first(next_step.step.title)}, due by {_due(next_step.step)}."
+        return f"The council is on time. Next: {in_sentence(next_step.step.title)}, due by {_due(next_step.step)}."
     if finished:
         return "Every step is done."
     waiting = next((s for s in steps if s.step.status == clock.Status.WAITING), None)
-    return f"Waiting for the next step: {_lower_first(waiting.step.title)}." if waiting else "Nothing is due."
+    return f"Waiting for the next step: {in_sentence(waiting.step.title)}." if waiting else "Nothing is due."
 
 
 # --- Documents and printed copies -----------------------------------------------------------

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from casework import clock
 from casework.models import (
@@ -25,7 +26,9 @@ from casework.models import (
     CaseException,
     CaseKind,
     ChildAccess,
+    DraftPlanReply,
     Milestone,
+    MilestoneCorrection,
     StaffMembership,
     StaffRole,
 )
@@ -43,6 +46,12 @@ class StepKind:
     `outcomes` are the answers the step needs (stored in Milestone.outcome); `after`
     lists steps whose dates it cannot be earlier than; `may_be_future` allows a date
     still to come (a review meeting is booked ahead).
+
+    The law's order: `needs` lists the steps that must be recorded before this one can
+    be (a final plan needs a draft; a review decision needs the meeting's report), and
+    `after_comments` names the step that opened the family's 15 days to comment
+    (reg 13(1), reg 22(2)(c)): this one is recorded only once those days are over, or
+    once the family has replied (`step_out_of_order`).
     """
 
     key: str
@@ -53,6 +62,8 @@ class StepKind:
     after: tuple[str, ...] = ()
     may_be_future: bool = False
     hint: str = ""
+    needs: tuple[str, ...] = ()
+    after_comments: str = ""
 
 
 WILL_ASSESS = (("yes", "Yes, the council will assess"), ("no", "No, the council will not assess"))
@@ -76,10 +87,22 @@ STEPS: dict[str, tuple[StepKind, ...]] = {
             "decided_not_to_issue",
             "Decision not to issue a plan",
             after=("decided_whether_to_assess",),
+            needs=("decided_whether_to_assess",),
             hint="The date the family was told the council will not issue a plan.",
         ),
-        StepKind("draft_served", "Draft plan sent to the family", after=("decided_whether_to_assess",)),
-        StepKind("final_issued", "Final EHC plan issued", after=("decided_whether_to_assess", "draft_served")),
+        StepKind(
+            "draft_served",
+            "Draft plan sent to the family",
+            after=("decided_whether_to_assess",),
+            needs=("decided_whether_to_assess",),
+        ),
+        StepKind(
+            "final_issued",
+            "Final EHC plan issued",
+            after=("decided_whether_to_assess", "draft_served"),
+            needs=("decided_whether_to_assess", "draft_served"),
+            after_comments="draft_served",
+        ),
     ),
     CaseKind.ANNUAL_REVIEW: (
         StepKind(
@@ -94,23 +117,41 @@ STEPS: dict[str, tuple[StepKind, ...]] = {
             may_be_future=True,
             hint="The date of the meeting. A meeting still to come can be booked now and changed until it is held.",
         ),
-        StepKind("notice_sent", "Notice of the meeting sent"),
-        StepKind("advice_circulated", "Reports shared before the meeting"),
-        StepKind("report_sent", "Review meeting report sent", after=("meeting",)),
+        StepKind("notice_sent", "Notice of the meeting sent", needs=("meeting",)),
+        StepKind("advice_circulated", "Reports shared before the meeting", needs=("meeting",)),
+        StepKind("report_sent", "Review meeting report sent", after=("meeting",), needs=("meeting",)),
         StepKind(
             "decision_notified",
             "Decision sent: keep, change or end the plan",
             outcome_label="What did the council decide?",
             outcome_error="Choose what the council decided",
             outcomes=REVIEW_OUTCOMES,
-            after=("meeting",),
+            after=("meeting", "report_sent"),
+            needs=("meeting", "report_sent"),
         ),
-        StepKind("amendments_sent", "Proposed changes sent to the family", after=("meeting",)),
-        StepKind("amended_plan_issued", "Final amended plan issued", after=("meeting", "amendments_sent")),
+        StepKind(
+            "amendments_sent",
+            "Proposed changes sent to the family",
+            after=("meeting", "decision_notified"),
+            needs=("decision_notified",),
+        ),
+        StepKind(
+            "amended_plan_issued",
+            "Final amended plan issued",
+            after=("meeting", "amendments_sent"),
+            needs=("amendments_sent",),
+            after_comments="amendments_sent",
+        ),
     ),
     CaseKind.REASSESSMENT: (
         StepKind("draft_served", "Draft plan sent to the family"),
-        StepKind("final_issued", "Final plan issued", after=("draft_served",)),
+        StepKind(
+            "final_issued",
+            "Final plan issued",
+            after=("draft_served",),
+            needs=("draft_served",),
+            after_comments="draft_served",
+        ),
     ),
     CaseKind.PHASE_TRANSFER: (StepKind("amended_on", "Plan amended to name the new school or college"),),
 }
@@ -282,14 +323,75 @@ def case_stage(timeline: clock.Timeline) -> str:
     return step.key
 
 
-def steps_accepted(case: Case, records: CaseRecords, today: date) -> list[StepKind]:
-    """The steps the clock accepts next on this case: not yet recorded (a review meeting
-    still to come may be re-booked), and consistent with what is recorded."""
+# The step that opens the family's 15 days to comment, and the clock step their reply answers.
+COMMENT_WINDOWS = {"draft_served": "draft_comments", "amendments_sent": "amendment_comments"}
+
+
+def family_replies(case: Case, replies: Iterable[DraftPlanReply] | None = None) -> dict[str, date]:
+    """The day the family first replied in each window to comment (DraftPlanReply.step_key),
+    from `replies` where they were prefetched, else with one query."""
+    if replies is None:
+        replies = DraftPlanReply.objects.filter(case=case).only("step_key", "created_at")
+    replied: dict[str, date] = {}
+    for reply in sorted(replies, key=lambda r: r.created_at):
+        replied.setdefault(reply.step_key, timezone.localdate(reply.created_at))
+    return replied
+
+
+@dataclass(frozen=True)
+class OutOfOrder:
+    """Why a step cannot be recorded yet, in the law's order of steps: `missing` is a
+    step that must be recorded first; else `comments_close` is the last day of the
+    family's window to comment, which must be over (or answered) first."""
+
+    step: StepKind
+    missing: StepKind | None = None
+    comments_close: date | None = None
+
+    def staff_words(self) -> str:
+        if self.missing is not None:
+            return f"Record “{self.missing.label}” first: “{self.step.label}” comes after it."
+        assert self.comments_close is not None
+        return (
+            f"The family can comment until {clock.long_date(self.comments_close)} (at least 15 days from the day "
+            f"it was sent). Record “{self.step.label}” after that day, or once they have replied."
+        )
+
+
+def step_out_of_order(
+    *,
+    case: Case,
+    step: StepKind,
+    milestones: Mapping[str, Milestone | Recorded],
+    replies: Mapping[str, date],
+    occurred_on: date,
+) -> OutOfOrder | None:
+    """Whether the law's order of steps forbids recording `step` on `occurred_on` now."""
+    for key in step.needs:
+        if key not in milestones:
+            return OutOfOrder(step, missing=step_kind(case.kind, key))
+    if step.after_comments and step.after_comments in milestones:
+        closes = clock.comments_close(milestones[step.after_comments].occurred_on)
+        replied = replies.get(COMMENT_WINDOWS[step.after_comments])
+        if occurred_on <= closes and (replied is None or replied > occurred_on):
+            return OutOfOrder(step, comments_close=closes)
+    return None
+
+
+def steps_accepted(
+    case: Case, records: CaseRecords, today: date, replies: Mapping[str, date] | None = None
+) -> list[StepKind]:
+    """The steps that can be recorded next on this case: not yet recorded (a review
+    meeting still to come may be re-booked), next in the law's order, and consistent
+    with what is recorded."""
     latest = max([case.started_on, *(m.occurred_on for m in records.milestones.values())])
+    replies = family_replies(case) if replies is None else replies
     accepted = []
     for step in step_kinds(case.kind):
         existing = records.milestones.get(step.key)
         if existing is not None and not (step.key == "meeting" and existing.occurred_on > today):
+            continue
+        if step_out_of_order(case=case, step=step, milestones=records.milestones, replies=replies, occurred_on=today):
             continue
         trial_date = max(latest, existing.occurred_on) if existing else latest
         for outcome in [value for value, _ in step.outcomes] or [""]:
@@ -301,6 +403,47 @@ def steps_accepted(case: Case, records: CaseRecords, today: date) -> list[StepKi
             accepted.append(step)
             break
     return accepted
+
+
+def steps_waiting(
+    case: Case, records: CaseRecords, today: date, replies: Mapping[str, date] | None = None
+) -> list[OutOfOrder]:
+    """Steps next in order but for the family's 15 days to comment: "from 16 May, or once
+    they have replied", so the case page says why the final plan is not offered yet."""
+    replies = family_replies(case) if replies is None else replies
+    waiting = []
+    for step in step_kinds(case.kind):
+        if step.key in records.milestones:
+            continue
+        out = step_out_of_order(case=case, step=step, milestones=records.milestones, replies=replies, occurred_on=today)
+        if out is not None and out.comments_close is not None:
+            waiting.append(out)
+    return waiting
+
+
+def case_corrections(case: Case) -> list[dict]:
+    """The steps corrected or withdrawn on the case, newest first, with their labels."""
+    rows = MilestoneCorrection.objects.filter(case=case).select_related("corrected_by").order_by("-created_at", "-id")
+    items = []
+    for row in rows:
+        step = step_kind(case.kind, row.key)
+        outcomes = dict(step.outcomes) if step else {}
+        items.append(
+            {
+                "row": row,
+                "label": step.label if step else row.key,
+                "was_outcome": outcomes.get(row.was_outcome, ""),
+                "now_outcome": outcomes.get(row.now_outcome, ""),
+            }
+        )
+    return items
+
+
+def milestone_for_case(*, case: Case, milestone_id: int) -> Milestone:
+    milestone = Milestone.objects.filter(case=case, pk=milestone_id).first()
+    if milestone is None:
+        raise Http404
+    return milestone
 
 
 # --- The case page ---------------------------------------------------------------------
@@ -526,10 +669,15 @@ def timeliness_summary(*, today: date) -> TimelinessSummary:
     tables count them (casework.clock.timeliness); open assessments by stage; overdue
     cases by kind. Four queries whatever the caseload."""
     start = clock.add_months(today, -12) + timedelta(days=1)
+    # A final plan counts only after a draft plan sent (reg 13(1)): one recorded without
+    # one, before the order of steps was enforced, was never issued as the law means.
+    drafted = Milestone.objects.filter(
+        case=OuterRef("case"), key="draft_served", occurred_on__lte=OuterRef("occurred_on")
+    )
     finals = list(
-        Milestone.objects.filter(
-            key="final_issued", case__kind=CaseKind.ASSESSMENT, occurred_on__range=(start, today)
-        ).select_related("case")
+        Milestone.objects.filter(key="final_issued", case__kind=CaseKind.ASSESSMENT, occurred_on__range=(start, today))
+        .filter(Exists(drafted))
+        .select_related("case")
     )
     periods: dict[int, list[clock.ExceptionPeriod]] = {}
     for row in CaseException.objects.filter(case_id__in=[m.case_id for m in finals]):

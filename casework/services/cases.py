@@ -25,12 +25,15 @@ from casework.selectors.cases import (
     case_records,
     case_stage,
     case_timeline,
+    family_replies,
     step_kind,
     step_kinds,
+    step_out_of_order,
     timeline_build,
 )
 from casework.services.audit import audit_record
 from tenants.current import current_schema
+from themes.wording import in_sentence
 
 if TYPE_CHECKING:
     from citizen.accounts.models import Account
@@ -240,6 +243,11 @@ def milestone_record(
     existing = records.milestones.get(key)
     if existing is not None and not (key == "meeting" and existing.occurred_on > today):
         raise ValidationError({"key": f"{step.label} has already been recorded."})
+    out_of_order = step_out_of_order(
+        case=case, step=step, milestones=records.milestones, replies=family_replies(case), occurred_on=occurred_on
+    )
+    if out_of_order is not None:
+        raise ValidationError({"key": out_of_order.staff_words()})
     outcome = _milestone_outcome(step, outcome)
     _milestone_date_check(case=case, step=step, records=records, occurred_on=occurred_on, today=today)
     trial = {**records.milestones, key: Recorded(occurred_on, outcome)}
@@ -279,12 +287,12 @@ def _milestone_date_check(*, case: Case, step: StepKind, records: CaseRecords, o
     if occurred_on > today and not step.may_be_future:
         raise ValidationError({"occurred_on": "The date must be today or in the past."})
     if case.kind != CaseKind.PHASE_TRANSFER and occurred_on < case.started_on:
-        start = f"{clock.long_date(case.started_on)} ({STARTED_ON_LABELS[case.kind].lower()})"
+        start = f"{clock.long_date(case.started_on)} ({in_sentence(STARTED_ON_LABELS[case.kind])})"
         raise ValidationError({"occurred_on": f"The date must be the same as or after {start}."})
     for earlier in step.after:
         other = records.milestones.get(earlier)
         if other is not None and occurred_on < other.occurred_on:
-            label = step_kind(case.kind, earlier).label.lower()  # type: ignore[union-attr]
+            label = in_sentence(step_kind(case.kind, earlier).label)  # type: ignore[union-attr]
             when = clock.long_date(other.occurred_on)
             raise ValidationError({"occurred_on": f"The date must be the same as or after {when} ({label})."})
     for later in step_kinds(case.kind):
@@ -292,7 +300,7 @@ def _milestone_date_check(*, case: Case, step: StepKind, records: CaseRecords, o
         if step.key in later.after and other is not None and occurred_on > other.occurred_on:
             when = clock.long_date(other.occurred_on)
             raise ValidationError(
-                {"occurred_on": f"The date must be the same as or before {when} ({later.label.lower()})."}
+                {"occurred_on": f"The date must be the same as or before {when} ({in_sentence(later.label)})."}
             )
 
 
@@ -314,7 +322,7 @@ def _milestone_save(
     milestone.save()
     summary = f"Recorded: {step.label}"
     if outcome:
-        summary += f" ({dict(step.outcomes)[outcome].lower()})"
+        summary += f" ({in_sentence(dict(step.outcomes)[outcome])})"
     return milestone, summary
 
 

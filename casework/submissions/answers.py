@@ -31,6 +31,7 @@ from citizen.accounts.personal_details import (
 from tenants.form_definitions import Question
 from themes.dates import GovukDateField, GovukDateWidget, long_date
 from themes.forms import GovukForm
+from themes.wording import in_sentence
 
 FILE_KINDS = {"pdf": PDF, "word": DOCX, "excel": XLSX, "odt": ODT, "png": PNG, "jpeg": JPEG}
 ADDRESS_PARTS = (
@@ -54,23 +55,19 @@ MB = 1024 * 1024
 StoreFile = Callable[[Question, Any, Any], dict]
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
-
-
 def required_message(q: Question) -> str:
     """GOV.UK-style: "Enter …", "Select …", "Upload …", from the question's label."""
     question = q.label.rstrip().endswith("?")
     if q.type == "yes_no":
         return f"Select yes or no: {q.label}" if question else "Select yes or no"
     if q.type in ("radios", "select", "checkboxes"):
-        return f"Select an answer: {q.label}" if question else f"Select {_lower_first(q.label)}"
+        return f"Select an answer: {q.label}" if question else f"Select {in_sentence(q.label)}"
     if q.type == "file":
         label = q.label
         if label.lower().startswith("upload "):
             label = label[len("upload ") :]
-        return f"Upload {_lower_first(label)}"
-    return f"Enter an answer: {q.label}" if question else f"Enter {_lower_first(q.label)}"
+        return f"Upload {in_sentence(label)}"
+    return f"Enter an answer: {q.label}" if question else f"Enter {in_sentence(q.label)}"
 
 
 def accepted_text(q: Question) -> str:
@@ -131,7 +128,7 @@ def _fields(q: Question, *, required: bool) -> dict[str, forms.Field]:
         return {
             q.id: GovukDateField(
                 required=required,
-                what=_lower_first(q.label),
+                what=in_sentence(q.label),
                 not_in_future=q.not_in_future,
                 widget=GovukDateWidget(autocomplete="bday" if q.date_of_birth else ""),
             )

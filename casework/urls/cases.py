@@ -9,6 +9,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("cases/<int:case_id>/", views.case_view, name="case"),
     path("cases/<int:case_id>/steps/new/", views.case_step, name="case-step"),
+    path("cases/<int:case_id>/steps/<int:milestone_id>/correct/", views.case_step_correct, name="case-step-correct"),
     path("cases/<int:case_id>/exceptions/new/", views.case_exception, name="case-exception"),
     path("cases/<int:case_id>/advice/new/", views.case_advice, name="case-advice"),
     path(

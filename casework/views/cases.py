@@ -26,10 +26,11 @@ from casework.forms_cases import (
     CaseKindForm,
     CaseloadFilterForm,
     CaseOpenForm,
+    StepCorrectForm,
     StepRecordForm,
 )
 from casework.models import CaseKind
-from casework.permissions import CASEWORK, DASHBOARD
+from casework.permissions import CASEWORK, CORRECT_STEPS, DASHBOARD
 from casework.selectors.access import child_for_staff
 from casework.selectors.cases import (
     EXCEPTION_REASONS,
@@ -38,6 +39,7 @@ from casework.selectors.cases import (
     TRANSFER_KINDS,
     advice_request_for_case,
     case_audit_trail,
+    case_corrections,
     case_family_members,
     case_for_staff_page,
     case_records,
@@ -45,11 +47,14 @@ from casework.selectors.cases import (
     caseload,
     caseload_rows,
     council_service_areas,
+    family_replies,
+    milestone_for_case,
     recorded_steps,
     staff_caseworkers,
     stage_label,
     step_kind,
     steps_accepted,
+    steps_waiting,
     timeliness_summary,
 )
 from casework.services.cases import (
@@ -61,8 +66,10 @@ from casework.services.cases import (
     case_view_record,
     milestone_record,
 )
+from casework.services.corrections import milestone_correct, milestone_withdraw
 from casework.submissions.selectors import submissions_for_case
 from themes.forms import add_errors
+from themes.wording import in_sentence
 
 TEMPLATES = "casework/staff/cases"
 PER_PAGE = 50
@@ -127,6 +134,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
     today = timezone.localdate()
     records = case_records(case)
     timeline = case_timeline(case, today, records)
+    replies = family_replies(case)
     case_view_record(case=case, **_actor(request))
     return render(
         request,
@@ -143,7 +151,10 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "recorded": recorded_steps(case, records),
             "advice": [{"request": a, "due": a.requested_on + clock.ADVICE} for a in records.advice],
             "exceptions": [{"row": e, "reason": dict(EXCEPTION_REASONS)[e.reason]} for e in records.exceptions],
-            "accepted": steps_accepted(case, records, today),
+            "accepted": steps_accepted(case, records, today, replies),
+            "waiting": steps_waiting(case, records, today, replies),
+            "may_correct": request.staff_membership.role in CORRECT_STEPS,
+            "corrections": case_corrections(case),
             "exceptions_apply": case.kind in KINDS_WITH_EXCEPTIONS,
             "takes_advice": case.kind == CaseKind.ASSESSMENT,
             "family": list(case_family_members(case)),
@@ -190,6 +201,57 @@ def case_step(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect("staff:case", case_id=case.pk)
     return render(
         request, f"{TEMPLATES}/step_record.html", {**context, "page_title": step.label, "form": form, "step": step}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CORRECT_STEPS)
+@never_cache
+def case_step_correct(request: HttpRequest, case_id: int, milestone_id: int) -> HttpResponse:
+    """A team manager puts right a step recorded by mistake: its date or decision, or
+    withdraws it, with the reason (casework.services.corrections)."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    milestone = milestone_for_case(case=case, milestone_id=milestone_id)
+    step = step_kind(case.kind, milestone.key)
+    if step is None:
+        raise Http404
+    form = StepCorrectForm(request.POST if request.method == "POST" else None, step=step, milestone=milestone)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == StepCorrectForm.WITHDRAW:
+                correction = milestone_withdraw(
+                    milestone=milestone, reason=data["reason"], actor=request.user, request=request
+                )
+            else:
+                correction = milestone_correct(
+                    milestone=milestone,
+                    occurred_on=data["occurred_on"],
+                    outcome=data.get("outcome", "") or milestone.outcome,
+                    reason=data["reason"],
+                    actor=request.user,
+                    request=request,
+                )
+        except ValidationError as refusal:
+            add_errors(form, refusal)
+        else:
+            told = " The family has been told the timeline changed." if correction.family_told else ""
+            done = "Withdrawn" if data["action"] == StepCorrectForm.WITHDRAW else "Corrected"
+            messages.success(request, f"{done}: {step.label}.{told}")
+            return redirect("staff:case", case_id=case.pk)
+    recorded = clock.long_date(milestone.occurred_on)
+    return render(
+        request,
+        f"{TEMPLATES}/step_correct.html",
+        {
+            "page_title": f"Correct a step: {step.label}",
+            "heading": f"Correct a step: {step.label}",
+            "lede": f"Recorded as {recorded}. The timeline is worked out again from the corrected steps, and the "
+            "family is told if what they see changes.",
+            "case": case,
+            "milestone": milestone,
+            "form": form,
+        },
     )
 
 
@@ -329,7 +391,7 @@ def case_new(request: HttpRequest, child_id: int) -> HttpResponse:
         f"{TEMPLATES}/case_new.html",
         {
             **context,
-            "page_title": f"Open a case: {CaseKind(kind).label.lower()}",
+            "page_title": f"Open a case: {in_sentence(CaseKind(kind).label)}",
             "kind": kind,
             "kind_label": CaseKind(kind).label,
             "form": form,

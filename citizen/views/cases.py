@@ -63,7 +63,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     own explanation of each step."""
     context = _case_context(request, case_id)
     case = context["case"]
-    tracker = case_tracker(case=case, council=request.tenant, today=timezone.localdate())
+    tracker = case_tracker(case=case, council=request.tenant, today=timezone.localdate(), viewer=request.user)
     return render(
         request,
         f"{TEMPLATES}/case.html",

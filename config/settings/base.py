@@ -129,7 +129,7 @@ TEMPLATES = [
                 "tenants.context_processors.council",
             ],
             # GOV.UK components from govuk-frontend-django, in every template.
-            "builtins": ["themes.govuk_components"],
+            "builtins": ["themes.govuk_components", "themes.wording"],
         },
     },
 ]

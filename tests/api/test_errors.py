@@ -3,8 +3,11 @@ stack trace; and per-client rate limits answered with 429 and Retry-After."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from api import selectors
@@ -222,3 +225,21 @@ def test_the_family_and_staff_pages_keep_their_html_error_pages(method, path, st
     answer = getattr(caller, method)(path)
     assert answer.status_code == status
     assert answer["Content-Type"].startswith("text/html")
+
+
+def test_a_step_out_of_the_law_s_order_is_refused_as_on_the_staff_page(site, api):
+    """Issue 19, item 1: a final plan with no draft plan sent is refused, with the reason
+    the staff page gives, and the case offers only the steps that can come next."""
+    with tenant_context(site.council):
+        case = case_make(started_days_ago=30)
+    decided = {"key": "decided_whether_to_assess", "occurred_on": str(timezone.localdate() - timedelta(days=20))}
+    assert api.call.post(f"/api/v1/cases/{case.pk}/steps/", {**decided, "outcome": "yes"}).status_code == 201
+    answer = api.call.post(
+        f"/api/v1/cases/{case.pk}/steps/", {"key": "final_issued", "occurred_on": str(timezone.localdate())}
+    )
+    body = _assert_error(answer, 400, "invalid")
+    assert body["errors"]["key"] == [
+        "Record “Draft plan sent to the family” first: “Final EHC plan issued” comes after it."
+    ]
+    offered = api.call.get(f"/api/v1/cases/{case.pk}/").json()["steps_to_record"]
+    assert [step["key"] for step in offered] == ["decided_not_to_issue", "draft_served"]

@@ -93,7 +93,7 @@ def staff_pages_data_create(*, slug: str, emails: SimpleNamespace, references: l
         case = case_open(
             child=child, kind=CaseKind.ASSESSMENT, started_on=today - timedelta(days=40), caseworker=caseworker, **who
         )
-        milestone_record(
+        decision = milestone_record(
             case=case,
             key="decided_whether_to_assess",
             occurred_on=today - timedelta(days=30),
@@ -148,6 +148,7 @@ def staff_pages_data_create(*, slug: str, emails: SimpleNamespace, references: l
             "child": child.pk,
             "access": access.pk,
             "advice": advice.pk,
+            "milestone": decision.pk,
             "access_request": access_request.pk,
             "member": StaffMembership.objects.get(account=caseworker).pk,
             "service_area": area.pk,
@@ -217,6 +218,7 @@ PAGES = {
     "step-choose": "/staff/cases/{case}/steps/new/",
     "step-decision": "/staff/cases/{fresh_case}/steps/new/?step=decided_whether_to_assess",
     "step-draft": "/staff/cases/{case}/steps/new/?step=draft_served",
+    "step-correct": "/staff/cases/{case}/steps/{milestone}/correct/",
     "exception": "/staff/cases/{case}/exceptions/new/",
     "advice": "/staff/cases/{case}/advice/new/",
     "advice-received": "/staff/cases/{case}/advice/{advice}/received/",
@@ -286,6 +288,7 @@ BAD_POSTS = {
         lambda page: page.fill("input[name=occurred_on_month]", "13"),
         None,
     ),
+    "step-correct": ("/staff/cases/{case}/steps/{milestone}/correct/", lambda page: None, None),
     "exception": ("/staff/cases/{case}/exceptions/new/", lambda page: None, None),
     "advice": ("/staff/cases/{case}/advice/new/", lambda page: None, None),
     "document-upload": ("/staff/cases/{case}/documents/upload/", lambda page: None, None),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..decorators import next_path, sign_in_required, url_with_next
 from ..forms_sign_in import TwoStepCodeForm
 from ..policies import current_policy
+from ..roles import is_council_staff
 from ..services_two_step import CodeSending, two_step_code_send, two_step_device, two_step_verify
 
 
@@ -33,7 +34,12 @@ def set_up(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_step/set_up.html",
-        {"page_title": "Set up two-step verification", "email": request.user.email, "next": after or ""},
+        {
+            "page_title": "Set up two-step verification",
+            "email": request.user.email,
+            "next": after or "",
+            "is_staff": is_council_staff(request.user),
+        },
     )
 
 

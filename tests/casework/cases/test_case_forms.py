@@ -113,6 +113,25 @@ def test_a_step_the_clock_does_not_accept_is_not_recorded(caseworker, case, cumb
         assert not Milestone.objects.filter(case=case).exists()
 
 
+def test_labels_read_as_a_person_writes_them_and_staff_read_staff_words(caseworker, case, cumbria, in_council):
+    """Issue 19, item 6: "Date: final EHC plan issued", "Open a case: EHC needs
+    assessment", never "ehc"; the staff timeline speaks of the family's comments."""
+    who = {"actor": caseworker.account, "today": TODAY}
+    with in_council(cumbria):
+        milestone_record(
+            case=case, key="decided_whether_to_assess", occurred_on=date(2026, 5, 16), outcome="yes", **who
+        )
+        milestone_record(case=case, key="draft_served", occurred_on=date(2026, 5, 26), **who)
+    final = caseworker.get(f"/staff/cases/{case.pk}/steps/new/?step=final_issued").content.decode()
+    opening = caseworker.get(f"/staff/children/{case.child_id}/cases/new/?kind=assessment").content.decode()
+    page = caseworker.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "Date: final EHC plan issued" in final
+    assert "Open a case: EHC needs assessment" in opening and "ehc needs assessment" not in opening
+    assert "Decision whether to assess: yes, the council will assess" in text(page)
+    assert "The family&#x27;s comments on the draft plan" in page
+    assert "Your comments on the draft plan" not in page
+
+
 # --- Exceptions, advice, caseworker ------------------------------------------------------------------
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
 
-from casework.models import StaffMembership, StaffRole
+from casework import clock
+from casework.models import Milestone, StaffMembership, StaffRole
 from casework.selectors.cases import timeliness_summary
 from casework.services.cases import case_exception_record, case_open, milestone_record
 
@@ -26,7 +27,9 @@ def assessment(actor, received: date, *, decided: date | None = None, final: dat
         milestone_record(
             case=case, key="decided_whether_to_assess", occurred_on=decided, outcome="yes", actor=actor, today=TODAY
         )
-    if final:
+    if final:  # the draft first, its 15 days to comment over the day before the final plan
+        draft = final - timedelta(days=clock.COMMENT_DAYS)
+        milestone_record(case=case, key="draft_served", occurred_on=draft, actor=actor, today=TODAY)
         milestone_record(case=case, key="final_issued", occurred_on=final, actor=actor, today=TODAY)
     return case
 
@@ -54,6 +57,7 @@ def cases(cumbria, in_council):
         reassessment = case_open(
             child=make_child(), kind="reassessment", started_on=date(2026, 1, 5), actor=actor, today=TODAY
         )
+        milestone_record(case=reassessment, key="draft_served", occurred_on=date(2026, 2, 2), actor=actor, today=TODAY)
         milestone_record(case=reassessment, key="final_issued", occurred_on=date(2026, 3, 2), actor=actor, today=TODAY)
         assessment(actor, date(2026, 6, 1))  # decision due 13 July
         assessment(actor, date(2026, 4, 1))  # decision due 13 May: overdue
@@ -81,6 +85,17 @@ def test_the_summary_counts_what_the_cases_say(cases, cumbria, in_council):
         ("Re-assessment", 0),
         ("Phase transfer", 0),
     ]
+
+
+def test_a_final_plan_with_no_draft_before_it_is_not_counted_as_issued(cases, cumbria, in_council):
+    """Recorded before the law's order was enforced, a final plan with no draft plan sent
+    is not a plan "issued within 20 weeks": it is left out, so the figures stay as they were."""
+    with in_council(cumbria):
+        case = assessment(make_account(), date(2026, 1, 5), decided=date(2026, 2, 1))
+        Milestone.objects.create(case=case, key="final_issued", occurred_on=date(2026, 3, 1))  # no draft
+        summary = timeliness_summary(today=TODAY)
+    assert summary.plans_issued == 4
+    assert (summary.within_20_weeks.numerator, summary.within_20_weeks.denominator) == (3, 4)
 
 
 def test_a_percentage_that_is_not_whole_keeps_one_decimal(cases, cumbria, in_council):

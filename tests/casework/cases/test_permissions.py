@@ -26,6 +26,7 @@ URLS = [
     ("staff:dashboard", (), False, DASHBOARD_ONLY),
     ("staff:case", ("case",), True, CASEWORK_ONLY),
     ("staff:case-step", ("case",), True, CASEWORK_ONLY),
+    ("staff:case-step-correct", ("case", "milestone"), True, DASHBOARD_ONLY),  # team managers and admins
     ("staff:case-exception", ("case",), True, CASEWORK_ONLY),
     ("staff:case-advice", ("case",), True, CASEWORK_ONLY),
     ("staff:case-advice-received", ("case", "advice"), True, CASEWORK_ONLY),
@@ -56,11 +57,11 @@ def objects(cumbria, in_council):
         case = case_open(
             child=child, kind=CaseKind.ASSESSMENT, started_on=TODAY - timedelta(days=3), actor=worker, today=TODAY
         )
-        milestone_record(
+        milestone = milestone_record(
             case=case, key="decided_whether_to_assess", occurred_on=TODAY, outcome="yes", actor=worker, today=TODAY
         )
         advice = advice_request_record(case=case, adviser="the EP", requested_on=TODAY, actor=worker, today=TODAY)
-    return {"case": case.pk, "child": child.pk, "advice": advice.pk}
+    return {"case": case.pk, "child": child.pk, "advice": advice.pk, "milestone": milestone.pk}
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -104,6 +105,7 @@ def test_case_pages_permission_matrix(
             {"key": "draft_served", "occurred_on_day": "15", "occurred_on_month": "6", "occurred_on_year": "2026"},
         ),
         ("staff:case-new", ("child",), {"started_on_day": "1", "started_on_month": "6", "started_on_year": "2026"}),
+        ("staff:case-step-correct", ("case", "milestone"), {"action": "withdraw", "reason": "A mistake"}),
     ],
 )
 def test_writes_by_someone_without_a_role_change_nothing(name, args, data, objects, cumbria, staff_client, in_council):

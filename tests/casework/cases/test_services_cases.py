@@ -155,7 +155,22 @@ def test_a_decision_not_to_assess_finishes_the_case(council, worker):
     ("setup", "key", "occurred_on", "outcome", "field", "message"),
     [
         ([], "meeting", TODAY, "", "key", "Choose a step this case has."),
-        ([], "draft_served", TODAY, "", "key", "Record the decision to assess first: this step needs it."),
+        (
+            [],
+            "draft_served",
+            TODAY,
+            "",
+            "key",
+            "Record “Decision whether to assess” first: “Draft plan sent to the family” comes after it.",
+        ),
+        (
+            [("decided_whether_to_assess", TODAY, "no")],
+            "draft_served",
+            TODAY,
+            "",
+            "key",
+            "Record the decision to assess first: this step needs it.",
+        ),
         ([], "decided_whether_to_assess", TODAY, "", "outcome", "Choose whether the council will assess"),
         ([], "decided_whether_to_assess", TODAY, "maybe", "outcome", "Choose whether the council will assess"),
         (
@@ -209,22 +224,23 @@ def test_the_clock_refuses_steps_in_plain_english(council, worker, setup, key, o
 
 
 def test_a_step_recorded_late_must_fit_before_the_later_ones(council, worker):
-    case = open_case(worker, started_on=date(2026, 1, 5))
-    record(case, worker, "decided_whether_to_assess", date(2026, 2, 10), "yes")
-    record(case, worker, "final_issued", date(2026, 5, 20))
-    message = refused(lambda: record(case, worker, "draft_served", date(2026, 5, 21)), "occurred_on")
-    assert message == "The date must be the same as or before 20 May 2026 (final ehc plan issued)."
-    record(case, worker, "draft_served", date(2026, 5, 1))
+    case = open_case(worker, kind=CaseKind.ANNUAL_REVIEW, started_on=date(2025, 9, 1))
+    record(case, worker, "meeting", date(2026, 5, 20))
+    message = refused(lambda: record(case, worker, "last_reviewed", date(2026, 5, 21)), "occurred_on")
+    assert message == "The date must be the same as or before 20 May 2026 (review meeting booked or held)."
+    record(case, worker, "last_reviewed", date(2025, 9, 1))
 
 
-def test_the_steps_offered_next_are_those_the_clock_accepts(council, worker):
+def test_the_steps_offered_next_are_those_the_law_orders(council, worker):
     case = open_case(worker)
-    keys = lambda: [s.key for s in steps_accepted(case, case_records(case), TODAY)]  # noqa: E731
+    keys = lambda today=TODAY: [s.key for s in steps_accepted(case, case_records(case), today)]  # noqa: E731
     assert keys() == ["decided_whether_to_assess"]
     record(case, worker, "decided_whether_to_assess", TODAY, "yes")
-    assert keys() == ["decided_not_to_issue", "draft_served", "final_issued"]
+    assert keys() == ["decided_not_to_issue", "draft_served"]  # no final plan without a draft
     record(case, worker, "draft_served", TODAY)
-    assert keys() == ["final_issued"]
+    assert keys() == []  # the family's 15 days to comment, counting today
+    assert keys(TODAY + timedelta(days=14)) == []  # their last day
+    assert keys(TODAY + timedelta(days=15)) == ["final_issued"]
 
 
 def test_an_annual_review_meeting_is_booked_ahead_rebooked_and_then_held(council, worker):
@@ -241,11 +257,19 @@ def test_an_annual_review_meeting_is_booked_ahead_rebooked_and_then_held(council
         "Review meeting booked or held has already been recorded."
     )
     assert refused(lambda: record(case, worker, "amendments_sent", held, today=held), "key") == (
-        "Proposed changes and an amended plan need a decision to change (amend) the plan."
+        "Record “Decision sent: keep, change or end the plan” first: “Proposed changes sent to the family” comes "
+        "after it."
     )
-    record(case, worker, "decision_notified", held, "amend", today=held)
     case_refresh(case=case, today=held)
     assert case.stage == "review_report"  # due 10 August, before the amended plan (19 October)
+    assert refused(lambda: record(case, worker, "decision_notified", held, "amend", today=held), "key") == (
+        "Record “Review meeting report sent” first: “Decision sent: keep, change or end the plan” comes after it."
+    )
+    record(case, worker, "report_sent", held, today=held)
+    record(case, worker, "decision_notified", held, "keep", today=held)
+    assert refused(lambda: record(case, worker, "amendments_sent", held, today=held), "key") == (
+        "Proposed changes and an amended plan need a decision to change (amend) the plan."
+    )
 
 
 # --- Advice and exceptions ---------------------------------------------------------------------------

@@ -134,6 +134,9 @@ def test_a_new_account_must_meet_somersets_password_policy(somerset, in_council)
 
     assert accepted.status_code == 302
     assert accepted["Location"] == "/two-step/set-up/?next=%2Fstaff%2F"
+    set_up = client.get(accepted["Location"]).content.decode()  # staff copy, not the family's (issue 19, item 6)
+    assert "The SEND team's pages hold private information about children and families" in set_up
+    assert "Your SEND area" not in set_up
     account = Account.objects.get(email="new.worker@example.org")
     assert account.is_active and account.email_verified_at is not None
     assert account.get_full_name() == "Robin Hale"

@@ -161,6 +161,7 @@ def test_proposed_changes_after_an_annual_review_are_replied_to_the_same_way(fam
     with tenant_context(family.council):
         review = case_open(child=family.child, kind=CaseKind.ANNUAL_REVIEW, started_on=date(2025, 7, 1), **who)
         milestone_record(case=review, key="meeting", occurred_on=date(2026, 5, 20), **who)
+        milestone_record(case=review, key="report_sent", occurred_on=date(2026, 5, 27), **who)
         milestone_record(case=review, key="decision_notified", occurred_on=date(2026, 6, 1), outcome="amend", **who)
         milestone_record(case=review, key="amendments_sent", occurred_on=date(2026, 6, 1), **who)
     client = signed_in_client(family.council, family.parent)
@@ -175,3 +176,25 @@ def test_proposed_changes_after_an_annual_review_are_replied_to_the_same_way(fam
     with tenant_context(family.council):
         reply = DraftPlanReply.objects.get(case=review)
         assert (reply.step_key, reply.last_day, reply.is_late) == ("amendment_comments", date(2026, 6, 15), False)
+
+
+def test_after_replying_the_case_page_says_what_was_sent_not_that_it_is_their_turn(family, post):
+    """Issue 19, item 4: a parent who replied read "It is your turn: you can reply … until …"
+    and thought the reply was lost."""
+    parent = signed_in_client(family.council, family.parent)
+    case_path = reverse("family:case", args=[family.case.pk])
+    with on(date(2026, 6, 16)):
+        before = parent.get(case_path).content.decode()
+        post(parent, reply_path(family), {"response": "comments", "comments": COMMENTS})
+        after = parent.get(case_path).content.decode()
+        other = signed_in_client(family.council, family.young_person).get(case_path).content.decode()
+
+    assert "It is your turn: you can reply to the draft plan until 24 June 2026." in before
+    assert "It is your turn" not in after
+    assert "You replied to the draft plan on 16 June 2026: I have comments. " in after
+    assert "You can add to the reply until 24 June 2026." in after
+    assert (
+        "Replied" in after and "Your family&#x27;s reply has been sent. You can add to it until 24 June 2026." in after
+    )
+    # Someone else in the family reads who replied.
+    assert "Pat" in other.split('id="headline"')[1].split("</div>")[0]

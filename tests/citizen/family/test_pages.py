@@ -318,7 +318,18 @@ def test_no_printed_copy_before_there_is_a_plan(family, today, post):
 
 
 def issue_final_plan(family):
+    """The family agreed with the draft (sent 10 June), so the final plan need not wait 15 days."""
     with tenant_context(family.council):
+        from casework.models import DraftPlanReply
+
+        DraftPlanReply.objects.create(
+            case=family.case,
+            account=family.parent,
+            step_key="draft_comments",
+            served_on=date(2026, 6, 10),
+            last_day=date(2026, 6, 24),
+            response="agree",
+        )
         milestone_record(
             case=family.case,
             key="final_issued",

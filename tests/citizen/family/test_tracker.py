@@ -16,7 +16,7 @@ from django.urls import reverse
 from django_tenants.utils import tenant_context
 
 from casework import clock
-from casework.models import CaseKind, StaffRole
+from casework.models import CaseKind, DraftPlanReply, StaffRole
 from casework.services.cases import case_exception_record, case_open, milestone_record
 from citizen.selectors import case_tracker, law_text
 from tenants.models import StageExplanation
@@ -42,6 +42,12 @@ def assessment(council, *, today: date, steps: dict | None = None, exceptions=()
         )
     for key, value in (steps or {}).items():
         occurred_on, outcome = value if isinstance(value, tuple) else (value, "")
+        if key == "family_agreed":  # the family agreed with the draft: the final plan need not wait 15 days
+            reply = DraftPlanReply.objects.create(
+                case=case, step_key="draft_comments", served_on=occurred_on, last_day=occurred_on, response="agree"
+            )
+            DraftPlanReply.objects.filter(pk=reply.pk).update(created_at=f"{occurred_on.isoformat()}T10:00:00Z")
+            continue
         milestone_record(case=case, key=key, occurred_on=occurred_on, outcome=outcome, **who)
     return case
 
@@ -193,7 +199,12 @@ SCHOOL_SHUT = (clock.ExceptionReason.SETTING_CLOSED, date(2026, 5, 1), date(2026
         ),
         pytest.param(
             date(2026, 6, 16),
-            {**DECIDED, "draft_served": date(2026, 6, 10), "final_issued": date(2026, 6, 15)},
+            {
+                **DECIDED,
+                "draft_served": date(2026, 6, 10),
+                "family_agreed": date(2026, 6, 12),
+                "final_issued": date(2026, 6, 15),
+            },
             (),
             "draft_comments",
             "Time to reply ended",
