@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Count, F, IntegerField, Max, Q, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,11 +41,9 @@ from casework.selectors.documents import draft_replies_for_case
 from casework.selectors.messages import unread_counts_for_cases
 from casework.selectors.settings import stage_explanations
 from casework.steps import STAGE_TEXTS
+from citizen.accounts.models import Account
 from tenants.models import Council
 from themes.wording import in_sentence
-
-if TYPE_CHECKING:
-    from citizen.accounts.models import Account
 
 FAMILY = "family"
 API = "api"
@@ -604,59 +602,114 @@ def printed_copy_latest(*, case: Case, account: Account) -> PrintedCopyRequest |
 
 @dataclass(frozen=True)
 class RecordView:
-    """One look at a child's records by someone on the council's side."""
+    """Looks at a child's records by someone on the council's side: one person's looks at
+    one thing in a day, or a council system's reads in a day, as one line; `times` says
+    how many looks the line stands for (each is in the audit log, for staff)."""
 
-    event: AuditEvent
+    when: datetime
     who: str
     role: str
     what: str
+    times: int = 1
+    is_system: bool = False
 
 
-def child_record_views(*, child: Child) -> QuerySet[AuditEvent]:
-    """Every time someone on the council's side (staff, or a council system through the
-    API) viewed or downloaded the child's data, newest first, with who and which case
-    (one query per page). The family's own views and downloads are not listed."""
-    return (
-        AuditEvent.objects.filter(child=child, action__in=(AuditEvent.Action.VIEWED, AuditEvent.Action.DOWNLOADED))
-        .exclude(actor_role=FAMILY)
-        .select_related("actor", "case")
-        .order_by("-created_at", "-id")
+def child_record_views(*, child: Child) -> QuerySet:
+    """Who on the council's side (staff, or a council system through the API) viewed or
+    downloaded the child's data, newest first, grouped so that reloads and polling do not
+    flood the list: a person's looks at the same thing on the same day are one row, a
+    council system's reads on one day are one row (one query per page; the family's own
+    views and downloads are not listed). Rows are dicts for `record_views_described`."""
+    looks = AuditEvent.objects.filter(
+        child=child, action__in=(AuditEvent.Action.VIEWED, AuditEvent.Action.DOWNLOADED)
+    ).exclude(actor_role=FAMILY)
+    day = TruncDate("created_at")
+    people = (
+        looks.exclude(actor_role=API)
+        .values(
+            on_day=day,
+            who_id=F("actor_id"),
+            role=F("actor_role"),
+            did=F("action"),
+            about=F("subject"),
+            case_ref_id=F("case_id"),
+            said=F("summary"),
+        )
+        .annotate(times=Count("id"), last=Max("created_at"))
     )
+    systems = (
+        looks.filter(actor_role=API)
+        .values(
+            on_day=day,
+            who_id=Value(None, output_field=IntegerField()),
+            role=F("actor_role"),
+            did=Value("", output_field=CharField()),
+            about=Value("", output_field=CharField()),
+            case_ref_id=Value(None, output_field=IntegerField()),
+            said=Value("", output_field=CharField()),
+        )
+        .annotate(times=Count("id"), last=Max("created_at"))
+    )
+    return people.union(systems, all=True).order_by("-last", "role")
 
 
 ROLE_NAMES = dict(StaffRole.choices)
 
 
-def _what(event: AuditEvent, *, possessive: str) -> str:
-    case = f" (case {event.case.reference})" if event.case_id and event.case else ""
-    downloaded = event.action == AuditEvent.Action.DOWNLOADED
-    if event.subject == "document":
-        kind = event.summary.split(": ", 1)[1] if ": " in event.summary else "a document"
+def _what(row: dict, *, possessive: str, reference: str) -> str:
+    case = f" (case {reference})" if reference else ""
+    downloaded = row["did"] == AuditEvent.Action.DOWNLOADED
+    if row["about"] == "document":
+        kind = row["said"].split(": ", 1)[1] if ": " in row["said"] else "a document"
         return f"Downloaded a document: {kind}{case}" if downloaded else f"Looked at a document: {kind}{case}"
-    if event.subject == "access_evidence":
+    if row["about"] == "access_evidence":
         return "Downloaded a document sent with a request to see these records"
     return {
         "child": f"Looked at {possessive} details",
         "case": f"Looked at {possessive} case{case}",
         "messages": f"Read the messages{case}",
         "access_request": "Looked at a request to see these records",
-    }.get(event.subject, f"{event.get_action_display()}{case}")
+    }.get(row["about"], f"{AuditEvent.Action(row['did']).label if row['did'] else 'Looked'}{case}")
 
 
 def record_views_described(
-    events: Iterable[AuditEvent], *, council: Council, relationship: str = Relationship.PARENT
+    rows: Iterable[dict], *, council: Council, relationship: str = Relationship.PARENT
 ) -> list[RecordView]:
-    """Each event as the family reads it: the team and role, or the person's name when
-    the council shows staff names to families; "a council system" for the API."""
+    """Each row of child_record_views as the family reads it: the team and role, or the
+    person's name when the council shows staff names to families; a council system's
+    reads as one line a day. Two queries for the page's people and cases."""
+    rows = list(rows)
     possessive = whose(relationship)
+    names: dict[int, str] = {}
+    if council.show_staff_names_to_families:
+        ids = {row["who_id"] for row in rows if row["who_id"]}
+        names = {a.pk: a.get_full_name() for a in Account.objects.filter(pk__in=ids)} if ids else {}
+    case_ids = {row["case_ref_id"] for row in rows if row["case_ref_id"]}
+    references = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference")) if case_ids else {}
     views = []
-    for event in events:
-        if event.actor_role == API:
-            who, role = "A council system", "Connected to the portal by the council"
-        else:
-            role = ROLE_NAMES.get(event.actor_role, "Member of staff")
-            name = event.actor.get_full_name() if council.show_staff_names_to_families and event.actor else ""
-            who = name or "SEND team"
-            role = f"{role}, SEND team" if name else role
-        views.append(RecordView(event=event, who=who, role=role, what=_what(event, possessive=possessive)))
+    for row in rows:
+        if row["role"] == API:
+            views.append(
+                RecordView(
+                    when=row["last"],
+                    who="A council system",
+                    role="Connected to the portal by the council",
+                    what="The council's case-management system copied these records",
+                    times=row["times"],
+                    is_system=True,
+                )
+            )
+            continue
+        role = ROLE_NAMES.get(row["role"], "Member of staff")
+        name = names.get(row["who_id"], "")
+        what = _what(row, possessive=possessive, reference=references.get(row["case_ref_id"], ""))
+        views.append(
+            RecordView(
+                when=row["last"],
+                who=name or "SEND team",
+                role=f"{role}, SEND team" if name else role,
+                what=what,
+                times=row["times"],
+            )
+        )
     return views
