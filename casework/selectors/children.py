@@ -11,10 +11,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from casework.models import AccessRequest, Case, Child, ChildAccess, StaffMembership
+from casework.selectors.cases import search_date
+from casework.steps import FINISHED
 
 PENDING = (AccessRequest.Status.WAITING, AccessRequest.Status.MORE_EVIDENCE)
 SEARCH_LIMIT = 20
@@ -66,6 +68,31 @@ def children_search(*, text: str) -> list[Child]:
             "legal_last_name", "legal_first_name", "id"
         )[:SEARCH_LIMIT]
     )
+
+
+def children_list(*, search: str = "") -> QuerySet[Child]:
+    """Every child recorded in the council, by name, with their service area and how many
+    open cases each has (one query a page): the SEND team's way to a child with no case
+    yet. `search` is a name (every word), a council reference, or a date of birth typed
+    as on the caseload (27/3/2015)."""
+    children = Child.objects.select_related("service_area").annotate(
+        open_cases=Count("cases", filter=~Q(cases__stage=FINISHED))
+    )
+    text = (search or "").strip()
+    if text:
+        born = search_date(text)
+        if born is not None:
+            children = children.filter(date_of_birth=born)
+        else:
+            by_name = Q()
+            for word in text.split():
+                by_name &= (
+                    Q(legal_first_name__icontains=word)
+                    | Q(legal_last_name__icontains=word)
+                    | Q(known_as__icontains=word)
+                )
+            children = children.filter(by_name | Q(council_reference__iexact=text))
+    return children.order_by("legal_last_name", "legal_first_name", "id")
 
 
 # --- Access requests -----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from casework.selectors.cases import (
     CaseRecords,
     Recorded,
     StepKind,
+    case_family_members,
     case_records,
     case_stage,
     case_timeline,
@@ -32,6 +33,8 @@ from casework.selectors.cases import (
     timeline_build,
 )
 from casework.services.audit import audit_record
+from casework.services.messages import case_kind_phrase, family_alert, family_case_path
+from casework.steps import STAGE_TEXTS
 from tenants.current import current_schema
 from themes.wording import in_sentence
 
@@ -182,7 +185,31 @@ def case_open(
         summary=f"Opened the case ({case.get_kind_display()})",
         request=request,
     )
-    return case_refresh(case=case, today=today)
+    case = case_refresh(case=case, today=today)
+    _tell_family_case_opened(case)
+    return case
+
+
+def _tell_family_case_opened(case: Case) -> None:
+    """Each family member who can see the child hears that the case is open, what happens
+    first and the legal deadline for it (issue 19, item 7): never the child's name."""
+    if case.stage == FINISHED or case.next_deadline is None:
+        return
+    first_step = STAGE_TEXTS.get(case.stage, "")
+    for access in case_family_members(case):
+        what = case_kind_phrase(case, relationship=access.relationship)
+        family_alert(
+            access=access,
+            subject=f"{what[0].upper()}{what[1:]} is open",
+            lines=[
+                f"The SEND team has opened {what} (case {case.reference}).",
+                f"What happens first: {in_sentence(first_step)}. The law says this must happen by "
+                f"{clock.long_date(case.next_deadline)}.",
+                "You do not need to do anything now. You can follow each step and its deadline in your SEND area, "
+                "and send the SEND team a message there.",
+            ],
+            path=family_case_path(case.pk),
+        )
 
 
 @transaction.atomic

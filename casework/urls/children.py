@@ -12,6 +12,7 @@ urlpatterns = [
         views.access_evidence_download,
         name="access-evidence-download",
     ),
+    path("children/", views.children, name="children"),
     path("children/new/", views.child_new, name="child-new"),
     path("children/<int:child_id>/", views.child, name="child"),
     path(

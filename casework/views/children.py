@@ -4,6 +4,7 @@ request, recording a child, a child's page, and removing a family member's acces
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ from casework.selectors.children import (
     child_access_for_staff,
     child_accesses,
     child_cases,
+    children_list,
     children_search,
 )
 from casework.services.access import access_evidence_download as stream_access_evidence
@@ -51,6 +53,7 @@ from themes.forms import add_errors
 
 TEMPLATES = "casework/staff/children"
 PER_PAGE = 25
+CHILDREN_PER_PAGE = 50
 DUPLICATES_SHOWN = "duplicates_shown"  # posted once possible duplicates have been shown
 
 
@@ -123,7 +126,7 @@ def _ask(request: HttpRequest, access_request, forms: _AccessRequestForms) -> st
 def _approve(request: HttpRequest, access_request, forms: _AccessRequestForms) -> str:
     approve = forms.approve
     if approve.creates_child:
-        access_request_approve_new_child(
+        access = access_request_approve_new_child(
             access_request=access_request,
             council_reference=approve.cleaned_data["council_reference"],
             service_area=approve.cleaned_data["service_area"],
@@ -131,8 +134,12 @@ def _approve(request: HttpRequest, access_request, forms: _AccessRequestForms) -
             request=request,
             confirmed_not_duplicate=approve.cleaned_data.get("confirmed_not_duplicate", False),
         )
-        return "Request approved: a new child has been recorded and the family told"
-    access_request_approve(access_request=access_request, child=approve.child, actor=request.user, request=request)
+        request.approved_child_id = access.child_id  # type: ignore[attr-defined]  # where the view goes next
+        return "Request approved: a new child has been recorded and the family told. Open a case for them below."
+    access = access_request_approve(
+        access_request=access_request, child=approve.child, actor=request.user, request=request
+    )
+    request.approved_child_id = access.child_id  # type: ignore[attr-defined]
     return "Request approved: the family has been told"
 
 
@@ -193,6 +200,9 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
     if forms.bound is not None and forms.bound.is_valid():
         try:
             messages.success(request, ACCESS_DECISIONS[action](request, access_request, forms))
+            approved = getattr(request, "approved_child_id", None)
+            if approved is not None:  # to the child, where a case is opened: not back to the queue
+                return redirect("staff:child", child_id=approved)
             return redirect("staff:access-requests")
         except ChildPossibleDuplicates as refusal:
             duplicates = refusal.duplicates
@@ -284,6 +294,26 @@ def child_new(request: HttpRequest) -> HttpResponse:
         request,
         f"{TEMPLATES}/child_new.html",
         {"page_title": "Record a child", "form": form, "duplicates": duplicates},
+    )
+
+
+@require_safe
+@staff_required(roles=CASEWORK)
+@never_cache
+def children(request: HttpRequest) -> HttpResponse:
+    """Every child recorded, searchable by name, date of birth or reference, 50 a page:
+    a child with no case yet is found here, not only through the caseload."""
+    search = (request.GET.get("search") or "").strip()[:100]
+    page = Paginator(children_list(search=search), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        f"{TEMPLATES}/children.html",
+        {
+            "page_title": "Children",
+            "search": search,
+            "page": page,
+            "query": urlencode({"search": search}) if search else "",
+        },
     )
 
 

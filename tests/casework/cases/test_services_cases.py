@@ -385,3 +385,28 @@ def test_the_timeline_is_computed_from_the_rows_for_each_kind(council, worker):
     assert case_timeline(review, TODAY).recommendations  # under 5: the Code of Practice's 3 to 6 months
     record(review, worker, "last_reviewed", date(2026, 3, 1))
     assert case_timeline(review, TODAY).steps[2].deadline == date(2027, 3, 1)
+
+
+def test_opening_a_case_tells_the_family_what_happens_first_and_by_when(council, worker):
+    """Issue 19, item 7: the family heard only "request approved", never that an
+    assessment was open. Each family member is told, with the first legal deadline."""
+    from casework.models import ChildAccess, Relationship
+    from tenants.outbox.models import OutboundEmail
+
+    child = make_child(first="Robin", last="Fell")
+    parent, young_person = make_account(), make_account()
+    ChildAccess.objects.create(child=child, account=parent, relationship=Relationship.PARENT)
+    ChildAccess.objects.create(child=child, account=young_person, relationship=Relationship.YOUNG_PERSON)
+    case = open_case(worker, child=child, started_on=date(2026, 6, 1))
+
+    (email,) = OutboundEmail.objects.filter(to=[parent.email])
+    assert email.subject == "Your child's EHC needs assessment is open"
+    assert f"The SEND team has opened your child's EHC needs assessment (case {case.reference})." in email.body
+    assert (
+        "What happens first: the council is deciding whether to carry out an assessment. "
+        "The law says this must happen by 13 July 2026." in email.body
+    )
+    assert f"/send/cases/{case.pk}/" in email.body
+    assert "Robin" not in email.body and "Fell" not in email.body
+    (own,) = OutboundEmail.objects.filter(to=[young_person.email])
+    assert own.subject == "Your EHC needs assessment is open"

@@ -45,6 +45,7 @@ def urls(records) -> dict[str, str]:
         "queue": "/staff/access-requests/",
         "request": f"/staff/access-requests/{access_request.pk}/",
         "child new": "/staff/children/new/",
+        "children": "/staff/children/",
         "child": f"/staff/children/{child.pk}/",
         "revoke": f"/staff/children/{child.pk}/access/{access.pk}/remove/",
     }
@@ -56,7 +57,7 @@ WHO = ["anonymous", "family", "caseworker", "team manager", "council admin", "ot
 EXPECTED = {"anonymous": "sign-in", "family": 403, "other council's staff, here": 403}
 
 
-@pytest.mark.parametrize("page", ["queue", "request", "child new", "child", "revoke"])
+@pytest.mark.parametrize("page", ["queue", "request", "child new", "children", "child", "revoke"])
 @pytest.mark.parametrize("who", WHO)
 def test_permission_matrix(who, page, site, records, staff_client, family_client, staff_account):
     if who == "anonymous":
@@ -250,7 +251,7 @@ def test_approving_with_an_existing_child(site, in_council, records, decider, po
 
     answer = post(client, urls(records)["request"], {"action": "approve", "approve-match": str(child.pk)})
 
-    assert answer["Location"] == "/staff/access-requests/"
+    assert answer["Location"] == f"/staff/children/{child.pk}/"  # to the child, not back to the queue
     with in_council(site.council):
         access_request = AccessRequest.objects.get()
         assert (access_request.status, access_request.child, access_request.decided_by) == ("approved", child, account)
@@ -301,11 +302,17 @@ def test_approving_with_a_new_child_shows_possible_duplicates_and_needs_confirma
     assert "Check the children listed, then confirm this is a different child" in unconfirmed
 
     details["approve-confirmed_not_duplicate"] = "on"
-    assert client.post(path, details).status_code == 302
+    approved = client.post(path, details)
+    assert approved.status_code == 302
     with in_council(site.council):
         new = Child.objects.get(council_reference="NEW1")
         assert (new.legal_last_name, new.service_area_id) == ("Smithson", area.pk)
         assert AccessRequest.objects.get().child == new
+    # Issue 19, item 2: not a dead end. The new child's page, offering to open a case.
+    assert approved["Location"] == f"/staff/children/{new.pk}/"
+    child_page = text(client.get(approved["Location"]))
+    assert "Request approved: a new child has been recorded and the family told" in child_page
+    assert f'href="/staff/children/{new.pk}/cases/new/"' in child_page
 
 
 def test_declining_needs_a_reason(site, in_council, records, decider, post):
@@ -495,3 +502,26 @@ def test_the_case_family_section_lists_family_and_waiting_requests_at_constant_c
 
     assert few == many == 2
     assert html.count("Decide ") == 11
+
+
+def test_the_children_list_finds_a_child_with_no_case_by_name_birthday_or_reference(
+    site, in_council, records, staff_client, make_child
+):
+    """Issue 19, item 2: the caseload lists cases only, so a child with no case could not
+    be found. Every child is listed, searchable, with a way to open a case."""
+    with in_council(site.council):
+        other = make_child(legal_first_name="Zara", legal_last_name="Quill", date_of_birth=date(2010, 1, 1))
+        other.council_reference = "ZQ-77"
+        other.save()
+    client = staff_client(site.council, StaffRole.CASEWORKER)
+    child = records["child"]
+
+    everyone = text(client.get("/staff/children/"))
+    assert "2 children" in everyone and "Amelia Smithson" in everyone and "Zara Quill" in everyone
+    assert f'href="/staff/children/{child.pk}/cases/new/"' in everyone  # no case yet: open one
+    for search in ("amelia smith", "3/5/2015", "2015-05-03"):
+        found = text(client.get("/staff/children/", {"search": search}))
+        assert "1 child found" in found and "Amelia Smithson" in found and "Zara" not in found, search
+    assert "Zara Quill" in text(client.get("/staff/children/", {"search": "zq-77"}))
+    assert "No child matches “Nobody”" in text(client.get("/staff/children/", {"search": "Nobody"}))
+    assert 'href="/staff/children/"' in text(client.get("/staff/"))  # in the SEND team's navigation

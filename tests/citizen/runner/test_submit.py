@@ -141,8 +141,11 @@ def test_the_send_team_is_told_what_arrived_and_on_which_case_never_names_or_ans
     send(family, draft_id, post)
     with tenant_context(family.council):
         submission = FormSubmission.objects.select_related("case").get()
-    (email,) = outbox(family.council)
+    (email,) = [e for e in outbox(family.council) if e.to != [family.account.email]]
     assert email.to == [family.child.service_area.contact_email]
+    # The request opened an assessment: the family is told it is open (issue 19, item 7).
+    (own,) = [e for e in outbox(family.council) if e.to == [family.account.email]]
+    assert own.subject == "Your child's EHC needs assessment is open"
     assert email.subject == f"Everything received: case {submission.case.reference}"
     assert submission.reference in email.body and "the 20-week clock started" in email.body
     assert f"/staff/submissions/{submission.pk}/" in email.body
@@ -157,7 +160,7 @@ def test_without_a_service_area_the_alert_goes_to_the_councils_address(family, e
     draft_id = family.draft_start()
     complete_everything(family, draft_id)
     send(family, draft_id, post)
-    (email,) = outbox(family.council)
+    (email,) = [e for e in outbox(family.council) if e.to != [family.account.email]]
     assert email.to == [family.council.contact_email]
 
 
@@ -169,7 +172,7 @@ def test_sending_twice_makes_one_submission(family, everything, post, outbox):
     assert first["Location"] == second["Location"]
     with tenant_context(family.council):
         assert FormSubmission.objects.count() == 1 and Case.objects.count() == 1
-    assert len(outbox(family.council)) == 1
+    assert len(outbox(family.council)) == 2  # the SEND team's alert, and the family's "is open", once each
     # Every page of a sent draft now leads to its confirmation.
     for path in ("", "pages/names/", "check/"):
         assert family.client.get(f"/send/forms/drafts/{draft_id}/{path}")["Location"] == first["Location"]
