@@ -149,3 +149,19 @@ def answers_by_section(definition: FormDefinition, answers: Mapping[str, Any]) -
         if rows:
             result.append(SectionAnswers(section=section, rows=rows))
     return result
+
+
+WHOSE_WORDS_QUESTION = "who_is_speaking"  # a form's question on whose words the answers are
+
+
+def whose_words(definition: FormDefinition, answers: Mapping[str, Any] | None) -> str:
+    """The label of the option the family chose for the form's "whose words" question
+    (its id is WHOSE_WORDS_QUESTION), or "" when the form has no such question."""
+    value = (answers or {}).get(WHOSE_WORDS_QUESTION)
+    if not value:
+        return ""
+    for page in definition.pages:
+        for question in page.questions:
+            if question.id == WHOSE_WORDS_QUESTION:
+                return question.option_label(value)
+    return ""

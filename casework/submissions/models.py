@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 
 from casework.models import Case, Child, Relationship, VirusScanned
+from casework.submissions.flow import whose_words
 
 
 def form_file_upload_to(instance: FormFile, filename: str) -> str:
@@ -86,6 +87,11 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def whose_words(self, definition) -> str:
+        """Whose words the answers are, as the family answered the form's own question
+        (Section A's "Who is writing these answers?"), or "" when the form does not ask."""
+        return whose_words(definition, self.answers)
 
     @property
     def speaking_as_text(self) -> str:

@@ -21,7 +21,7 @@ from tenants.form_definitions import FormDefinition
 from themes.dates import long_date
 
 from .answers import AnswerRow
-from .flow import answers_by_section
+from .flow import answers_by_section, whose_words
 
 FONTS = Path(__file__).with_name("fonts")
 FONT = "DejaVu"
@@ -65,7 +65,11 @@ def submission_pdf(
     submitted_by: str,
     speaking_as: str,
     answers: dict,
+    child: str = "",
 ) -> bytes:
+    """The submission as a PDF for the case file: whom it is about (`child`, with the date
+    of birth), who sent it and as whom (`speaking_as`), whose words the answers are where
+    the form asks, then every answer shown to the family, section by section."""
     pdf = _SubmissionPDF(footer_text=f"{council_name} · {definition.short_title} · {reference}")
     pdf.set_title(f"{definition.short_title} {reference}")
     pdf.set_author(council_name)
@@ -87,13 +91,16 @@ def submission_pdf(
     pdf.multi_cell(0, 8, definition.title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     local = timezone.localtime(submitted_at)
+    words = whose_words(definition, answers)
     facts = [
+        *([("About", child)] if child else []),
         ("Reference", reference),
-        ("Version", f"Version {version_number} of this form"),
+        ("Form version", str(version_number)),
         ("Case", case_reference),
         ("Sent", f"{long_date(local.date())} at {local:%H:%M}"),
         ("Sent by", submitted_by),
-        ("Who is speaking", speaking_as),
+        ("Sent as", speaking_as),
+        *([("Whose words", words)] if words else []),
     ]
     for label, value in facts:
         pdf.set_font(FONT, "B", 10)

@@ -454,6 +454,7 @@ def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> 
         submitted_by=account.get_full_name() or account.email,
         speaking_as=submission.speaking_as_text,
         answers=answers,
+        child=f"{locked.child.full_name}, born {long_date(locked.child.date_of_birth)}",
     )
     submission.pdf.save(f"{submission.reference}.pdf", ContentFile(content), save=False)
     stored.append(submission.pdf.name)

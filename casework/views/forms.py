@@ -404,6 +404,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             "submission": sent,
             "definition": definition,
             "sections": answers_by_section(definition, sent.answers),
+            "whose_words": sent.whose_words(definition),
             "files": files,
             "case": sent.case,
         },

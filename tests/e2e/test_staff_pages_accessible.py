@@ -229,6 +229,8 @@ PAGES = {
     "access-requests": "/staff/access-requests/",
     "access-request": "/staff/access-requests/{access_request}/",
     "child-new": "/staff/children/new/",
+    "children": "/staff/children/",
+    "children-search": "/staff/children/?search=Robin",
     "child": "/staff/children/{child}/",
     "child-access-revoke": "/staff/children/{child}/access/{access}/remove/",
     "document-upload": "/staff/cases/{case}/documents/upload/",
