@@ -124,6 +124,10 @@ class AccessApproveForm(GovukForm):
         self.fields["service_area"] = _service_area_field(council, required=False)
         self.fields["service_area"].label = "Service area for the new child"
         self.fields["service_area"].help_text = "Needed only if you create a new child"
+        # Not "(optional)": both are needed for a new child (clean() says so), so the
+        # labels do not promise what the form then refuses.
+        self.fields["council_reference"].required_when = "a new child"
+        self.fields["service_area"].required_when = "a new child"
         if with_confirmation:
             self.fields["confirmed_not_duplicate"] = _confirm_field()
 

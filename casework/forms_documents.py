@@ -8,7 +8,7 @@ from django import forms
 from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, DEFAULT_MAX_BYTES, size_text
 from casework.models import Document
 from casework.services.messages import MESSAGE_MAX_LENGTH
-from themes.forms import GovukForm, GovukRadioSelect
+from themes.forms import GovukFileField, GovukForm, GovukRadioSelect
 
 ACCEPT_ATTRIBUTE = ",".join([ext for kind in ACCEPTED for ext in kind.extensions] + [k.content_type for k in ACCEPTED])
 
@@ -31,7 +31,7 @@ class DocumentUploadForm(GovukForm):
             "max_length": "The title must be 200 characters or fewer",
         },
     )
-    file = forms.FileField(
+    file = GovukFileField(
         label="Upload a file",
         help_text=f"Send {ACCEPTED_TEXT}, {size_text(DEFAULT_MAX_BYTES)} or smaller.",
         widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),

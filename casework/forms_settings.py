@@ -17,7 +17,7 @@ from tenants.models import (
     Tile,
     validate_logo,
 )
-from themes.forms import GovukForm, GovukRadioSelect
+from themes.forms import GovukFileField, GovukForm, GovukRadioSelect
 
 ORDER_HINT = "A number: lower numbers come first. Leave it as it is to keep the current order."
 
@@ -159,7 +159,7 @@ class FamilyAreaForm(GovukModelForm):
 
 
 class LogoForm(GovukForm):
-    logo = forms.FileField(
+    logo = GovukFileField(
         label="Upload a logo",
         help_text=f"A PNG or JPEG image, {LOGO_MAX_BYTES // (1024 * 1024)} MB or smaller. It is shown in the "
         "header of every page, at most 40 pixels high, on the main colour.",

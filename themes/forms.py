@@ -32,8 +32,22 @@ class GovukCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     template_name = "govuk/widgets/checkboxes.html"
 
 
+class GovukFileField(forms.FileField):
+    """A file upload whose refusals name the file: "report.pdf is empty", not Django's
+    "The submitted file is empty."."""
+
+    def to_python(self, data):
+        name, size = getattr(data, "name", None), getattr(data, "size", None)
+        if name and not size and not self.allow_empty_file:
+            raise ValidationError(f"{name} is empty: choose a file with something in it", code="empty")
+        return super().to_python(data)
+
+
 class GovukForm(forms.Form):
     """A form whose widgets carry GOV.UK classes and whose errors are announced.
+
+    A field that is not required is labelled "(optional)", unless it has
+    `required_when` (a phrase: needed in some cases, which its hint explains).
 
     `widths` maps a field to a GOV.UK input width class suffix ("20", "10", "one-half").
     """
@@ -46,6 +60,12 @@ class GovukForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
+            # A plain RadioSelect or CheckboxSelectMultiple would get GOV.UK's hidden-input
+            # class without the item and label markup that draws each choice: invisible.
+            if type(widget) is forms.RadioSelect:
+                widget.template_name = GovukRadioSelect.template_name
+            elif type(widget) is forms.CheckboxSelectMultiple:
+                widget.template_name = GovukCheckboxSelectMultiple.template_name
             css = next((c for t, c in INPUT_CLASSES.items() if isinstance(widget, t)), "govuk-input")
             if name in self.widths:
                 css += f" govuk-input--width-{self.widths[name]}"

@@ -219,6 +219,32 @@ def form_version_delete(*, version: FormVersion, by, actor_role: str, request: H
         locked.delete()
 
 
+def form_variant_delete(*, variant: FormVariant, by, actor_role: str, request: HttpRequest | None = None) -> None:
+    """Delete a form that was never used: no version ever published and no family's
+    draft of it (a published form is kept for ever: stop offering it instead)."""
+    from casework.submissions.models import FormDraft  # the family's drafts, in this council's schema
+
+    with transaction.atomic():
+        locked = _locked(variant)
+        if locked.versions.filter(published_at__isnull=False).exists():
+            raise ValidationError(
+                "A form with a published version is kept, with every answer sent on it. "
+                "Stop offering it to families instead."
+            )
+        if FormDraft.objects.filter(variant_id=locked.pk).exists():
+            raise ValidationError("A family has started this form, so it cannot be deleted.")
+        _audit(
+            council=locked.council,
+            actor=by,
+            actor_role=actor_role,
+            subject=AuditEvent.Subject.FORM_VARIANT,
+            subject_id=locked.pk,
+            summary=f"Form '{locked.title}': deleted before it was ever published",
+            request=request,
+        )
+        locked.delete()
+
+
 def form_variant_enable(
     *, variant: FormVariant, enabled: bool, by, actor_role: str, request: HttpRequest | None = None
 ) -> FormVariant:

@@ -30,7 +30,7 @@ from citizen.accounts.personal_details import (
 )
 from tenants.form_definitions import Question
 from themes.dates import GovukDateField, GovukDateWidget, long_date
-from themes.forms import GovukForm
+from themes.forms import GovukFileField, GovukForm
 from themes.wording import in_sentence
 
 FILE_KINDS = {"pdf": PDF, "word": DOCX, "excel": XLSX, "odt": ODT, "png": PNG, "jpeg": JPEG}
@@ -70,6 +70,31 @@ def required_message(q: Question) -> str:
     return f"Enter an answer: {q.label}" if question else f"Enter {in_sentence(q.label)}"
 
 
+def too_long_message(q: Question, limit: int) -> str:
+    """GOV.UK-style, naming the question: "Full name must be 120 characters or fewer"."""
+    label = q.label.rstrip()
+    subject = f"Your answer to “{label}”" if label.endswith("?") else label
+    return f"{subject} must be {limit:,} characters or fewer"
+
+
+NHS_NUMBER_FORMAT = "Enter {label} as 10 digits, like 485 777 3456"
+NHS_NUMBER_NOT_REAL = "{number} is not a real NHS number: check each digit"
+
+
+def nhs_number(text: str) -> str | None:
+    """An NHS number as "485 777 3456" when `text` is one (10 digits, spaces or dashes
+    allowed, whose last digit is the modulus 11 check digit of the first nine), else None."""
+    digits = "".join(c for c in text if c not in " -")
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
+        return None
+    total = sum(int(d) * weight for d, weight in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    if check == 10 or check != int(digits[9]):
+        return None
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
 def accepted_text(q: Question) -> str:
     labels = [FILE_KINDS[kind].label for kind in q.accept]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
@@ -93,7 +118,7 @@ def _fields(q: Question, *, required: bool) -> dict[str, forms.Field]:
                 required=required,
                 max_length=limit,
                 widget=widget,
-                error_messages=missing | {"max_length": f"Your answer must be {limit:,} characters or fewer"},
+                error_messages=missing | {"max_length": too_long_message(q, limit)},
             )
         }
     if q.type == "email":
@@ -103,6 +128,15 @@ def _fields(q: Question, *, required: bool) -> dict[str, forms.Field]:
                 max_length=254,
                 widget=forms.EmailInput(attrs={"spellcheck": "false"}),
                 error_messages=missing | {"invalid": EMAIL_ERROR, "max_length": EMAIL_ERROR},
+            )
+        }
+    if q.type == "nhs_number":
+        return {
+            q.id: forms.CharField(
+                required=required,
+                max_length=20,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}),
+                error_messages=missing | {"max_length": NHS_NUMBER_FORMAT.format(label=in_sentence(q.label))},
             )
         }
     if q.type == "phone":
@@ -157,7 +191,7 @@ def _fields(q: Question, *, required: bool) -> dict[str, forms.Field]:
         return fields
     if q.type == "file":
         return {
-            q.id: forms.FileField(required=False),
+            q.id: GovukFileField(required=False),
             f"{q.id}__kept": forms.CharField(required=False, widget=forms.HiddenInput()),
             f"{q.id}__remove": forms.BooleanField(required=False),
         }
@@ -240,6 +274,8 @@ class PageForm(GovukForm):
                 self._clean_number(q, cleaned)
             elif q.type == "phone":
                 self._clean_phone(q, cleaned)
+            elif q.type == "nhs_number":
+                self._clean_nhs_number(q, cleaned)
             elif q.type == "address":
                 self._clean_address(q, cleaned)
             elif q.type == "file":
@@ -261,6 +297,20 @@ class PageForm(GovukForm):
         number = sign * int(digits)
         if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
             self.add_error(q.id, f"Enter a whole number{_number_range_text(q)}")
+            return
+        cleaned[q.id] = number
+
+    def _clean_nhs_number(self, q: Question, cleaned: dict) -> None:
+        text = (cleaned.get(q.id) or "").strip()
+        if not text:
+            return
+        digits = "".join(c for c in text if c not in " -")
+        if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
+            self.add_error(q.id, NHS_NUMBER_FORMAT.format(label=in_sentence(q.label)))
+            return
+        number = nhs_number(text)
+        if number is None:
+            self.add_error(q.id, NHS_NUMBER_NOT_REAL.format(number=f"{digits[:3]} {digits[3:6]} {digits[6:]}"))
             return
         cleaned[q.id] = number
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("settings/forms/new/", views.form_new, name="settings-form-new"),
     path("settings/forms/<int:variant_id>/", views.form_detail, name="settings-form"),
     path("settings/forms/<int:variant_id>/offer/", views.form_offer, name="settings-form-offer"),
+    path("settings/forms/<int:variant_id>/delete/", views.form_delete, name="settings-form-delete"),
     path(VERSION, views.version_detail, name="settings-form-version"),
     path(f"{VERSION}edit/", views.version_edit, name="settings-form-version-edit"),
     path(f"{VERSION}check/", views.version_check, name="settings-form-version-check"),

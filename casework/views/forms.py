@@ -37,7 +37,7 @@ from tenants.form_definitions import (
     form_definition,
 )
 from tenants.models import FormVariant, FormVersion
-from themes.forms import GovukForm, add_errors
+from themes.forms import GovukFileField, GovukForm, GovukRadioSelect, add_errors
 
 TEMPLATES = "casework/staff/forms"
 admin_only = staff_required(roles=COUNCIL_SETTINGS)
@@ -79,7 +79,7 @@ class NewFormForm(GovukForm):
     builtin = forms.ChoiceField(
         label="Start from",
         choices=FormVariant.BuiltIn.choices,
-        widget=forms.RadioSelect,
+        widget=GovukRadioSelect,
         error_messages={"required": "Choose which form to start from"},
     )
     title = forms.CharField(
@@ -94,7 +94,7 @@ class NewFormForm(GovukForm):
 class DraftFromForm(GovukForm):
     source = forms.ChoiceField(
         label="Start the new version from",
-        widget=forms.RadioSelect,
+        widget=GovukRadioSelect,
         error_messages={"required": "Choose what the new version starts from"},
     )
 
@@ -113,7 +113,7 @@ class DefinitionForm(GovukForm):
         strip=False,  # so a problem's line and column are where the admin typed it
         widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "autocomplete": "off"}),
     )
-    upload = forms.FileField(
+    upload = GovukFileField(
         label="Or upload a definition file",
         help_text=f"A .json file, {MAX_DEFINITION_BYTES // 1024} KB or smaller. It replaces what is in the box above.",
         required=False,
@@ -225,6 +225,34 @@ def form_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
             "form": form,
             "breadcrumbs": _crumbs(),
         },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@admin_only
+def form_delete(request: HttpRequest, variant_id: int) -> HttpResponse:
+    """Delete a form never published nor started by a family (a preview shell)."""
+    variant = _variant(request, variant_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            form_services.form_variant_delete(variant=variant, **_who(request))
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            messages.success(request, f"Form '{variant.title}' deleted")
+            return redirect("staff:settings-forms")
+    return render(
+        request,
+        f"{TEMPLATES}/form_delete.html",
+        {
+            "page_title": f"Delete {variant.title}",
+            "variant": variant,
+            "error": error,
+            "breadcrumbs": _crumbs((variant.title, _form_url(variant))),
+        },
+        status=400 if error else 200,
     )
 
 

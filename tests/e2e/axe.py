@@ -48,3 +48,25 @@ def assert_accessible(page) -> None:
     if violations:
         report = "\n".join(_describe(v) for v in violations)
         pytest.fail(f"axe-core found {len(violations)} WCAG 2.2 A/AA violation(s) on {page.url}:\n{report}")
+    assert_choices_drawn(page)
+
+
+# Every radio and checkbox, as GOV.UK draws it: the input itself is transparent and its
+# label's ::before draws the circle or box, so an input without its item and label markup
+# is invisible though axe passes it (issue 19, item 13).
+_UNDRAWN_CHOICES = """() => [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
+  .filter((input) => input.type !== 'hidden' && !input.closest('[hidden]'))
+  .filter((input) => {
+    const item = input.closest('.govuk-radios__item, .govuk-checkboxes__item');
+    const label = input.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+    const drawn = label && (label.classList.contains('govuk-radios__label') || label.classList.contains('govuk-checkboxes__label'));
+    return !(item && drawn && label.getBoundingClientRect().width > 0);
+  })
+  .map((input) => input.outerHTML.slice(0, 160))"""
+
+
+def assert_choices_drawn(page) -> None:
+    """Fail when a radio or checkbox on the page is not drawn (no GOV.UK item and label)."""
+    undrawn = page.evaluate(_UNDRAWN_CHOICES)
+    if undrawn:
+        pytest.fail(f"{len(undrawn)} radio or checkbox input(s) not drawn on {page.url}:\n" + "\n".join(undrawn))

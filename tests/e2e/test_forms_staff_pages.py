@@ -84,6 +84,7 @@ PAGES = {
     "editor": FORM + "versions/{draft}/edit/",
     "publish": FORM + "versions/{draft}/publish/",
     "delete": FORM + "versions/{draft}/delete/",
+    "form delete": FORM + "delete/",
     "preview task list": FORM + "versions/{draft}/preview/",
     "preview radios": FORM + "versions/{draft}/preview/pages/who_is_speaking/",
     "preview checkboxes": FORM + "versions/{draft}/preview/pages/communication/",

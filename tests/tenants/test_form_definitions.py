@@ -76,7 +76,7 @@ def test_the_built_ins_have_the_headings_and_contents_the_councils_use():
         sub.type for page in appendix_a.pages for q in page.questions for sub in q.questions
     }
     assert types == {
-        "text", "long_text", "date", "number", "email", "phone", "address",
+        "text", "long_text", "date", "number", "email", "phone", "nhs_number", "address",
         "radios", "checkboxes", "select", "yes_no", "file", "group",
     }  # fmt: skip
     ids = {q.id for page in appendix_a.pages for q in page.questions}

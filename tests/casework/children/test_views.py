@@ -290,6 +290,10 @@ def test_approving_with_a_new_child_shows_possible_duplicates_and_needs_confirma
 
     missing = text(client.post(path, details))
     assert "Select the service area for the new child" in missing
+    # Needed for a new child, so never labelled "(optional)" (issue 19, item 14).
+    assert "Service area for the new child (optional)" not in missing
+    assert "Council reference for the new child (optional)" not in missing
+    assert "Service area for the new child" in missing
 
     details["approve-service_area"] = str(area.pk)
     first = text(client.post(path, details))

@@ -213,6 +213,24 @@ def test_missing_fields_are_each_named(cumbria, in_council, make_case, staff_cli
         assert message in page
 
 
+def test_an_empty_file_is_refused_by_its_name(cumbria, in_council, make_case, staff_client):
+    """Issue 19, item 14: "The submitted file is empty." did not say which file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with in_council(cumbria):
+        case = make_case()
+    empty = SimpleUploadedFile("ep-report.pdf", b"", content_type="application/pdf")
+    response = staff_client(cumbria).post(
+        f"/staff/cases/{case.pk}/documents/upload/",
+        {"document-kind": "advice", "document-title": "Advice", "document-file": empty},
+    )
+    page = response.content.decode()
+    assert "ep-report.pdf is empty: choose a file with something in it" in page
+    assert "The submitted file is empty" not in page
+    with in_council(cumbria):
+        assert not Document.objects.exists()
+
+
 def test_a_store_that_refuses_is_explained(cumbria, in_council, make_case, staff_client, media_root):
     with in_council(cumbria):
         case = make_case()

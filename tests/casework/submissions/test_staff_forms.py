@@ -216,6 +216,30 @@ def test_a_form_can_stop_being_offered_to_families(admin):
     assert variant.enabled
 
 
+def test_a_form_never_published_nor_started_can_be_deleted_and_others_cannot(admin, site, in_council):
+    """Issue 19, item 15: preview shells piled up in the forms list."""
+    shell = new_form(admin, title="Trying things out")
+    page = f"/staff/settings/forms/{shell.variant_id}/"
+    assert f'href="{page}delete/"' in admin.get(page).content.decode()
+    answer = admin.post(f"{page}delete/")
+    assert answer["Location"] == "/staff/settings/forms/"
+    assert not FormVariant.objects.filter(pk=shell.variant_id).exists()
+    listed = text(admin.get("/staff/settings/forms/"))
+    assert "Form 'Trying things out' deleted" in listed and listed.count("Trying things out") == 1
+    with in_council(site.council):
+        assert AuditEvent.objects.filter(
+            summary="Form 'Trying things out': deleted before it was ever published"
+        ).exists()
+
+    published = own_form(admin.council)  # the council's own, published: kept for ever
+    page = f"/staff/settings/forms/{published.pk}/"
+    assert f'href="{page}delete/"' not in admin.get(page).content.decode()
+    refused = admin.post(f"{page}delete/")
+    assert refused.status_code == 400
+    assert "A form with a published version is kept" in text(refused)
+    assert FormVariant.objects.filter(pk=published.pk).exists()
+
+
 # --- Who may open what ------------------------------------------------------------------------
 
 ADMIN_ONLY = {"caseworker": 403, "team manager": 403, "council admin": 200}
@@ -225,6 +249,7 @@ URLS = [
     ("staff:settings-forms", (), False, ADMIN_ONLY),
     ("staff:settings-form-new", (), False, ADMIN_ONLY),
     ("staff:settings-form", ("variant",), True, ADMIN_ONLY),
+    ("staff:settings-form-delete", ("variant",), True, ADMIN_ONLY),
     ("staff:settings-form-version", ("variant", "version"), True, ADMIN_ONLY),
     ("staff:settings-form-version-edit", ("variant", "draft"), True, ADMIN_ONLY),
     ("staff:settings-form-version-publish", ("variant", "draft"), True, ADMIN_ONLY),
@@ -327,6 +352,8 @@ def test_writes_by_staff_without_the_role_change_nothing(objects, cumbria, staff
     draft = FormVersion.objects.get(pk=objects["draft"])
     base = f"/staff/settings/forms/{objects['variant']}/"
     assert caseworker.post(f"{base}versions/{draft.pk}/publish/").status_code == 403
+    assert caseworker.post(f"{base}delete/").status_code == 403
+    assert FormVariant.objects.filter(pk=objects["variant"]).exists()
     assert caseworker.post(f"{base}versions/{draft.pk}/edit/", {"definition": "{}"}).status_code == 403
     assert (
         caseworker.post(f"{base}versions/{draft.pk}/check/", "{}", content_type="application/json").status_code == 403

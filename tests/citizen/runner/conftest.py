@@ -62,6 +62,7 @@ KITCHEN_SINK = {
                         {"id": "attendance", "type": "number", "label": "Attendance", "min": 0, "max": 100},
                         {"id": "email", "type": "email", "label": "Email address"},
                         {"id": "phone", "type": "phone", "label": "Phone number"},
+                        {"id": "nhs", "type": "nhs_number", "label": "NHS number", "required": False},
                     ],
                 },
                 {"id": "home", "questions": [{"id": "home", "type": "address", "label": "Home address"}]},

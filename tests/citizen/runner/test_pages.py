@@ -88,13 +88,39 @@ def test_required_text_long_text_and_their_lengths(family, everything):
     draft_id = family.draft_start()
     answer = family.client.post(family.page(draft_id, "names"), {"full_name": "", "nickname": "", "story": "x" * 51})
     assert answer.status_code == 200
-    assert summary_errors(answer) == ["Enter full name", "Your answer must be 50 characters or fewer"]
+    assert summary_errors(answer) == ["Enter full name", "Your story must be 50 characters or fewer"]
     assert "x" * 51 in text(answer)  # what was typed is kept
     assert text(answer).startswith("<!DOCTYPE html>") and "<title>Error: Names" in text(answer)
 
     too_long = family.client.post(family.page(draft_id, "names"), {"full_name": "A" * 21, "story": "ok"})
-    assert summary_errors(too_long) == ["Your answer must be 20 characters or fewer"]
+    assert summary_errors(too_long) == ["Full name must be 20 characters or fewer"]  # names the question
     assert family.draft(draft_id).answers == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "error", "kept"),
+    [
+        ("943 476 5919", None, "943 476 5919"),
+        ("9434765919", None, "943 476 5919"),
+        ("943-476-5919", None, "943 476 5919"),
+        ("943 476 5918", "943 476 5918 is not a real NHS number: check each digit", None),
+        ("485 777 3456", "485 777 3456 is not a real NHS number: check each digit", None),  # the hint's shape only
+        ("12345678901", "Enter NHS number as 10 digits, like 485 777 3456", None),
+        ("ABCDEFGHIJ", "Enter NHS number as 10 digits, like 485 777 3456", None),
+    ],
+)
+def test_an_nhs_number_is_10_digits_with_its_check_digit(family, everything, typed, error, kept):
+    """Issue 19, item 14: any 12 characters were accepted as an NHS number."""
+    draft_id = family.draft_start()
+    posted = {"attendance": "85", "email": "ann@example.org", "phone": "07700 900 982", "nhs": typed}
+    answer = family.client.post(family.page(draft_id, "numbers"), posted)
+    if error:
+        assert summary_errors(answer) == [error]
+        assert typed in text(answer)  # what was typed is kept on the page
+        assert "nhs" not in family.draft(draft_id).answers
+    else:
+        assert answer.status_code == 302
+        assert family.draft(draft_id).answers["nhs"] == kept
 
 
 def test_an_optional_question_says_so_and_may_be_left_empty(family, everything):
@@ -435,3 +461,12 @@ def test_a_question_shown_only_when_an_earlier_answer_matches(family):
     ]
     family.client.post(family.page(draft_id, "numbers"), numbers | {"nickname_why": "Gran chose it"})
     assert family.draft(draft_id).answers["nickname_why"] == "Gran chose it"
+
+
+def test_one_action_has_one_name_on_every_page(family, everything):
+    """Issue 19, item 14: "Come back later" and "Save and come back later" were the same action."""
+    draft_id = family.draft_start()
+    for page_id in ("names", "helpers"):
+        page = text(family.client.get(family.page(draft_id, page_id)))
+        assert 'value="later">Save and come back later</button>' in page, page_id
+        assert ">Come back later<" not in page, page_id

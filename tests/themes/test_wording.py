@@ -1,0 +1,29 @@
+"""Labels inside sentences read as a person writes them (issue 19, items 6 and 14)."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+
+from themes.wording import in_sentence
+
+
+@pytest.mark.parametrize(
+    ("label", "in_a_sentence"),
+    [
+        ("Final EHC plan issued", "final EHC plan issued"),
+        ("EHC needs assessment", "EHC needs assessment"),
+        ("I have comments", "I have comments"),
+        ("How I communicate", "how I communicate"),
+        ("SENCO's report", "SENCO's report"),
+        ("Date the request was received", "date the request was received"),
+        ("", ""),
+    ],
+)
+def test_only_the_first_letter_of_an_ordinary_word_is_lowered(label, in_a_sentence):
+    assert in_sentence(label) == in_a_sentence
+
+
+def test_it_is_a_filter_every_template_has():
+    rendered = Template("Change<span> {{ label|in_sentence }}</span>").render(Context({"label": "How I communicate"}))
+    assert rendered == "Change<span> how I communicate</span>"
