@@ -59,7 +59,8 @@ _UNDRAWN_CHOICES = """() => [...document.querySelectorAll('input[type=radio], in
   .filter((input) => {
     const item = input.closest('.govuk-radios__item, .govuk-checkboxes__item');
     const label = input.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
-    const drawn = label && (label.classList.contains('govuk-radios__label') || label.classList.contains('govuk-checkboxes__label'));
+    const drawn = label && ['govuk-radios__label', 'govuk-checkboxes__label']
+      .some((name) => label.classList.contains(name));
     return !(item && drawn && label.getBoundingClientRect().width > 0);
   })
   .map((input) => input.outerHTML.slice(0, 160))"""
