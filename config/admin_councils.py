@@ -2,9 +2,17 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django_tenants.utils import tenant_context
 
+from casework.models import StaffInvitation, StaffMembership, StaffRole
 from casework.services.forms import builtin_publish_to_councils
+from casework.services.staff import staff_invitation_create
 from tenants.models import Council, CouncilLink, Domain, FormVariant, ServiceArea, SignInPolicy, Tile
 from tenants.storage import StorageRefused
 
@@ -128,14 +136,27 @@ class CouncilAdminForm(forms.ModelForm):
         return cleaned
 
 
+class InviteAdminForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address of the council's admin",
+        help_text="They get an invitation to the council's site, good for 7 days. An open invitation to the same "
+        "address is replaced, so this also sends a fresh link to someone whose invitation ran out.",
+        error_messages={
+            "required": "Enter the email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
+    )
+
+
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin):
     form = CouncilAdminForm
     list_display = ["name", "slug", "schema_name", "is_active", "created_at"]
     search_fields = ["name", "slug"]
-    readonly_fields = ["schema_name", "created_at"]
+    readonly_fields = ["schema_name", "created_at", "council_admins"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "schema_name", "is_active", "created_at"]}),
+        ("Council admins", {"fields": ["council_admins"]}),
         ("Branding", {"fields": ["service_name", "logo", "primary_colour"]}),
         (
             "Emails and contacts",
@@ -156,6 +177,61 @@ class CouncilAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(schema_name="public")
+
+    # --- Inviting (or re-inviting) a council's admin: no need to re-run create_council ---
+
+    def get_urls(self):
+        invite = self.admin_site.admin_view(self.invite_admin_view)
+        return [
+            path("<int:council_id>/invite-admin/", invite, name="tenants_council_invite_admin"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Admins")
+    def council_admins(self, council: Council) -> str:
+        if not council.pk:
+            return "-"
+        with tenant_context(council):
+            admins = list(
+                StaffMembership.objects.filter(role=StaffRole.COUNCIL_ADMIN, is_active=True).values_list(
+                    "account__email", flat=True
+                )
+            )
+            waiting = list(
+                StaffInvitation.objects.filter(role=StaffRole.COUNCIL_ADMIN, accepted_at__isnull=True).values_list(
+                    "email", flat=True
+                )
+            )
+        active = ", ".join(admins) or "none yet"
+        pending = f"; invited, not yet accepted: {', '.join(waiting)}" if waiting else ""
+        link = reverse("admin:tenants_council_invite_admin", args=[council.pk])
+        return format_html('Active: {}{}. <a href="{}">Invite a council admin</a>', active, pending, link)
+
+    def invite_admin_view(self, request, council_id: int):
+        council = get_object_or_404(self.get_queryset(request), pk=council_id)
+        if not self.has_change_permission(request, council):
+            raise PermissionDenied
+        form = InviteAdminForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                with tenant_context(council):
+                    staff_invitation_create(
+                        email=form.cleaned_data["email"], role=StaffRole.COUNCIL_ADMIN, invited_by=request.user
+                    )
+            except ValidationError as refusal:
+                for field, errors in refusal.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(request, f"Invitation sent to {form.cleaned_data['email']}.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:tenants_council_change", args=[council.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Invite a council admin to {council.name}",
+            "council": council,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/platform/invite_admin.html", context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The admin saves inside a transaction: when storage refuses the logo the whole

@@ -1,9 +1,13 @@
 """Reads about children and who may see them: possible duplicates, the verification
 queue, a child's accesses and cases, and what a case page shows of its family.
 
-Matching names is deliberately simple, so staff can explain it: two records may be the
-same child when they have the same date of birth and the same first name (or name known
-by) or the same last name, ignoring capitals, accents, spaces and punctuation."""
+Matching is deliberately simple, so staff can explain it, and never attaches anything by
+itself: with the same date of birth, the same first name (or name known by) and last name
+is "the same name"; a first and last name each within a letter or two (Jon and John,
+Smith and Smyth, Sam and Samuel), or the same first name with another last name (a new
+surname), is a "possible" match, with the differences shown. The same birthday and last
+name with another first name (a twin, a sibling) is not a match. Capitals, accents, spaces
+and punctuation are ignored."""
 
 from __future__ import annotations
 
@@ -28,28 +32,87 @@ def name_key(name: str) -> str:
     return "".join(c for c in decomposed if c.isalnum()).casefold()
 
 
-def _names_match(*, first_name: str, last_name: str, child: Child) -> bool:
+def _edits(a: str, b: str) -> int:
+    """Letters to change, add or remove to turn one name into the other (Levenshtein)."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def _similar(a: str, b: str) -> bool:
+    """Two name keys that may be one name: within a letter (two for longer names), or one
+    a short form of the other (Sam, Samuel)."""
+    if not a or not b:
+        return False
+    if a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))):
+        return True
+    return _edits(a, b) <= (1 if max(len(a), len(b)) <= 6 else 2)
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """Why a recorded child was suggested: "same" name, or a "possible" one, with what
+    differs between the name asked about and the name recorded."""
+
+    strength: str  # "same" or "possible"
+    reasons: tuple[str, ...]
+
+
+def name_match(*, first_name: str, last_name: str, child: Child) -> NameMatch | None:
+    """How the name asked about matches the child's (with the same date of birth), or None."""
     first, last = name_key(first_name), name_key(last_name)
-    child_firsts = {name_key(child.legal_first_name), name_key(child.known_as)} - {""}
-    return bool(last and last == name_key(child.legal_last_name)) or bool(first and first in child_firsts)
+    child_last = name_key(child.legal_last_name)
+    firsts = {name_key(child.legal_first_name): child.legal_first_name, name_key(child.known_as): child.known_as}
+    firsts.pop("", None)
+    same_first = first in firsts
+    if same_first and last == child_last:
+        return NameMatch("same", ("Same name and date of birth",))
+    similar_first = next((shown for key, shown in firsts.items() if _similar(first, key)), None)
+    differences = []
+    if not same_first and similar_first:
+        differences.append(f"First name: {first_name.strip()} asked about, {similar_first} recorded")
+    if last != child_last and _similar(last, child_last):
+        differences.append(f"Last name: {last_name.strip()} asked about, {child.legal_last_name} recorded")
+    if similar_first and (last == child_last or _similar(last, child_last)):
+        return NameMatch("possible", ("Same date of birth; the names differ slightly", *differences))
+    if same_first and last != child_last:
+        return NameMatch(
+            "possible",
+            (
+                "Same first name and date of birth, another last name (a new surname?)",
+                f"Last name: {last_name.strip()} asked about, {child.legal_last_name} recorded",
+            ),
+        )
+    return None
+
+
+def _names_match(*, first_name: str, last_name: str, child: Child) -> bool:
+    return name_match(first_name=first_name, last_name=last_name, child=child) is not None
 
 
 def child_possible_duplicates(
     *, first_name: str, last_name: str, date_of_birth: date, exclude_id: int | None = None
 ) -> list[Child]:
-    """Children who may be the one described: the same date of birth, and the same
-    first name (or name known by) or the same last name. One query; the names are
-    compared here, so accents are ignored whatever the database collation."""
+    """Children who may be the one described: the same date of birth and the same or a
+    possible name (`name_match`, the module's rule), the same names first. Each carries
+    `match` (its NameMatch: why it was suggested). One query; the names are compared
+    here, so accents are ignored whatever the database collation."""
     if date_of_birth is None:
         return []
     same_birthday = Child.objects.filter(date_of_birth=date_of_birth)
     if exclude_id is not None:
         same_birthday = same_birthday.exclude(pk=exclude_id)
-    return [
-        child
-        for child in same_birthday.order_by("legal_last_name", "legal_first_name", "id")
-        if _names_match(first_name=first_name, last_name=last_name, child=child)
-    ]
+    found = []
+    for child in same_birthday.order_by("legal_last_name", "legal_first_name", "id"):
+        match = name_match(first_name=first_name, last_name=last_name, child=child)
+        if match is not None:
+            child.match = match  # type: ignore[attr-defined]  # shown beside the child
+            found.append(child)
+    return sorted(found, key=lambda c: c.match.strength != "same")  # type: ignore[attr-defined]
 
 
 def children_search(*, text: str) -> list[Child]:

@@ -295,6 +295,19 @@ def test_a_somerset_family_requests_an_assessment_with_appendix_a(committed, new
         checked(page)
         page.get_by_label(re.compile("^Support the child has already had")).fill("A reading group twice a week.")
         save(page)
+        # Any other document that would help (issue 19, item 11): a letter from the paediatrician.
+        checked(page)
+        page.get_by_label("Yes", exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+        checked(page)
+        page.get_by_label(re.compile("^What the document is")).fill("Letter from the paediatrician")
+        page.get_by_label(re.compile("^The document")).set_input_files(
+            {"name": "paediatrician.pdf", "mimeType": "application/pdf", "buffer": small_pdf("Letter")}
+        )
+        save(page)
+        checked(page)
+        page.get_by_label("No", exact=True).check()
+        page.get_by_role("button", name="Continue").click()
 
         section(page, "Views")
         checked(page)
@@ -353,7 +366,7 @@ def test_a_somerset_family_requests_an_assessment_with_appendix_a(committed, new
         received_on = sent["started_on"]
         assert (sent["case_kind"], received_on in sent_on, sent["cases"]) == (CaseKind.ASSESSMENT, True, 1)
         assert sent["next_deadline"] == received_on + timedelta(weeks=6)
-        assert sent["files"] == ["ep-report.pdf"]
+        assert sent["files"] == ["ep-report.pdf", "paediatrician.pdf"]
         assert sent["alerts"] == [
             (["send.assessment-hub@somerset.localhost"], f"Appendix A received: case {sent['case_reference']}")
         ]
@@ -372,6 +385,7 @@ def test_a_somerset_family_requests_an_assessment_with_appendix_a(committed, new
         assert_accessible(staff)
         shown = staff.get_by_role("main").inner_text()
         assert "A parent, on the child's behalf" in shown and "Dr Priya Shah" in shown and "ep-report.pdf" in shown
+        assert "Letter from the paediatrician" in shown and "paediatrician.pdf" in shown
         with staff.expect_download() as download:
             staff.get_by_role("link", name=re.compile("^Download the PDF")).click()
         assert download.value.suggested_filename == f"{sent['reference']}.pdf"

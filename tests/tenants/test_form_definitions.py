@@ -232,3 +232,15 @@ def test_json_text_that_does_not_parse_says_where():
     assert [str(p) for p in found] == ["$: This is not valid JSON: Expecting value (line 2, column 12)."]
     data, found = definition_from_text(json.dumps(KITCHEN_SINK))
     assert data == KITCHEN_SINK and found == []
+
+
+def test_appendix_a_has_a_place_for_any_supporting_document():
+    """Issue 19, item 11: Somerset promises families can "upload important documents and
+    information safely", but only a report per professional could be added."""
+    appendix_a = definition_check(builtin_definition("appendix-a"))
+    page = appendix_a.page("other_documents")
+    (group,) = page.questions
+    assert (group.type, group.min, group.max, group.item_name) == ("group", 0, 10, "document")
+    files = [q for q in group.questions if q.type == "file"]
+    assert len(files) == 1 and set(files[0].accept) == {"pdf", "word", "png", "jpeg"}
+    assert appendix_a.section("professionals").pages[-1].id == "other_documents"

@@ -217,6 +217,9 @@ def test_the_decision_page_suggests_matching_children_and_searches_others(
     page = text(client.get(path))
 
     assert "Smithson" in page and "TWIN1" in page and "ZQ1" not in page
+    # Why each was suggested (issue 19, item 3): Amelia Smithson by name, Amelia Jones possibly.
+    assert "Same name and date of birth" in page and "Possible match" in page
+    assert "Last name: Smithson asked about, Jones recorded" in page
     searched = text(client.get(path, {"q": "quill"}))
     assert "ZQ1" in searched
     with in_council(site.council):

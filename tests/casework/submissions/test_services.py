@@ -98,7 +98,8 @@ def test_sending_again_returns_the_same_submission(family, ready):
         again = services.draft_submit(draft=ready, account=family.account)
         assert again.pk == first.pk
         assert FormSubmission.objects.count() == 1 and Case.objects.count() == 1
-        assert OutboundEmail.objects.filter(subject__contains="received").count() == 1
+        assert OutboundEmail.objects.filter(subject__contains="received: case").count() == 1  # the SEND team, once
+        assert OutboundEmail.objects.filter(subject__contains="received: reference").count() == 1  # the sender, once
         assert FormFile.objects.get().submission_id == first.pk
 
 

@@ -14,7 +14,16 @@ from django_tenants.utils import tenant_context
 
 from casework.submissions.models import FormDraft, FormFile
 
-from .conftest import KITCHEN_SINK, PNG_BYTES, complete_everything, pdf_bytes, publish, upload
+from .conftest import (
+    KITCHEN_SINK,
+    PNG_BYTES,
+    complete_everything,
+    make_account,
+    pdf_bytes,
+    publish,
+    signed_in_client,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -470,3 +479,11 @@ def test_one_action_has_one_name_on_every_page(family, everything):
         page = text(family.client.get(family.page(draft_id, page_id)))
         assert 'value="later">Save and come back later</button>' in page, page_id
         assert ">Come back later<" not in page, page_id
+
+
+def test_with_no_child_the_forms_page_offers_to_add_one(site):
+    """Issue 19, item 16: `/send/forms/` with no child was a dead end."""
+    account = make_account()
+    page = text(signed_in_client(site.council, account).get("/send/forms/"))
+    assert "You have not linked any children to your account yet" in page
+    assert 'href="/send/children/add/"' in page and "Add a child" in page

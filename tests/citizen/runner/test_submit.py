@@ -62,6 +62,8 @@ def test_sending_shows_the_reference_and_what_happens_next(family, everything, p
     assert submission.reference == f"FS-{year}-00001"
     assert "Everything sent" in page and submission.reference in page and "We will look at it." in page
     assert f'href="/send/forms/submissions/{submission.pk}/pdf/"' in page
+    # Whose form this is (issue 19, item 16): the child, by name and date of birth.
+    assert f"We have sent Everything about <strong>{CHILD_FIRST} {CHILD_LAST}</strong>" in page
     assert submission.version_id == everything.pk and submission.submitted_by_id == family.account.pk
 
 
@@ -143,9 +145,18 @@ def test_the_send_team_is_told_what_arrived_and_on_which_case_never_names_or_ans
         submission = FormSubmission.objects.select_related("case").get()
     (email,) = [e for e in outbox(family.council) if e.to != [family.account.email]]
     assert email.to == [family.child.service_area.contact_email]
-    # The request opened an assessment: the family is told it is open (issue 19, item 7).
-    (own,) = [e for e in outbox(family.council) if e.to == [family.account.email]]
-    assert own.subject == "Your child's EHC needs assessment is open"
+    # The sender hears it arrived (issue 19, item 16) and, as it opened an assessment,
+    # that the assessment is open (item 7): never a name or an answer.
+    own = {e.subject: e for e in outbox(family.council) if e.to == [family.account.email]}
+    assert set(own) == {
+        f"Everything received: reference {submission.reference}",
+        "Your child's EHC needs assessment is open",
+    }
+    received = own[f"Everything received: reference {submission.reference}"].body
+    assert f"Your reference is {submission.reference}." in received
+    assert f"/send/forms/submissions/{submission.pk}/" in received
+    for private in (CHILD_FIRST, CHILD_LAST, "Ann Example", "Dr Zebedee Quill"):
+        assert private not in received
     assert email.subject == f"Everything received: case {submission.case.reference}"
     assert submission.reference in email.body and "the 20-week clock started" in email.body
     assert f"/staff/submissions/{submission.pk}/" in email.body
@@ -172,7 +183,7 @@ def test_sending_twice_makes_one_submission(family, everything, post, outbox):
     assert first["Location"] == second["Location"]
     with tenant_context(family.council):
         assert FormSubmission.objects.count() == 1 and Case.objects.count() == 1
-    assert len(outbox(family.council)) == 2  # the SEND team's alert, and the family's "is open", once each
+    assert len(outbox(family.council)) == 3  # the SEND team's alert, the family's "received" and "is open", once each
     # Every page of a sent draft now leads to its confirmation.
     for path in ("", "pages/names/", "check/"):
         assert family.client.get(f"/send/forms/drafts/{draft_id}/{path}")["Location"] == first["Location"]
