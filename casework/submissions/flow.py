@@ -45,10 +45,13 @@ def page_is_shown(definition: FormDefinition, page: Page, answers: Mapping[str, 
 
 
 def page_complete(page: Page, answers: Mapping[str, Any], pages_done: Iterable[str]) -> bool:
-    """Saved with "Save and continue", and every required question shown has an answer
-    (a group has at least its minimum of items)."""
-    if page.id not in set(pages_done):
-        return False
+    """Saved as done, and every required question shown has an answer (a group has at
+    least its minimum of items)."""
+    return page.id in set(pages_done) and page_answered(page, answers)
+
+
+def page_answered(page: Page, answers: Mapping[str, Any]) -> bool:
+    """Every required question the page shows has an answer (a group its minimum)."""
     for q in shown_questions(page, answers):
         value = answers.get(q.id)
         if q.type == "group":

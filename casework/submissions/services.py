@@ -44,8 +44,8 @@ from tenants.models import FormVariant, FormVersion
 from tenants.outbox.services import email_queue
 from themes.dates import long_date
 
-from .answers import file_answers
-from .flow import progress, shown_answers
+from .answers import file_answers, is_answered
+from .flow import page_answered, progress, shown_answers
 from .models import FormDraft, FormFile, FormSubmission
 from .pdf import submission_pdf
 
@@ -63,6 +63,15 @@ NO_CASE_TO_JOIN = {
     "yet. Keep your draft, and contact the SEND team: they will tell you when to send it.",
     FEEDS_ANNUAL_REVIEW: "There is no annual review under way for this child, so this form cannot be sent yet. "
     "Keep your draft, and contact the SEND team: they will tell you when to send it.",
+}
+
+
+# The same, before anything was started: no draft to keep (issue 19, item 16).
+NO_CASE_TO_START = {
+    FEEDS_CONTRIBUTION: "There is no EHC needs assessment under way for this child yet, so this form cannot be "
+    "started. The SEND team will ask you for it once an assessment has begun.",
+    FEEDS_ANNUAL_REVIEW: "There is no annual review under way for this child yet, so this form cannot be started. "
+    "The SEND team will ask you for it before the review meeting.",
 }
 
 
@@ -161,7 +170,9 @@ def _locked_open(draft: FormDraft) -> FormDraft:
 
 def draft_page_save(*, draft: FormDraft, page_id: str, answers: dict[str, Any], done: bool) -> FormDraft:
     """Save one page's answers (None: not answered). `done` when saved with "Save and
-    continue" (its answers complete); "Save and come back later" leaves it not done.
+    continue" (its answers complete); "Save and come back later" leaves it not done
+    unless every question it asks is answered (issue 19, item 16: a section fully
+    answered showed "In progress").
     Answers on other pages are kept, even those a changed answer now hides: changing
     it back shows them again; only the shown ones are ever sent."""
     with transaction.atomic():
@@ -181,7 +192,9 @@ def draft_page_save(*, draft: FormDraft, page_id: str, answers: dict[str, Any], 
             else:
                 locked.answers[q.id] = new
         pages_done = [p for p in locked.pages_done if p != page_id]
-        if done:
+        kept = shown_answers(definition_of(locked), locked.answers)
+        answered_all = page_answered(page, kept) and any(is_answered(kept.get(q.id)) for q in page.questions)
+        if done or answered_all:
             pages_done.append(page_id)
         locked.pages_done = pages_done
         locked.save(update_fields=["answers", "pages_done", "updated_at"])
@@ -314,8 +327,9 @@ def submission_problem(*, draft: FormDraft) -> str:
     return feed_problem(definition=definition, child=draft.child)
 
 
-def feed_problem(*, definition: FormDefinition, child: Child) -> str:
-    """Why a form of this definition cannot be sent for the child now ("" when it can)."""
+def feed_problem(*, definition: FormDefinition, child: Child, starting: bool = False) -> str:
+    """Why a form of this definition cannot be sent (or, `starting`, started) for the
+    child now ("" when it can)."""
     if definition.feeds == FEEDS_NEW_REQUEST:
         under_way = _open_cases(child, (CaseKind.ASSESSMENT,)).first()
         if under_way is not None:
@@ -325,7 +339,7 @@ def feed_problem(*, definition: FormDefinition, child: Child) -> str:
             )
         return ""
     if _open_cases(child, CASE_KINDS_FED[definition.feeds]).first() is None:
-        return NO_CASE_TO_JOIN[definition.feeds]
+        return (NO_CASE_TO_START if starting else NO_CASE_TO_JOIN)[definition.feeds]
     return ""
 
 

@@ -166,7 +166,7 @@ def start(request: HttpRequest, child_id: int, slug: str) -> HttpResponse:
     access = family_access(account=request.user, child=child)
     if access is None or access.relationship not in definition.who_can_start:
         raise Http404
-    problem = services.feed_problem(definition=definition, child=child)
+    problem = services.feed_problem(definition=definition, child=child, starting=True)
     if request.method == "POST" and not problem:
         try:
             draft, created = services.draft_start(

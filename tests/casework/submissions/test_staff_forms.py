@@ -142,6 +142,8 @@ def test_the_preview_is_the_familys_pages_and_saves_nothing(admin, site, in_coun
     tasks = text(admin.get(preview))
     assert "This is a preview of Section A (early years), version 1 (draft)" in tasks and "Everything form" in tasks
     assert tasks.count("Not yet started") == 3
+    # The task list agrees with the banner (issue 19, item 16): nothing is saved in a preview.
+    assert "This is a preview: nothing you type is saved" in tasks and "saved as you go" not in tasks
 
     wrong = text(admin.post(f"{preview}pages/names/", {"full_name": ""}))
     assert "Enter full name" in wrong

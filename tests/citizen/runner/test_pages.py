@@ -393,6 +393,16 @@ def test_save_and_come_back_later_keeps_what_is_valid_without_completing_the_pag
     assert "Carry on with Everything" in listed and "0 of 3 sections completed" in listed
 
 
+def test_a_page_fully_answered_is_done_whichever_button_saved_it(family, everything):
+    """Issue 19, item 16: a section fully answered but left with "Save and come back
+    later" showed "In progress"."""
+    draft_id = family.draft_start()
+    family.client.post(family.page(draft_id, "names"), {"full_name": "Ann", "story": "Hi", "action": "later"})
+    assert family.draft(draft_id).pages_done == ["names"]
+    family.client.post(family.page(draft_id, "names"), {"full_name": "Ann", "story": "", "action": "later"})
+    assert family.draft(draft_id).pages_done == []  # an answer taken away: not done again
+
+
 def test_check_your_answers_has_every_answer_and_change_links_that_come_back(family, everything):
     draft_id = family.draft_start()
     complete_everything(family, draft_id)
@@ -400,6 +410,8 @@ def test_check_your_answers_has_every_answer_and_change_links_that_come_back(fam
     for shown in ("Ann Example", "27 March 2014", "85", "CA3 8QG", "Blue", "Cat", "Year 2", "No", "Dr Helper"):
         assert shown in check
     assert "Not answered" in check  # the optional nickname and report
+    # Each added person with every answer about them, to check before sending (issue 19, item 16).
+    assert "Helper 1" in check and "Their name: Dr Helper" in check and "Their letter: not answered" in check
     change = f"/send/forms/drafts/{draft_id}/pages/numbers/?return=check"
     assert f'href="{change}"' in check
     answer = family.client.post(change, {"attendance": "90", "email": "ann@example.org", "phone": "07700 900 982"})

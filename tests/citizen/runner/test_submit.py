@@ -100,7 +100,11 @@ def test_a_contribution_joins_the_assessment_under_way(family, post):
     start = f"/send/forms/children/{family.child.pk}/everything/start/"
     refused = family.client.post(start)
     assert refused.status_code == 200 and "Start now" not in text(refused)
-    assert "There is no EHC needs assessment under way for this child, so this form cannot be sent yet" in text(refused)
+    # Nothing started yet, so no "keep your draft"; a way on instead (issue 19, item 16).
+    assert "There is no EHC needs assessment under way for this child yet, so this form cannot be started" in text(
+        refused
+    )
+    assert "Keep your draft" not in text(refused) and 'href="/send/forms/"' in text(refused)
     with tenant_context(family.council):
         case = assessment_open(family.child)
     draft_id = family.draft_start()
