@@ -144,10 +144,17 @@ def test_family_follows_an_assessment_from_request_to_final_plan(committed, debu
         staff.get_by_label("Council reference for the new child").fill(reference)
         staff.locator("input[name=approve-service_area]").first.check()
         staff.get_by_role("button", name="Approve").click()
+        # Not a dead end (issue 19, item 2): the approval leads to the new child, to open a case.
         assert "Request approved: a new child has been recorded" in staff.get_by_role("alert").inner_text()
-        staff.goto(f"{base}staff/access-requests/{request_id}/")  # the decision links to the new child
-        staff.get_by_role("main").get_by_role("link", name=re.compile(f"Robin {last_name}")).click()
+        child_url = staff.url.split("#")[0]  # the form's #approve stays on the address
+        assert re.search(r"/staff/children/\d+/$", child_url), staff.url
         assert_accessible(staff)
+        staff.get_by_role("navigation", name="SEND team").get_by_role("link", name="Children").click()
+        staff.get_by_label("Search").fill(last_name)
+        staff.get_by_role("button", name="Search").click()
+        assert_accessible(staff)
+        staff.get_by_role("link", name=f"Robin {last_name}", exact=True).click()
+        assert staff.url == child_url
         staff.get_by_role("link", name="Open a case").click()
         staff.get_by_label("EHC needs assessment").check()
         staff.get_by_role("button", name="Continue").click()
@@ -172,10 +179,17 @@ def test_family_follows_an_assessment_from_request_to_final_plan(committed, debu
         assert "Done on time" in decision.inner_text()
         assert "The council is on time" in family.locator("#headline").inner_text()
 
-        # --- The SEND team shares a draft plan and records it as sent.
+        # --- The SEND team shares a draft plan and records it as sent. The law's order
+        # (issue 19, item 1): no final plan is offered before a draft, nor while the
+        # family's 15 days run, until they reply.
         staff.goto(case_url)
+        offered = staff.locator("#record").get_by_role("link").all_inner_texts()
+        assert "Draft plan sent to the family" in offered and "Final EHC plan issued" not in offered
         upload_and_share(staff, kind="Draft EHC plan", title="Draft EHC plan", pdf=small_pdf("Draft plan"))
         record_step(staff, step="Draft plan sent to the family", day=today)
+        record = staff.locator("#record").inner_text()
+        assert "Final EHC plan issued" not in staff.locator("#record").get_by_role("link").all_inner_texts()
+        assert "Final EHC plan issued can be recorded after" in record and "once they have replied" in record
 
         # --- The family comments on the draft, asking for a school and a meeting.
         family.reload()
@@ -191,6 +205,10 @@ def test_family_follows_an_assessment_from_request_to_final_plan(committed, debu
         family.get_by_role("button", name="Send your reply").click()
         reflows(family)
         assert "Your reply has been sent to the SEND team." in family.get_by_role("alert").inner_text()
+        # Not "it is your turn" once replied (issue 19, item 4): what was sent, and when.
+        headline = family.locator("#headline").inner_text()
+        assert f"You replied to the draft plan on {today:%-d %B %Y}: I have comments." in headline
+        assert "It is your turn" not in headline
 
         # --- The SEND team reads the reply, issues the final plan and shares it.
         staff.goto(case_url)
@@ -220,6 +238,16 @@ def test_family_follows_an_assessment_from_request_to_final_plan(committed, debu
         family.get_by_role("link", name="Documents").click()
         reflows(family)
         assert "Final EHC plan" in family.get_by_role("main").inner_text()
+
+        # --- Who has seen the records (issue 19, item 5): the SEND team opened the case
+        # page many times today; the family reads one line for it, with how many times.
+        family.goto(f"{base}send/")
+        family.get_by_role("link", name=f"Robin {last_name}", exact=True).click()
+        family.get_by_role("link", name=re.compile("^Who has seen")).click()
+        reflows(family)
+        seen = family.get_by_role("main").inner_text()
+        assert seen.count("Looked at your child's case") == 1, seen
+        assert re.search(r"\d+ times that day, the last shown", seen), seen
     finally:
         committed(committed_rows_remove, slug=demo.slug, emails=[family_email, staff_email], references=[reference])
 

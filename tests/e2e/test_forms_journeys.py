@@ -338,10 +338,13 @@ def test_a_somerset_family_requests_an_assessment_with_appendix_a(committed, new
             last_name,
             "Year 4",
             "TA1 4DY",
-            "Jo Fell, Mother",
+            "Full name: Jo Fell",  # each added person with every answer (issue 19, item 16)
+            "Relationship to the child: Mother",
             "Pat Social",
             "92%",
-            "Dr Priya Shah, Educational psychologist",
+            "Their name: Dr Priya Shah",
+            "Their role: Educational psychologist",
+            "Their report: ep-report.pdf",
             "Health services",
         ):
             assert shown in answers, shown
@@ -475,7 +478,8 @@ def test_a_cumbria_family_completes_section_a_without_javascript(committed, new_
 
         page.get_by_role("link", name="Check your answers and send").click()
         answers = page.get_by_role("main").inner_text()
-        assert "Gran, My grandmother" in answers and "my-drawing.png (PNG," in answers
+        assert "Their name: Gran" in answers and "Who they are to me: My grandmother" in answers
+        assert "my-drawing.png (PNG," in answers
         page.get_by_role("link", name=re.compile("^Change.*what is going well", re.I)).click()
         page.get_by_label("What is going well").fill("Reading, and swimming on Fridays.")
         save(page)
