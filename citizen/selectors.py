@@ -578,18 +578,19 @@ def plan_for_family(*, case: Case) -> Document | None:
     return next((d for d in plans if d.kind == Document.Kind.FINAL_PLAN), None) or (plans[0] if plans else None)
 
 
-def case_documents_for_family(*, case: Case, account: Account) -> tuple[list[Document], list[Document]]:
-    """What the SEND team shared, and what the family sent, newest first (one query).
-    What `account` sent itself is listed while it is being checked for viruses, and
-    after a virus was found in it (the page says so); nobody else sees either."""
+def case_documents_for_family(*, case: Case, account: Account) -> tuple[QuerySet[Document], QuerySet[Document]]:
+    """What the SEND team shared, and what the family sent, each newest first (a query
+    each, to page through). What `account` sent itself is listed while it is being
+    checked for viruses, and after a virus was found in it (the page says so); nobody
+    else sees either."""
     own = Q(kind=Document.Kind.FAMILY_UPLOAD, uploaded_by=account, withdrawn_at__isnull=True)
-    documents = list(
+    documents = (
         case.documents.filter(Q(pk__in=documents_for_family(case=case).values("pk")) | own)
         .select_related("uploaded_by")
         .order_by("-created_at", "-id")
     )
-    sent = [d for d in documents if d.kind == Document.Kind.FAMILY_UPLOAD]
-    shared = [d for d in documents if d.kind != Document.Kind.FAMILY_UPLOAD]
+    sent = documents.filter(kind=Document.Kind.FAMILY_UPLOAD)
+    shared = documents.exclude(kind=Document.Kind.FAMILY_UPLOAD)
     return shared, sent
 
 

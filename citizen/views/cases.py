@@ -4,8 +4,11 @@ with the SEND team, and a printed copy of the plan."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +42,8 @@ from themes.forms import add_errors
 from .common import child_name, send_area
 
 TEMPLATES = "citizen/cases"
+MESSAGES_PER_PAGE = 25
+DOCUMENTS_PER_PAGE = 20
 
 
 def _case_context(request: HttpRequest, case_id: int) -> dict:
@@ -173,7 +178,10 @@ def case_documents(request: HttpRequest, case_id: int) -> HttpResponse:
     if posted and _wants_json(request):
         errors = [str(e) for errors in form.errors.values() for e in errors]
         return _upload_json(None, errors=errors, status=400)
-    shared, sent_by_family = case_documents_for_family(case=case, account=request.user)
+    shared_all, sent_all = case_documents_for_family(case=case, account=request.user)
+    # Each list a page at a time (?shared=2, ?sent=2), keeping the other list's page.
+    shared = Paginator(shared_all, DOCUMENTS_PER_PAGE).get_page(request.GET.get("shared"))
+    sent_by_family = Paginator(sent_all, DOCUMENTS_PER_PAGE).get_page(request.GET.get("sent"))
     return render(
         request,
         f"{TEMPLATES}/documents.html",
@@ -183,6 +191,8 @@ def case_documents(request: HttpRequest, case_id: int) -> HttpResponse:
             "form": form,
             "shared": shared,
             "sent_by_family": sent_by_family,
+            "shared_query": urlencode({"sent": sent_by_family.number}),
+            "sent_query": urlencode({"shared": shared.number}),
             "kept": sent.kept if sent else [],
             "upload_url": reverse("family:case-documents", args=[case.pk]),
         },
@@ -221,17 +231,28 @@ def case_messages(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, "Your message has been sent to the SEND team.")
             return redirect("family:case-messages", case_id=case.pk)
-    thread = list(thread_for_case(case=case))
+    # The newest messages on the first page (oldest first within it), older ones a page
+    # on: the same queries for a thread of 5 messages or of 500.
+    paginator = Paginator(thread_for_case(case=case).reverse(), MESSAGES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    thread = list(reversed(page.object_list))
     new_ids = unread_message_ids(case=case, account=request.user) if thread else set()
     for message in thread:
         message.author_label = "You" if message.author_id == request.user.pk else author_label(message)
         message.is_new = message.pk in new_ids
-    if thread:
+    if thread and not page.has_previous():  # the newest seen: the whole thread is read
         thread_mark_read(case=case, account=request.user, up_to=thread[-1].created_at)
     return render(
         request,
         f"{TEMPLATES}/messages.html",
-        {**context, "page_title": "Messages", "form": form, "thread": thread, "new_count": len(new_ids)},
+        {
+            **context,
+            "page_title": "Messages",
+            "form": form,
+            "thread": thread,
+            "page": page,
+            "new_count": len(new_ids),
+        },
     )
 
 

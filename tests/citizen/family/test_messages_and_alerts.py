@@ -60,6 +60,26 @@ def test_the_family_reads_the_thread_which_marks_it_read_and_replies(family, pos
     assert FAMILY_TEXT not in alert.body
 
 
+def test_a_long_thread_shows_the_newest_25_first_and_older_ones_a_page_on(family):
+    """A family with a long thread reads the newest messages first, in order, and pages
+    back to older ones (issue 13: the page drew all 500 messages)."""
+    for number in range(1, 31):
+        team_message(family, body=f"Message number {number:02d}.")
+    client = signed_in_client(family.council, family.parent)
+    path = reverse("family:case-messages", args=[family.case.pk])
+
+    newest = client.get(path).content.decode()
+    older = client.get(path + "?page=2").content.decode()
+
+    shown = re.findall(r"Message number (\d+)\.", newest)
+    assert shown == [f"{n:02d}" for n in range(6, 31)]  # the newest 25, oldest first
+    assert "30 messages. The newest 25, oldest first." in newest and 'rel="next"' in newest
+    assert re.findall(r"Message number (\d+)\.", older) == ["01", "02", "03", "04", "05"]
+    assert "Page 2 of 2" in older and 'rel="prev"' in older
+    home = client.get(reverse("send-home")).content.decode()
+    assert "new</strong> message" not in home  # the newest page read: the thread is read
+
+
 def test_a_message_from_the_family_counts_as_new_for_the_other_parent_only(family, post):
     post(
         signed_in_client(family.council, family.parent),
@@ -170,3 +190,34 @@ def test_the_reminder_goes_once_a_few_days_before_the_last_day_unless_replied(fa
     reminders = [e for e in outbox(family.council) if "ends soon" in e.subject]
     assert "ends on 24 June 2026" in reminders[0].body
     assert reverse("family:case-reply", args=[family.case.pk]) in reminders[0].body
+
+
+def test_a_long_list_of_documents_comes_20_at_a_time_each_list_paged_on_its_own(family):
+    """Issue 13: the documents page drew every document. Each list pages by itself."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    with tenant_context(family.council):
+        Document.objects.bulk_create(
+            Document(
+                case=family.case,
+                kind=Document.Kind.ADVICE,
+                title=f"Advice report {n:02d}",
+                file=f"tests/advice-{n}.pdf",
+                content_type="application/pdf",
+                size=1000,
+                shared_with_family_at=now,
+                scan_status=Document.ScanStatus.CLEAN,
+                scanned_at=now,
+            )
+            for n in range(1, 25)
+        )
+    client = signed_in_client(family.council, family.parent)
+    path = reverse("family:case-documents", args=[family.case.pk])
+
+    first = client.get(path).content.decode()
+    second = client.get(path + "?shared=2&sent=1").content.decode()
+
+    on_first, on_second = re.findall(r"Advice report (\d+)", first), re.findall(r"Advice report (\d+)", second)
+    assert len(on_first) == 20 and 'href="?sent=1&amp;shared=2"' in first
+    assert set(on_first).isdisjoint(on_second) and len(on_first) + len(on_second) == 24
