@@ -131,8 +131,9 @@ class FamilyAreaForm(GovukModelForm):
 
     class Meta:
         model = Council
-        fields = ["family_upload_max_mb", "show_staff_names_to_families"]
+        fields = ["family_upload_max_mb", "show_staff_names_to_families", "privacy_notice_url"]
         labels = {
+            "privacy_notice_url": "Privacy notice address",
             "family_upload_max_mb": "Largest file a family may send, in MB",
             "show_staff_names_to_families": "Show families the names of staff who looked at their child's records",
         }
@@ -141,6 +142,11 @@ class FamilyAreaForm(GovukModelForm):
             "documents) must be this size or smaller. 10 MB fits a long scanned report.",
             "show_staff_names_to_families": "Families can see who looked at or downloaded their child's records. "
             "Without this, they see the team and role (for example “Caseworker, SEND team”), not the person's name.",
+            "privacy_notice_url": "Linked from the declaration of every form families send, for example "
+            "https://www.example.gov.uk/privacy/send. Leave it empty if there is none yet.",
+        }
+        error_messages = {
+            "privacy_notice_url": {"invalid": "Enter a web address, like https://www.example.gov.uk/privacy"}
         }
         widgets = {"show_staff_names_to_families": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})}
 

@@ -168,7 +168,14 @@ class CouncilAdmin(admin.ModelAdmin):
         ),
         (
             "Families",
-            {"fields": ["feedback_questionnaire_url", "family_upload_max_mb", "show_staff_names_to_families"]},
+            {
+                "fields": [
+                    "feedback_questionnaire_url",
+                    "privacy_notice_url",
+                    "family_upload_max_mb",
+                    "show_staff_names_to_families",
+                ]
+            },
         ),
     ]
     inlines = [DomainInline, ServiceAreaInline, SignInPolicyInline, TileInline, CouncilLinkInline, FormVariantInline]

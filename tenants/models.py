@@ -116,6 +116,9 @@ class Council(TenantMixin):
     feedback_questionnaire_url = models.URLField(
         blank=True, help_text="Shown to families once a final EHC plan has been issued."
     )
+    privacy_notice_url = models.URLField(
+        blank=True, help_text="The council's privacy notice, linked from every form's declaration."
+    )
     # The family's SEND area (citizen/): how large a file a family may upload, and whether
     # "who has seen my child's records" names members of staff or only their team and role.
     family_upload_max_mb = models.PositiveSmallIntegerField(

@@ -49,6 +49,7 @@ COUNCIL_FIELDS = frozenset(
         "contact_address",
         "primary_colour",
         "feedback_questionnaire_url",
+        "privacy_notice_url",
         "family_upload_max_mb",
         "show_staff_names_to_families",
     }

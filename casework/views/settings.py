@@ -171,7 +171,8 @@ def family_area(request: HttpRequest) -> HttpResponse:
         request,
         FamilyAreaForm,
         section="Families' SEND area",
-        intro="How families' files are accepted, and what families are told about who looked at their child's records.",
+        intro="How families' files are accepted, what families are told about who looked at their child's records, "
+        "and where your privacy notice is.",
     )
 
 

@@ -59,3 +59,32 @@ def test_operators_set_them_in_the_platform_admin(platform_client, cumbria):
 
     assert 'name="family_upload_max_mb"' in page
     assert 'name="show_staff_names_to_families"' in page
+
+
+def test_the_privacy_notice_is_linked_from_every_forms_declaration(site, staff_client):
+    """Issue 19, item 16: the declaration named the privacy notice without linking it."""
+    from casework.models import ChildAccess
+    from tests.casework.conftest import make_account, signed_in_client
+    from tests.citizen.runner.conftest import KITCHEN_SINK, Family, complete_everything, publish
+    from tests.factories import ChildFactory
+
+    admin = staff_client(site.council, StaffRole.COUNCIL_ADMIN)
+    refused = admin.post(PATH, {"family_upload_max_mb": "10", "privacy_notice_url": "not a web address"})
+    assert "Enter a web address, like https://www.example.gov.uk/privacy" in refused.content.decode()
+    admin.post(PATH, {"family_upload_max_mb": "10", "privacy_notice_url": "https://www.example.gov.uk/privacy/send"})
+    assert Council.objects.get(pk=site.council.pk).privacy_notice_url == "https://www.example.gov.uk/privacy/send"
+
+    publish(site.council, KITCHEN_SINK)
+    parent = make_account()
+    with tenant_context(site.council):
+        child = ChildFactory()
+        ChildAccess.objects.create(child=child, account=parent, relationship="parent")
+    client = signed_in_client(site.council, parent)
+    family = Family(
+        council=site.council, other=site.other, domain=site.domain, account=parent, child=child, client=client
+    )
+    draft_id = family.draft_start()
+    complete_everything(family, draft_id)
+    declaration = client.get(f"/send/forms/drafts/{draft_id}/declaration/").content.decode()
+    assert 'href="https://www.example.gov.uk/privacy/send"' in declaration
+    assert "privacy notice</a>: how it uses and protects the information you send." in declaration
