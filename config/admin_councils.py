@@ -15,6 +15,7 @@ from casework.services.forms import builtin_publish_to_councils
 from casework.services.staff import staff_invitation_create
 from tenants.models import Council, CouncilLink, Domain, FormVariant, ServiceArea, SignInPolicy, Tile
 from tenants.storage import StorageRefused
+from themes.forms import add_errors
 
 
 class DomainInline(admin.TabularInline):
@@ -218,7 +219,7 @@ class CouncilAdmin(admin.ModelAdmin):
         council = get_object_or_404(self.get_queryset(request), pk=council_id)
         if not self.has_change_permission(request, council):
             raise PermissionDenied
-        form = InviteAdminForm(request.POST or None)
+        form = InviteAdminForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 with tenant_context(council):
@@ -226,8 +227,7 @@ class CouncilAdmin(admin.ModelAdmin):
                         email=form.cleaned_data["email"], role=StaffRole.COUNCIL_ADMIN, invited_by=request.user
                     )
             except ValidationError as refusal:
-                for field, errors in refusal.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, refusal)
             else:
                 self.message_user(request, f"Invitation sent to {form.cleaned_data['email']}.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:tenants_council_change", args=[council.pk]))

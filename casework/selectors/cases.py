@@ -599,21 +599,31 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def _search_q(text: str) -> Q:
+def child_search_q(text: str, *, via: str = "") -> Q:
+    """Children (through `via`, e.g. "child__" from a case) matching what a caseworker
+    typed: a date of birth (search_date), else every word in a name, or the council
+    reference exactly. The one reading of a search box, for the caseload, the Children
+    list and the access request's search."""
     text = text.strip()
     born = search_date(text)
     if born is not None:
-        return Q(child__date_of_birth=born)
-    by_reference = Q(reference__iexact=text) | Q(child__council_reference__iexact=text)
-    words = text.split()
+        return Q(**{f"{via}date_of_birth": born})
     by_name = Q()
-    for word in words:
+    for word in text.split():
         by_name &= (
-            Q(child__legal_first_name__icontains=word)
-            | Q(child__legal_last_name__icontains=word)
-            | Q(child__known_as__icontains=word)
+            Q(**{f"{via}legal_first_name__icontains": word})
+            | Q(**{f"{via}legal_last_name__icontains": word})
+            | Q(**{f"{via}known_as__icontains": word})
         )
-    return by_reference | by_name if words else by_reference
+    by_reference = Q(**{f"{via}council_reference__iexact": text})
+    return by_reference | by_name if text.split() else by_reference
+
+
+def _search_q(text: str) -> Q:
+    text = text.strip()
+    if search_date(text) is not None:
+        return child_search_q(text, via="child__")
+    return Q(reference__iexact=text) | child_search_q(text, via="child__")
 
 
 def staff_caseworkers() -> QuerySet[StaffMembership]:

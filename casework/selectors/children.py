@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from casework.models import AccessRequest, Case, Child, ChildAccess, StaffMembership
-from casework.selectors.cases import search_date
+from casework.selectors.cases import child_search_q
 from casework.steps import FINISHED
 
 PENDING = (AccessRequest.Status.WAITING, AccessRequest.Status.MORE_EVIDENCE)
@@ -116,20 +116,13 @@ def child_possible_duplicates(
 
 
 def children_search(*, text: str) -> list[Child]:
-    """Children whose names contain every word typed, or whose council reference is
-    the text exactly (at most SEARCH_LIMIT, by name)."""
+    """Children matching what was typed (child_search_q: a date of birth, every word of
+    a name, or the council reference), at most SEARCH_LIMIT, by name."""
     text = (text or "").strip()
     if not text:
         return []
-    by_name = Q()
-    for word in text.split():
-        by_name &= (
-            Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word) | Q(known_as__icontains=word)
-        )
     return list(
-        Child.objects.filter(by_name | Q(council_reference__iexact=text)).order_by(
-            "legal_last_name", "legal_first_name", "id"
-        )[:SEARCH_LIMIT]
+        Child.objects.filter(child_search_q(text)).order_by("legal_last_name", "legal_first_name", "id")[:SEARCH_LIMIT]
     )
 
 
@@ -141,20 +134,8 @@ def children_list(*, search: str = "") -> QuerySet[Child]:
     children = Child.objects.select_related("service_area").annotate(
         open_cases=Count("cases", filter=~Q(cases__stage=FINISHED))
     )
-    text = (search or "").strip()
-    if text:
-        born = search_date(text)
-        if born is not None:
-            children = children.filter(date_of_birth=born)
-        else:
-            by_name = Q()
-            for word in text.split():
-                by_name &= (
-                    Q(legal_first_name__icontains=word)
-                    | Q(legal_last_name__icontains=word)
-                    | Q(known_as__icontains=word)
-                )
-            children = children.filter(by_name | Q(council_reference__iexact=text))
+    if (search or "").strip():
+        children = children.filter(child_search_q(search))
     return children.order_by("legal_last_name", "legal_first_name", "id")
 
 

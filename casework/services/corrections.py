@@ -15,8 +15,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from casework import clock
 from casework.models import AuditEvent, Case, Milestone, MilestoneCorrection, StaffMembership, StaffRole
 from casework.selectors.cases import (
+    CaseRecords,
     Recorded,
     case_family_members,
     case_records,
@@ -29,8 +31,7 @@ from casework.selectors.cases import (
 )
 from casework.services.audit import audit_record
 from casework.services.cases import _milestone_date_check, _milestone_outcome, _plain, case_refresh
-from casework.services.messages import family_alert, family_case_path
-from themes.wording import in_sentence
+from casework.services.messages import case_kind_phrase, family_alert, family_case_path
 
 if TYPE_CHECKING:
     from citizen.accounts.models import Account
@@ -110,10 +111,10 @@ def _correct(
         outcome = _milestone_outcome(step, outcome)
         if (occurred_on, outcome) == (milestone.occurred_on, milestone.outcome):
             raise ValidationError({"occurred_on": "This is what is recorded already: change the date or the decision"})
-        rest = type(records)(milestones={k: m for k, m in trial.items() if k != step.key}, advice=records.advice)
+        rest = CaseRecords(milestones={k: m for k, m in trial.items() if k != step.key}, advice=records.advice)
         _milestone_date_check(case=case, step=step, records=rest, occurred_on=occurred_on, today=today)
         trial[step.key] = Recorded(occurred_on, outcome)
-    _order_holds(case=case, milestones=trial, today=today)
+    _order_holds(case=case, milestones=trial)
     try:
         after = timeline_build(
             case=case, milestones=trial, advice=records.advice, exceptions=records.exceptions, today=today
@@ -158,7 +159,7 @@ def _correct(
     return correction
 
 
-def _order_holds(*, case: Case, milestones: dict, today: date) -> None:
+def _order_holds(*, case: Case, milestones: dict) -> None:
     """Every step left recorded still follows the law's order without the corrected one."""
     replies = family_replies(case)
     for step in step_kinds(case.kind):
@@ -172,21 +173,25 @@ def _order_holds(*, case: Case, milestones: dict, today: date) -> None:
                 raise ValidationError(
                     {"reason": f"“{step.label}” is recorded and comes after this step: correct or withdraw it first."}
                 )
+            closes = clock.long_date(out.comments_close)  # type: ignore[arg-type]  # set when nothing is missing
             raise ValidationError(
-                {"occurred_on": f"“{step.label}” would then fall within the family's 15 days to comment, "
-                 f"which would end on {out.comments_close:%-d %B %Y}: correct it first."}
-            )  # fmt: skip
+                {
+                    "occurred_on": f"“{step.label}” would then fall within the family's 15 days to comment, "
+                    f"which would end on {closes}: correct it first."
+                }
+            )
 
 
 def _tell_family(case: Case) -> None:
-    """What the family read on their timeline changed: say so, without details."""
-    kind = in_sentence(case.get_kind_display())
+    """What the family read on their timeline changed: say so, without details ("your
+    child's …", or "your …" to the young person themself)."""
     for access in case_family_members(case):
+        what = case_kind_phrase(case, relationship=access.relationship)
         family_alert(
             access=access,
-            subject="We corrected your child's case timeline",
+            subject="We corrected the timeline of " + what,
             lines=[
-                f"The SEND team corrected a step on the timeline of your child's {kind}: it had been recorded "
+                f"The SEND team corrected a step on the timeline of {what}: it had been recorded "
                 "by mistake or with the wrong date.",
                 "The deadlines on the timeline are worked out again from the corrected steps. You do not need "
                 "to do anything.",

@@ -81,18 +81,24 @@ NHS_NUMBER_FORMAT = "Enter {label} as 10 digits, like 485 777 3456"
 NHS_NUMBER_NOT_REAL = "{number} is not a real NHS number: check each digit"
 
 
-def nhs_number(text: str) -> str | None:
-    """An NHS number as "485 777 3456" when `text` is one (10 digits, spaces or dashes
-    allowed, whose last digit is the modulus 11 check digit of the first nine), else None."""
+def nhs_number_digits(text: str) -> str | None:
+    """The 10 digits of what was typed as an NHS number, in its usual shape "485 777 3456"
+    (spaces or dashes allowed), or None when it is not 10 digits."""
     digits = "".join(c for c in text if c not in " -")
     if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return None
-    total = sum(int(d) * weight for d, weight in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    if check == 10 or check != int(digits[9]):
-        return None
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def nhs_number(text: str) -> str | None:
+    """An NHS number as "943 476 5919" when `text` is one: 10 digits whose last is the
+    modulus 11 check digit of the first nine; else None."""
+    shaped = nhs_number_digits(text)
+    if shaped is None:
+        return None
+    digits = shaped.replace(" ", "")
+    check = 11 - sum(int(d) * weight for d, weight in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
+    return shaped if (0 if check == 11 else check) == int(digits[9]) else None
 
 
 def accepted_text(q: Question) -> str:
@@ -304,15 +310,13 @@ class PageForm(GovukForm):
         text = (cleaned.get(q.id) or "").strip()
         if not text:
             return
-        digits = "".join(c for c in text if c not in " -")
-        if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
+        shaped = nhs_number_digits(text)
+        if shaped is None:
             self.add_error(q.id, NHS_NUMBER_FORMAT.format(label=in_sentence(q.label)))
-            return
-        number = nhs_number(text)
-        if number is None:
-            self.add_error(q.id, NHS_NUMBER_NOT_REAL.format(number=f"{digits[:3]} {digits[3:6]} {digits[6:]}"))
-            return
-        cleaned[q.id] = number
+        elif nhs_number(text) is None:
+            self.add_error(q.id, NHS_NUMBER_NOT_REAL.format(number=shaped))
+        else:
+            cleaned[q.id] = shaped
 
     def _clean_phone(self, q: Question, cleaned: dict) -> None:
         if cleaned.get(q.id):

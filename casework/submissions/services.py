@@ -30,7 +30,7 @@ from casework.selectors.access import family_access
 from casework.services.audit import audit_record
 from casework.services.cases import case_open
 from casework.services.documents import audited_download
-from casework.services.messages import council_link
+from casework.services.messages import council_link, family_alert
 from casework.services.scanning import upload_scan_enqueue
 from tenants.form_definitions import (
     FEEDS_ANNUAL_REVIEW,
@@ -455,7 +455,7 @@ def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> 
         request=request,
     )
     _alert_send_team(submission=submission, case=case, definition=definition, opened=opened)
-    _tell_sender_received(submission=submission, account=account, definition=definition)
+    _tell_sender_received(submission=submission, access=access, definition=definition)
 
     council = connection.tenant
     content = submission_pdf(
@@ -525,24 +525,19 @@ def _alert_send_team(*, submission: FormSubmission, case: Case, definition: Form
         email_queue(to=[address], subject=f"{title} received: case {case.reference}", body=body)
 
 
-def _tell_sender_received(*, submission: FormSubmission, account, definition: FormDefinition) -> None:
+def _tell_sender_received(*, submission: FormSubmission, access: ChildAccess, definition: FormDefinition) -> None:
     """The family member who sent the form hears that it arrived, with its reference
-    (issue 19, item 16): never the child's name or an answer."""
-    council = connection.tenant
-    link = council_link(reverse("runner:confirmation", args=[submission.pk]))
-    email_queue(
-        to=[account.email],
+    (issue 19, item 16): never the child's name or an answer. The link goes to the
+    confirmation: what happens next, and the copy of what was sent."""
+    family_alert(
+        access=access,
         subject=f"{definition.short_title} received: reference {submission.reference}",
-        body="\n\n".join(
-            [
-                f"The {council.name} SEND team has received the {definition.short_title} you sent on "
-                f"{long_date(timezone.localdate(submission.submitted_at))}. Your reference is {submission.reference}.",
-                "You do not need to do anything now. Keep the reference in case you contact the SEND team about it.",
-                *([f"See what happens next, and download a copy of what you sent:\n{link}"] if link else []),
-                "We never put details in emails, to keep your family's information private.",
-                f"{council.name} SEND team",
-            ]
-        ),
+        lines=[
+            f"The SEND team has received the {definition.short_title} you sent on "
+            f"{long_date(timezone.localdate(submission.submitted_at))}. Your reference is {submission.reference}.",
+            "You do not need to do anything now. Keep the reference in case you contact the SEND team about it.",
+        ],
+        path=reverse("runner:confirmation", args=[submission.pk]),
     )
 
 

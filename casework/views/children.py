@@ -126,7 +126,7 @@ def _ask(request: HttpRequest, access_request, forms: _AccessRequestForms) -> st
 def _approve(request: HttpRequest, access_request, forms: _AccessRequestForms) -> str:
     approve = forms.approve
     if approve.creates_child:
-        access = access_request_approve_new_child(
+        access_request_approve_new_child(
             access_request=access_request,
             council_reference=approve.cleaned_data["council_reference"],
             service_area=approve.cleaned_data["service_area"],
@@ -134,12 +134,8 @@ def _approve(request: HttpRequest, access_request, forms: _AccessRequestForms) -
             request=request,
             confirmed_not_duplicate=approve.cleaned_data.get("confirmed_not_duplicate", False),
         )
-        request.approved_child_id = access.child_id  # type: ignore[attr-defined]  # where the view goes next
         return "Request approved: a new child has been recorded and the family told. Open a case for them below."
-    access = access_request_approve(
-        access_request=access_request, child=approve.child, actor=request.user, request=request
-    )
-    request.approved_child_id = access.child_id  # type: ignore[attr-defined]
+    access_request_approve(access_request=access_request, child=approve.child, actor=request.user, request=request)
     return "Request approved: the family has been told"
 
 
@@ -200,9 +196,9 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
     if forms.bound is not None and forms.bound.is_valid():
         try:
             messages.success(request, ACCESS_DECISIONS[action](request, access_request, forms))
-            approved = getattr(request, "approved_child_id", None)
-            if approved is not None:  # to the child, where a case is opened: not back to the queue
-                return redirect("staff:child", child_id=approved)
+            if action == "approve":  # to the child (the approval recorded it), where a case is opened
+                access_request.refresh_from_db(fields=["child"])
+                return redirect("staff:child", child_id=access_request.child_id)
             return redirect("staff:access-requests")
         except ChildPossibleDuplicates as refusal:
             duplicates = refusal.duplicates

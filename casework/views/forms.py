@@ -234,12 +234,12 @@ def form_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
 def form_delete(request: HttpRequest, variant_id: int) -> HttpResponse:
     """Delete a form never published nor started by a family (a preview shell)."""
     variant = _variant(request, variant_id)
-    error = ""
-    if request.method == "POST":
+    form = GovukForm(request.POST if request.method == "POST" else None)  # no fields: the refusal, if any
+    if form.is_valid():
         try:
             form_services.form_variant_delete(variant=variant, **_who(request))
         except ValidationError as refusal:
-            error = " ".join(refusal.messages)
+            add_errors(form, refusal)
         else:
             messages.success(request, f"Form '{variant.title}' deleted")
             return redirect("staff:settings-forms")
@@ -249,10 +249,10 @@ def form_delete(request: HttpRequest, variant_id: int) -> HttpResponse:
         {
             "page_title": f"Delete {variant.title}",
             "variant": variant,
-            "error": error,
+            "form": form,
             "breadcrumbs": _crumbs((variant.title, _form_url(variant))),
         },
-        status=400 if error else 200,
+        status=400 if form.errors else 200,
     )
 
 

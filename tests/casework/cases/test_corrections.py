@@ -85,7 +85,7 @@ def test_a_team_manager_withdraws_a_final_plan_recorded_by_mistake(manager, plan
             "team_manager",
         )
         email = OutboundEmail.objects.get(to=[parent.email])
-    assert email.subject == "We corrected your child's case timeline"
+    assert email.subject == "We corrected the timeline of your child's EHC needs assessment"
     assert "Alex" not in email.body and "Smith" not in email.body  # no details in emails
     page = manager.get(f"/staff/cases/{case.pk}/").content.decode()
     assert "withdrew “Final EHC plan issued” (recorded as 1 May 2026)" in page
