@@ -366,8 +366,23 @@ class FormFileSerializer(serializers.Serializer):
 class FormSubmissionSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The submission's id.")
     reference = serializers.CharField(help_text="The reference the family was given when they sent it.")
-    child = serializers.IntegerField(source="child_id", help_text="The id of the child it is about.")
-    case = serializers.IntegerField(source="case_id", help_text="The id of the case it fed (opened or joined).")
+    child = serializers.IntegerField(
+        source="child_id",
+        allow_null=True,
+        help_text="The id of the child it is about; null for a request for an assessment sent while the family's "
+        "access request waits (see `access_request`) until that is approved.",
+    )
+    case = serializers.IntegerField(
+        source="case_id",
+        allow_null=True,
+        help_text="The id of the case it fed (opened or joined); null until its access request is approved.",
+    )
+    access_request = serializers.IntegerField(
+        source="access_request_id",
+        allow_null=True,
+        help_text="The access request it was sent with, before the family's access was checked (null otherwise). "
+        "It was received on `submitted_at`: the assessment's clock counts from that day.",
+    )
     form = FormRefSerializer(source="variant", help_text="Which of the council's forms it is.")
     form_definition = serializers.IntegerField(
         source="version_id",

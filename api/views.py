@@ -662,10 +662,13 @@ class MessageList(ApiView, generics.ListAPIView):
 class FormSubmissionFilter(ApiFilterSet):
     case = filters.NumberFilter(field_name="case_id", help_text="Only the submissions that fed the case with this id.")
     child = filters.NumberFilter(field_name="child_id", help_text="Only the submissions about the child with this id.")
+    access_request = filters.NumberFilter(
+        field_name="access_request_id", help_text="Only the submissions sent with the access request with this id."
+    )
 
     class Meta:
         model = FormSubmission
-        fields = ["case", "child"]
+        fields = ["case", "child", "access_request"]
 
 
 @extend_schema(

@@ -37,6 +37,7 @@ from casework.models import (
 )
 from casework.selectors.access import documents_for_family
 from casework.selectors.cases import FINISHED, CaseRecords, case_records, case_timeline
+from casework.selectors.children import PENDING
 from casework.selectors.documents import draft_replies_for_case
 from casework.selectors.messages import unread_counts_for_cases
 from casework.selectors.settings import stage_explanations
@@ -203,6 +204,11 @@ def access_request_for_family(*, account: Account, access_request_id: int) -> Ac
     if access_request is None:
         raise Http404
     return access_request
+
+
+def access_requests_waiting(*, account: Account) -> list[AccessRequest]:
+    """The account's requests the SEND team has not decided yet, oldest first."""
+    return list(AccessRequest.objects.filter(account=account, status__in=PENDING).order_by("created_at", "id"))
 
 
 # --- Young people and who else can see their records -----------------------------------

@@ -15,12 +15,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.http import Http404
 
 from casework.models import AccessRequest, Case, Child, ChildAccess, StaffMembership
 from casework.selectors.cases import child_search_q
 from casework.steps import FINISHED
+from tenants.form_definitions import FEEDS_NEW_REQUEST
 
 PENDING = (AccessRequest.Status.WAITING, AccessRequest.Status.MORE_EVIDENCE)
 SEARCH_LIMIT = 20
@@ -144,8 +145,19 @@ def children_list(*, search: str = "") -> QuerySet[Child]:
 
 def access_requests_pending() -> QuerySet[AccessRequest]:
     """The verification queue: every request waiting for the SEND team or for more from
-    the family, oldest first, with the family member's account (one query per page)."""
-    return AccessRequest.objects.filter(status__in=PENDING).select_related("account").order_by("created_at", "id")
+    the family, with the family member's account (one query per page). Requests that came
+    with a request for an assessment come first, oldest first, since that clock is already
+    running (`assessment_requested_at`, issue 19, item 10); then the rest, oldest first."""
+    return (
+        AccessRequest.objects.filter(status__in=PENDING)
+        .select_related("account")
+        .annotate(
+            assessment_requested_at=Min(
+                "form_submissions__submitted_at", filter=Q(form_submissions__feeds=FEEDS_NEW_REQUEST)
+            )
+        )
+        .order_by(F("assessment_requested_at").asc(nulls_last=True), "created_at", "id")
+    )
 
 
 def access_request_for_staff(*, membership: StaffMembership | None, access_request_id: int) -> AccessRequest:

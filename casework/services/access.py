@@ -22,6 +22,7 @@ from casework.selectors.children import PENDING, name_key
 from casework.services.audit import audit_record
 from casework.services.children import child_create, staff_role
 from casework.services.documents import audited_download, download_name
+from casework.submissions.services import request_submissions_attach
 from tenants.current import current_council
 from tenants.links import council_url
 from tenants.models import ServiceArea
@@ -239,6 +240,9 @@ def access_request_approve(
         subject="Your request has been approved",
         lines=["The SEND team has approved your request to see a child's records."],
     )
+    # A request for an assessment the family sent while this waited (issue 19, item 10)
+    # opens the child's case now, its clock counting from the day it was sent.
+    request_submissions_attach(access_request=locked, child=child, actor=actor, actor_role=role, request=request)
     return access
 
 

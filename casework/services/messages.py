@@ -83,7 +83,13 @@ def family_alert(
     """Email one family member with live access: what changed, and where to sign in.
     `kind` (an AlertPreference field) makes the alert one they can turn off; `path` is
     where it links to on the council's site (their SEND area by default)."""
-    if kind is not None and not alert_wanted(account=access.account, kind=kind):
+    account_alert(account=access.account, subject=subject, lines=lines, kind=kind, path=path)
+
+
+def account_alert(*, account, subject: str, lines: list[str], kind: str | None = None, path: str = "") -> None:
+    """family_alert for a family member who may not have access to a child yet (one whose
+    access request is still waiting)."""
+    if kind is not None and not alert_wanted(account=account, kind=kind):
         return
     council = current_council()
     link = council_link(path or reverse("send-home"))
@@ -95,7 +101,7 @@ def family_alert(
             f"{council.name} SEND team",
         ]
     )
-    email_queue(to=[access.account.email], subject=subject, body=body)
+    email_queue(to=[account.email], subject=subject, body=body)
 
 
 def _staff_alert_recipients(case: Case) -> list[str]:

@@ -12,10 +12,13 @@ database's own constraint still refuses to delete a version a draft points at.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
-from casework.models import Case, Child, Relationship, VirusScanned
+from casework.models import AccessRequest, Case, Child, Relationship, VirusScanned
 from casework.submissions.flow import whose_words
 
 
@@ -31,10 +34,59 @@ def submission_pdf_upload_to(instance: FormSubmission, filename: str) -> str:
     return council_path("forms", "submissions", filename)
 
 
-class FormDraft(models.Model):
-    """A form being filled in for a child by one family member, saved page by page."""
+@dataclass(frozen=True)
+class RequestedChild:
+    """Who a form is about before the SEND team has verified the family: the names and
+    date of birth given in the access request, as the form's pages and PDF show them."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="form_drafts")
+    legal_first_name: str
+    legal_last_name: str
+    date_of_birth: date
+    known_as: str = ""
+    pk: None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.legal_first_name} {self.legal_last_name}"
+
+    @classmethod
+    def of(cls, access_request: AccessRequest) -> RequestedChild:
+        return cls(
+            legal_first_name=access_request.child_first_name,
+            legal_last_name=access_request.child_last_name,
+            date_of_birth=access_request.child_date_of_birth,
+        )
+
+
+class AboutChild:
+    """`about`: the child a draft or submission is about, or, while its access request
+    waits for the SEND team, the child the family named (issue 19, item 10)."""
+
+    child: Child | None
+    access_request: AccessRequest | None
+
+    @property
+    def about(self) -> Child | RequestedChild:
+        if self.child is not None:
+            return self.child
+        assert self.access_request is not None
+        return RequestedChild.of(self.access_request)
+
+
+# A request for an assessment may be sent while the family's access request waits for
+# the SEND team: the draft and submission then name the request, not yet a child, and
+# the submission feeds no case until the request is approved.
+CHILD_OR_REQUEST = models.Q(child__isnull=False) | models.Q(access_request__isnull=False)
+
+
+class FormDraft(AboutChild, models.Model):
+    """A form being filled in for a child by one family member, saved page by page (or,
+    for a request for an assessment, for the child of an access request still waiting)."""
+
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="form_drafts")
+    access_request = models.ForeignKey(
+        AccessRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="form_drafts"
+    )
     variant = models.ForeignKey("tenants.FormVariant", on_delete=models.DO_NOTHING, related_name="+")
     version = models.ForeignKey("tenants.FormVersion", on_delete=models.DO_NOTHING, related_name="+")
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -49,14 +101,18 @@ class FormDraft(models.Model):
     class Meta:
         ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["account", "child", "submitted_at"])]
+        constraints = [models.CheckConstraint(condition=CHILD_OR_REQUEST, name="form_draft_child_or_request")]
 
     def __str__(self) -> str:
         return f"Draft {self.pk} of {self.variant_id} for child {self.child_id}"
 
 
-class FormSubmission(models.Model):
+class FormSubmission(AboutChild, models.Model):
     """A form a family member sent: its answers (copied from the draft, only those the
-    family was shown), the case it fed, and a PDF of it for the case file."""
+    family was shown), the case it fed, and a PDF of it for the case file. A request for
+    an assessment sent with an access request still waiting has no child or case yet:
+    approving the request attaches the child and opens the case, its clock counting from
+    the day this was sent (casework.submissions.services.request_submissions_attach)."""
 
     class Feeds(models.TextChoices):
         NEW_REQUEST = "new_request", "A new request for an EHC needs assessment"
@@ -65,8 +121,11 @@ class FormSubmission(models.Model):
 
     reference = models.CharField(max_length=40, unique=True)
     draft = models.OneToOneField(FormDraft, on_delete=models.PROTECT, related_name="submission")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="form_submissions")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="form_submissions")
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="form_submissions")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="form_submissions")
+    access_request = models.ForeignKey(
+        AccessRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="form_submissions"
+    )
     variant = models.ForeignKey("tenants.FormVariant", on_delete=models.DO_NOTHING, related_name="+")
     version = models.ForeignKey("tenants.FormVersion", on_delete=models.DO_NOTHING, related_name="+")
     feeds = models.CharField(max_length=20, choices=Feeds.choices)
@@ -84,6 +143,12 @@ class FormSubmission(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [models.Index(fields=["case", "submitted_at"]), models.Index(fields=["child", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(access_request__isnull=False),
+                name="form_submission_case_or_request",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from casework.models import Case, ScanStatus, StaffMembership
+from casework.models import AccessRequest, Case, ScanStatus, StaffMembership
+from casework.selectors.children import PENDING
 from tenants.models import FormVariant, FormVersion
 
 from .models import FormDraft, FormFile, FormSubmission
@@ -48,12 +49,22 @@ def form_offered(*, slug: str) -> Offered:
     return offered
 
 
+def _sees_child_or_waits(account) -> Q:
+    """A draft's or submission's child the account may still see or, before it has a
+    child, the account's own access request while the SEND team has not decided it."""
+    return Q(child__accesses__account=account, child__accesses__revoked_at__isnull=True) | Q(
+        child__isnull=True, access_request__account=account, access_request__status__in=PENDING
+    )
+
+
 def _family_drafts(account) -> QuerySet[FormDraft]:
     if account is None or not account.is_authenticated:
         return FormDraft.objects.none()
-    return FormDraft.objects.filter(
-        account=account, child__accesses__account=account, child__accesses__revoked_at__isnull=True
-    ).select_related("child", "version", "variant")
+    return (
+        FormDraft.objects.filter(_sees_child_or_waits(account), account=account)
+        .select_related("child", "version", "variant", "access_request")
+        .distinct()
+    )
 
 
 def draft_for_family(*, account, draft_id: int) -> FormDraft:
@@ -69,12 +80,13 @@ def submission_for_family(*, account, submission_id: int) -> FormSubmission:
     if account is None or not account.is_authenticated:
         raise Http404
     submission = (
-        FormSubmission.objects.select_related("child", "case", "version", "variant")
+        FormSubmission.objects.select_related("child", "case", "version", "variant", "access_request")
         .filter(
+            # What they sent with an access request stays theirs to read, whatever the decision.
+            Q(child__accesses__account=account, child__accesses__revoked_at__isnull=True)
+            | Q(child__isnull=True, access_request__account=account),
             pk=submission_id,
             submitted_by=account,
-            child__accesses__account=account,
-            child__accesses__revoked_at__isnull=True,
         )
         .first()
     )
@@ -103,12 +115,21 @@ def submissions_for_case(*, case: Case) -> list[FormSubmission]:
     )
 
 
+def submissions_for_access_request(*, access_request: AccessRequest) -> list[FormSubmission]:
+    """What the family sent with the access request before it was decided (one query)."""
+    return list(
+        FormSubmission.objects.filter(access_request=access_request)
+        .select_related("version", "variant", "case")
+        .order_by("submitted_at", "id")
+    )
+
+
 def submission_for_staff(*, membership: StaffMembership | None, submission_id: int) -> FormSubmission:
     """Any submission of this council, for an active member of its SEND team."""
     if membership is None or not membership.is_active:
         raise Http404
     submission = (
-        FormSubmission.objects.select_related("child", "case", "version", "variant", "submitted_by")
+        FormSubmission.objects.select_related("child", "case", "version", "variant", "submitted_by", "access_request")
         .filter(pk=submission_id)
         .first()
     )

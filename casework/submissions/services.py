@@ -7,6 +7,12 @@ the child's case under way), the alert to the SEND team (an outbox row, delivere
 commit) and the PDF for the case file happen together or not at all. The draft's row is
 locked first, so a double click, the back button or a retry finds the draft already sent
 and gets the same submission back.
+
+A request for an assessment need not wait for the SEND team to verify the family (issue
+19, item 10): it can be started from an access request still waiting, and is received
+the day it is sent. It feeds no case until the access request is approved; approving it
+(request_submissions_attach) attaches the child and opens the assessment with its clock
+counting from that day.
 """
 
 from __future__ import annotations
@@ -25,12 +31,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.file_checks import FileRefused
-from casework.models import AuditEvent, Case, CaseKind, Child, ChildAccess, ScanStatus
+from casework.models import AccessRequest, AuditEvent, Case, CaseKind, Child, ChildAccess, ScanStatus
 from casework.selectors.access import family_access
+from casework.selectors.children import PENDING
 from casework.services.audit import audit_record
 from casework.services.cases import case_open
 from casework.services.documents import audited_download
-from casework.services.messages import council_link, family_alert
+from casework.services.messages import account_alert, council_link
 from casework.services.scanning import upload_scan_enqueue
 from tenants.form_definitions import (
     FEEDS_ANNUAL_REVIEW,
@@ -53,6 +60,8 @@ logger = logging.getLogger(__name__)
 
 FAMILY = "family"
 REFERENCE_PREFIX = "FS"
+# The PDF's "Case" for a request sent before the family's access was checked.
+WAITING_CASE = "Not yet opened: the SEND team opens it when they have checked the family's access request"
 # Which open cases a form's answers join, newest first.
 CASE_KINDS_FED = {
     FEEDS_CONTRIBUTION: (CaseKind.ASSESSMENT, CaseKind.REASSESSMENT),
@@ -135,6 +144,76 @@ def draft_start(
             request=request,
         )
     return draft, True
+
+
+def request_draft_start(
+    *,
+    access_request: AccessRequest,
+    variant: FormVariant,
+    version: FormVersion,
+    account,
+    request: HttpRequest | None = None,
+) -> tuple[FormDraft, bool]:
+    """A draft of a request for an assessment for the child of the account's access
+    request still waiting for the SEND team (or the draft already open): (draft, created)."""
+    definition = form_definition(version.definition)
+    problem = request_feed_problem(definition=definition, access_request=access_request, account=account)
+    if problem:
+        raise ValidationError(problem)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                [f"form-draft:{connection.schema_name}:{account.pk}:request-{access_request.pk}:{variant.pk}"],
+            )
+        open_draft = (
+            FormDraft.objects.filter(access_request=access_request, variant=variant, submitted_at__isnull=True)
+            .order_by("-updated_at")
+            .first()
+        )
+        if open_draft is not None:
+            return open_draft, False
+        draft = FormDraft(access_request=access_request, variant=variant, version=version, account=account)
+        draft.full_clean()
+        draft.save()
+        audit_record(
+            actor=account,
+            actor_role=FAMILY,
+            action=AuditEvent.Action.CREATED,
+            subject=AuditEvent.Subject.FORM_DRAFT,
+            subject_id=draft.pk,
+            summary=f"Started a form before the SEND team checked access: {definition.short_title} "
+            f"(version {version.number}, access request {access_request.pk})",
+            request=request,
+        )
+    return draft, True
+
+
+def request_feed_problem(*, definition: FormDefinition, access_request: AccessRequest, account) -> str:
+    """Why this form cannot be started or sent from the access request ("" when it can):
+    only a request for an assessment, by the family member who asked, as one who may send
+    it, while the SEND team has not decided, and once."""
+    if access_request.account_id != account.pk:
+        return "You cannot fill in forms for this child."
+    if definition.feeds != FEEDS_NEW_REQUEST:
+        return (
+            "This form can be filled in once the SEND team has checked you can see this child's records. "
+            "Only a request for an EHC needs assessment can be sent before then."
+        )
+    if access_request.relationship not in definition.who_can_start:
+        return "This form is not one you can fill in for this child."
+    if access_request.status not in PENDING:
+        return (
+            "The SEND team has already decided your request to see this child's records, so this form cannot "
+            "be sent from it." + (" Find the child under your children instead." if access_request.child_id else "")
+        )
+    sent = FormSubmission.objects.filter(access_request=access_request, feeds=FEEDS_NEW_REQUEST).first()
+    if sent is not None:
+        return (
+            f"You have already sent a request for an EHC needs assessment for this child (reference "
+            f"{sent.reference}). It was received on {long_date(timezone.localdate(sent.submitted_at))}."
+        )
+    return ""
 
 
 def draft_delete(*, draft: FormDraft, account, request: HttpRequest | None = None) -> None:
@@ -324,6 +403,14 @@ def submission_problem(*, draft: FormDraft) -> str:
     definition = definition_of(draft)
     if not progress(definition, draft.answers, draft.pages_done).complete:
         return "You need to complete every section before you send this form."
+    return draft_feed_problem(draft=draft, definition=definition)
+
+
+def draft_feed_problem(*, draft: FormDraft, definition: FormDefinition) -> str:
+    """Why the draft's form cannot be sent for its child (or its access request's) now."""
+    if draft.child is None:
+        assert draft.access_request is not None
+        return request_feed_problem(definition=definition, access_request=draft.access_request, account=draft.account)
     return feed_problem(definition=definition, child=draft.child)
 
 
@@ -403,16 +490,26 @@ def draft_submit(
 
 
 def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> FormSubmission:
+    if draft.access_request_id is not None:
+        # The access request's row first, as its approval takes it (then the drafts'), so
+        # a request decided while this is sent is seen, never half-attached.
+        AccessRequest.objects.select_for_update().filter(pk=draft.access_request_id).first()
     locked = (
         FormDraft.objects.select_for_update(of=("self",))
-        .select_related("version", "variant", "child", "child__service_area")
+        .select_related("version", "variant", "child", "child__service_area", "access_request", "account")
         .get(pk=draft.pk)
     )
     if locked.submitted_at is not None:
         return FormSubmission.objects.select_related("case", "version").get(draft=locked)
-    access: ChildAccess | None = family_access(account=account, child=locked.child)
-    if access is None or locked.account_id != account.pk:
+    if locked.account_id != account.pk:
         raise ValidationError("You cannot send this form.")
+    access: ChildAccess | None = None
+    if locked.child is not None:
+        access = family_access(account=account, child=locked.child)
+        if access is None:
+            raise ValidationError("You cannot send this form.")
+    assert access is not None or locked.access_request is not None
+    speaking_as = access.relationship if access is not None else locked.access_request.relationship
     now = timezone.now()
     today = today or timezone.localdate()
     definition = definition_of(locked)
@@ -420,19 +517,25 @@ def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> 
     if problem:
         raise ValidationError(problem)
     answers = shown_answers(definition, locked.answers)
-    case, opened = _feed_case(definition=definition, child=locked.child, account=account, today=today, request=request)
+    case: Case | None = None
+    opened = False
+    if locked.child is not None:
+        case, opened = _feed_case(
+            definition=definition, child=locked.child, account=account, today=today, request=request
+        )
 
     submission = FormSubmission(
         reference=_next_reference(today.year),
         draft=locked,
         child=locked.child,
         case=case,
+        access_request=locked.access_request if locked.child is None else None,
         variant=locked.variant,
         version=locked.version,
         feeds=definition.feeds,
         answers=answers,
         submitted_by=account,
-        speaking_as=access.relationship,
+        speaking_as=speaking_as,
         submitted_at=now,
     )
     submission.full_clean(exclude=["pdf", "pdf_sha256"])
@@ -451,11 +554,16 @@ def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> 
         subject=AuditEvent.Subject.FORM_SUBMISSION,
         subject_id=submission.pk,
         case=case,
-        summary=f"Sent {definition.short_title} (version {locked.version.number}), reference {submission.reference}",
+        child=locked.child,
+        summary=f"Sent {definition.short_title} (version {locked.version.number}), reference {submission.reference}"
+        + ("" if case else f", with access request {submission.access_request_id}"),
         request=request,
     )
-    _alert_send_team(submission=submission, case=case, definition=definition, opened=opened)
-    _tell_sender_received(submission=submission, access=access, definition=definition)
+    if case is not None:
+        _alert_send_team(submission=submission, case=case, definition=definition, opened=opened)
+    else:
+        _alert_send_team_waiting(submission=submission, definition=definition)
+    _tell_sender_received(submission=submission, account=account, definition=definition)
 
     council = connection.tenant
     content = submission_pdf(
@@ -464,12 +572,13 @@ def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> 
         definition=definition,
         version_number=locked.version.number,
         reference=submission.reference,
-        case_reference=case.reference,
+        case_reference=case.reference if case else WAITING_CASE,
         submitted_at=now,
         submitted_by=account.get_full_name() or account.email,
         speaking_as=submission.speaking_as_text,
         answers=answers,
-        child=f"{locked.child.full_name}, born {long_date(locked.child.date_of_birth)}",
+        child=f"{locked.about.full_name}, born {long_date(locked.about.date_of_birth)}"
+        + ("" if locked.child else " (as the family gave them; not yet checked by the SEND team)"),
     )
     submission.pdf.save(f"{submission.reference}.pdf", ContentFile(content), save=False)
     stored.append(submission.pdf.name)
@@ -487,9 +596,9 @@ def _forget_files_on_commit_delete(draft: FormDraft, keep_ids: list[int]) -> Non
         _forget_files_on_commit(unsent)
 
 
-def alert_recipients(child: Child) -> list[str]:
+def alert_recipients(child: Child | None) -> list[str]:
     """The child's service area's contact address, else the council's SEND address."""
-    area = child.service_area
+    area = child.service_area if child is not None else None
     if area is not None and area.contact_email:
         return [area.contact_email]
     council = connection.tenant
@@ -525,20 +634,112 @@ def _alert_send_team(*, submission: FormSubmission, case: Case, definition: Form
         email_queue(to=[address], subject=f"{title} received: case {case.reference}", body=body)
 
 
-def _tell_sender_received(*, submission: FormSubmission, access: ChildAccess, definition: FormDefinition) -> None:
+def _alert_send_team_waiting(*, submission: FormSubmission, definition: FormDefinition) -> None:
+    """A request for an assessment sent with an access request the team has not decided:
+    it was received today, so the team hears at once that a clock runs on the request."""
+    council = connection.tenant
+    title = definition.short_title
+    received = long_date(timezone.localdate(submission.submitted_at))
+    link = council_link(reverse("staff:access-request", args=[submission.access_request_id]))
+    body = "\n\n".join(
+        [
+            f"A family has sent {title} through the {council.service_name}: a request for an EHC needs assessment, "
+            f"sent while their request to see the child's records (access request {submission.access_request_id}) "
+            "is still waiting for the SEND team.",
+            f"The request was received on {received}: the 20-week clock counts from that day. Approving the access "
+            "request opens the case with that start date.",
+            f"Submission reference: {submission.reference}.",
+            *([f"Check the access request and read what was sent:\n{link}"] if link else []),
+            "This email does not include any names or answers: sign in to read them.",
+        ]
+    )
+    for address in alert_recipients(None):
+        email_queue(
+            to=[address],
+            subject=f"{title} received with access request {submission.access_request_id}: decide the request",
+            body=body,
+        )
+
+
+def _tell_sender_received(*, submission: FormSubmission, account, definition: FormDefinition) -> None:
     """The family member who sent the form hears that it arrived, with its reference
     (issue 19, item 16): never the child's name or an answer. The link goes to the
     confirmation: what happens next, and the copy of what was sent."""
-    family_alert(
-        access=access,
+    sent_on = long_date(timezone.localdate(submission.submitted_at))
+    lines = [
+        f"The SEND team has received the {definition.short_title} you sent on {sent_on}. "
+        f"Your reference is {submission.reference}.",
+    ]
+    if submission.case_id is None:
+        lines.append(
+            f"Your request counts as received on {sent_on}, even though the SEND team has not yet checked your "
+            "request to see the child's records. We will email you when they have."
+        )
+    lines.append("You do not need to do anything now. Keep the reference in case you contact the SEND team about it.")
+    account_alert(
+        account=account,
         subject=f"{definition.short_title} received: reference {submission.reference}",
-        lines=[
-            f"The SEND team has received the {definition.short_title} you sent on "
-            f"{long_date(timezone.localdate(submission.submitted_at))}. Your reference is {submission.reference}.",
-            "You do not need to do anything now. Keep the reference in case you contact the SEND team about it.",
-        ],
+        lines=lines,
         path=reverse("runner:confirmation", args=[submission.pk]),
     )
+
+
+# --- Approving the access request a request for an assessment was sent with ------------
+
+
+def request_submissions_attach(
+    *,
+    access_request: AccessRequest,
+    child: Child,
+    actor,
+    actor_role: str,
+    request: HttpRequest | None = None,
+) -> list[Case]:
+    """The access request has been approved for `child` (the caller holds its row lock):
+    its drafts are now about the child, and each request for an assessment sent with it
+    opens the child's EHC needs assessment, the clock counting from the day it was sent
+    (or, when one is already under way, joins it). Returns the cases fed."""
+    FormDraft.objects.filter(access_request=access_request, child__isnull=True).update(child=child)
+    cases = []
+    for submission in (
+        FormSubmission.objects.select_for_update()
+        .filter(access_request=access_request, case__isnull=True)
+        .select_related("version")
+        .order_by("submitted_at", "pk")
+    ):
+        received = timezone.localdate(submission.submitted_at)
+        under_way = _open_cases(child, (CaseKind.ASSESSMENT,)).first()
+        if under_way is not None:
+            case = under_way
+            summary = f"Added {submission.reference}, sent before access was checked, to the case under way"
+        else:
+            case = case_open(
+                child=child,
+                kind=CaseKind.ASSESSMENT,
+                started_on=received,
+                actor=actor,
+                actor_role=actor_role,
+                request=request,
+            )
+            summary = (
+                f"Opened the case from {submission.reference}, sent before access was checked: "
+                "the clock counts from the day it was sent"
+            )
+        submission.child = child
+        submission.case = case
+        submission.save(update_fields=["child", "case", "updated_at"])
+        audit_record(
+            actor=actor,
+            actor_role=actor_role,
+            action=AuditEvent.Action.CHANGED,
+            subject=AuditEvent.Subject.FORM_SUBMISSION,
+            subject_id=submission.pk,
+            case=case,
+            summary=summary,
+            request=request,
+        )
+        cases.append(case)
+    return cases
 
 
 # --- Downloads ---------------------------------------------------------------------------

@@ -49,6 +49,8 @@ from casework.services.access import (
 )
 from casework.services.audit import audit_record
 from casework.services.children import ChildPossibleDuplicates, child_create
+from casework.submissions.selectors import submissions_for_access_request
+from themes.dates import long_date
 from themes.forms import add_errors
 
 TEMPLATES = "casework/staff/children"
@@ -134,9 +136,22 @@ def _approve(request: HttpRequest, access_request, forms: _AccessRequestForms) -
             request=request,
             confirmed_not_duplicate=approve.cleaned_data.get("confirmed_not_duplicate", False),
         )
+        opened = _cases_opened(access_request)
+        if opened:
+            return "Request approved: a new child has been recorded and the family told" + opened
         return "Request approved: a new child has been recorded and the family told. Open a case for them below."
     access_request_approve(access_request=access_request, child=approve.child, actor=request.user, request=request)
-    return "Request approved: the family has been told"
+    return "Request approved: the family has been told" + _cases_opened(access_request)
+
+
+def _cases_opened(access_request) -> str:
+    """What approving did with a request for an assessment sent with the request."""
+    fed = [s for s in submissions_for_access_request(access_request=access_request) if s.case]
+    return "".join(
+        f". {s.reference}, the request for an assessment sent with it, is on case {s.case.reference}, "
+        f"its clock counting from {long_date(s.case.started_on)}"
+        for s in fed
+    )
 
 
 def _decline(request: HttpRequest, access_request, forms: _AccessRequestForms) -> str:
@@ -221,6 +236,7 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
             "page_title": f"Access request {access_request.pk}",
             "access_request": access_request,
             "pending": pending,
+            "sent_with_request": submissions_for_access_request(access_request=access_request),
             "suggestions": suggestions,
             "found": found,
             "search": ChildSearchForm({"q": search_text} if search_text else None),

@@ -9,11 +9,12 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from casework.models import ChildAccess
+from casework.models import AccessRequest, ChildAccess
+from casework.selectors.children import PENDING
 from casework.submissions.flow import progress
 from casework.submissions.models import FormDraft, FormSubmission
 from casework.submissions.selectors import forms_offered
-from tenants.form_definitions import form_definition
+from tenants.form_definitions import FEEDS_NEW_REQUEST, form_definition
 
 
 @dataclass(frozen=True)
@@ -116,20 +117,61 @@ def child_forms_summary(*, account, children: Iterable) -> dict[int, ChildForms]
         summary[child_id] = ChildForms(
             startable=startable,
             drafts=[_draft_summary(d) for d in drafts[child_id]],
-            submitted=[
-                SubmittedSummary(
-                    submission_id=s.pk,
-                    reference=s.reference,
-                    title=form_definition(s.version.definition).title,
-                    short_title=form_definition(s.version.definition).short_title,
-                    submitted_at=s.submitted_at,
-                    url=reverse("runner:confirmation", args=[s.pk]),
-                    pdf_url=reverse("runner:submission-pdf", args=[s.pk]),
-                )
-                for s in sent[child_id]
-            ],
+            submitted=[_submitted_summary(s) for s in sent[child_id]],
         )
     return summary
+
+
+def request_forms_summary(*, access_request: AccessRequest) -> ChildForms:
+    """On the family's own access request, while the SEND team has not decided it: the
+    request for an assessment they may send now rather than wait (issue 19, item 10),
+    their draft of it, and what they sent with the request (four queries)."""
+    drafts = []
+    if access_request.status in PENDING:
+        drafts = list(
+            FormDraft.objects.filter(access_request=access_request, child__isnull=True, submitted_at__isnull=True)
+            .select_related("version")
+            .order_by("-updated_at", "-id")
+        )
+    sent = list(
+        FormSubmission.objects.filter(access_request=access_request).select_related("version").order_by("-submitted_at")
+    )
+    startable = []
+    if access_request.status in PENDING and not sent:
+        open_variants = {d.variant_id for d in drafts}
+        for form in forms_offered():
+            definition = form_definition(form.version.definition)
+            if definition.feeds != FEEDS_NEW_REQUEST or access_request.relationship not in definition.who_can_start:
+                continue
+            if form.variant.pk in open_variants:
+                continue
+            startable.append(
+                StartableForm(
+                    slug=form.variant.slug,
+                    title=definition.title,
+                    short_title=definition.short_title,
+                    description=definition.description[0] if definition.description else "",
+                    url=reverse("runner:request-start", args=[access_request.pk, form.variant.slug]),
+                )
+            )
+    return ChildForms(
+        startable=startable,
+        drafts=[_draft_summary(d) for d in drafts],
+        submitted=[_submitted_summary(s) for s in sent],
+    )
+
+
+def _submitted_summary(submission: FormSubmission) -> SubmittedSummary:
+    definition = form_definition(submission.version.definition)
+    return SubmittedSummary(
+        submission_id=submission.pk,
+        reference=submission.reference,
+        title=definition.title,
+        short_title=definition.short_title,
+        submitted_at=submission.submitted_at,
+        url=reverse("runner:confirmation", args=[submission.pk]),
+        pdf_url=reverse("runner:submission-pdf", args=[submission.pk]),
+    )
 
 
 def _draft_summary(draft: FormDraft) -> DraftSummary:

@@ -5,6 +5,7 @@ under /send/forms/ on the council's host.
 |---|---|---|
 | index | "" | every child's forms: start, carry on, sent |
 | start | children/<child>/<form slug>/start/ | before you start; POST starts (or finds) the draft |
+| request-start | requests/<request>/<form slug>/start/ | the same, for a request sent before verification |
 | tasks | drafts/<draft>/ | the task list |
 | page | drafts/<draft>/pages/<page>/ | a page of questions, or a repeating group's list |
 | item, item-remove | drafts/<draft>/pages/<page>/items/<n>/[remove/] | one item of a group |
@@ -23,6 +24,7 @@ app_name = "runner"
 urlpatterns = [
     path("", views.index, name="index"),
     path("children/<int:child_id>/<slug:slug>/start/", views.start, name="start"),
+    path("requests/<int:access_request_id>/<slug:slug>/start/", views.request_start, name="request-start"),
     path("drafts/<int:draft_id>/", views.tasks, name="tasks"),
     path("drafts/<int:draft_id>/pages/<slug:page_id>/", views.page, name="page"),
     path("drafts/<int:draft_id>/pages/<slug:page_id>/items/<int:index>/", views.item, name="item"),

@@ -19,7 +19,7 @@ from casework.models import Relationship
 from casework.selectors.access import child_for_family, children_for_family, family_access
 from casework.submissions import services
 from casework.submissions.flow import progress
-from casework.submissions.models import FormDraft
+from casework.submissions.models import FormDraft, RequestedChild
 from casework.submissions.selectors import (
     draft_file_for_family,
     draft_for_family,
@@ -27,13 +27,14 @@ from casework.submissions.selectors import (
     submission_for_family,
 )
 from citizen.accounts.decorators import two_step_required
+from citizen.selectors import access_request_for_family, access_requests_waiting
 from tenants.form_definitions import Question, form_definition
 from tenants.models import Tile
 from tenants.selectors import council_tiles
 
 from .forms import DeclarationForm
 from .pages import Runner, Urls
-from .selectors import child_forms_summary
+from .selectors import child_forms_summary, request_forms_summary
 
 TEMPLATES = "citizen/runner"
 FAMILY = "family"
@@ -115,17 +116,25 @@ def _speaking_for(relationship: str | None, child) -> str:
     return f"You are filling this in on {name}'s behalf."
 
 
-def _runner(request: HttpRequest, draft: FormDraft) -> Runner:
+def _relationship(request: HttpRequest, draft: FormDraft) -> str | None:
+    """The sender's relationship to the child: their access, or (while it waits) the one
+    their access request gave."""
+    if draft.child is None:
+        return draft.access_request.relationship if draft.access_request else None
     access = family_access(account=request.user, child=draft.child)
+    return access.relationship if access else None
+
+
+def _runner(request: HttpRequest, draft: FormDraft) -> Runner:
     return Runner(
         definition=form_definition(draft.version.definition),
         store=DraftStore(draft, request.user),
         urls=_urls(draft),
         council_max_mb=request.tenant.family_upload_max_mb,
         context={
-            "child": draft.child,
+            "child": draft.about,
             "draft": draft,
-            "speaking_for": _speaking_for(access.relationship if access else None, draft.child),
+            "speaking_for": _speaking_for(_relationship(request, draft), draft.about),
             "leave_url": reverse("runner:index"),
         },
     )
@@ -148,10 +157,18 @@ def index(request: HttpRequest) -> HttpResponse:
     """Every child the family member is verified for, with their forms."""
     children = list(children_for_family(account=request.user).order_by("legal_first_name", "pk"))
     summary = child_forms_summary(account=request.user, children=children)
+    waiting = [
+        (access_request, RequestedChild.of(access_request), request_forms_summary(access_request=access_request))
+        for access_request in access_requests_waiting(account=request.user)
+    ]
     return render(
         request,
         f"{TEMPLATES}/index.html",
-        {"page_title": "Forms", "children": [(child, summary[child.pk]) for child in children]},
+        {
+            "page_title": "Forms",
+            "children": [(child, summary[child.pk]) for child in children],
+            "waiting": [entry for entry in waiting if not entry[2].is_empty],
+        },
     )
 
 
@@ -187,6 +204,46 @@ def start(request: HttpRequest, child_id: int, slug: str) -> HttpResponse:
             "child": child,
             "problem": problem,
             "speaking_for": _speaking_for(access.relationship, child),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@family_page
+def request_start(request: HttpRequest, access_request_id: int, slug: str) -> HttpResponse:
+    """Before you start a request for an assessment for the child of an access request
+    the SEND team has not decided yet (issue 19, item 10): it counts as received the day
+    it is sent, not the day the family is verified."""
+    access_request = access_request_for_family(account=request.user, access_request_id=access_request_id)
+    offered = form_offered(slug=slug)
+    definition = form_definition(offered.version.definition)
+    problem = services.request_feed_problem(definition=definition, access_request=access_request, account=request.user)
+    if request.method == "POST" and not problem:
+        try:
+            draft, created = services.request_draft_start(
+                access_request=access_request,
+                variant=offered.variant,
+                version=offered.version,
+                account=request.user,
+                request=request,
+            )
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            if not created:
+                messages.info(request, "You have already started this form: carry on where you left off.")
+            return redirect("runner:tasks", draft_id=draft.pk)
+    child = RequestedChild.of(access_request)
+    return render(
+        request,
+        f"{TEMPLATES}/start.html",
+        {
+            "page_title": definition.title,
+            "definition": definition,
+            "child": child,
+            "access_request": access_request,
+            "problem": problem,
+            "speaking_for": _speaking_for(access_request.relationship, child),
         },
     )
 
@@ -268,7 +325,7 @@ def declaration(request: HttpRequest, draft_id: int) -> HttpResponse:
             "urls": runner.urls,
             "form": form,
             "action": reverse("runner:declaration", args=[draft.pk]),
-            "problem": services.feed_problem(definition=definition, child=draft.child),
+            "problem": services.draft_feed_problem(draft=draft, definition=definition),
         },
     )
 
@@ -296,7 +353,7 @@ def delete(request: HttpRequest, draft_id: int) -> HttpResponse:
             "page_title": f"Are you sure you want to delete your draft of {definition.short_title}?",
             "definition": definition,
             "draft": draft,
-            "child": draft.child,
+            "child": draft.about,
             "errors": errors,
         },
     )
@@ -314,7 +371,7 @@ def confirmation(request: HttpRequest, submission_id: int) -> HttpResponse:
             "page_title": f"{definition.short_title} sent",
             "definition": definition,
             "submission": submission,
-            "child": submission.child,
+            "child": submission.about,
             "pdf_url": reverse("runner:submission-pdf", args=[submission.pk]),
         },
     )

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from casework.models import AccessRequest, Relationship
 from casework.selectors.access import access_evidence_for_request
 from casework.services.access import access_request_answer, access_request_create
+from casework.submissions.models import RequestedChild
 from citizen.forms import AccessAnswerForm, AddChildForm, SharingChoiceForm
-from citizen.runner.selectors import child_forms_summary
+from citizen.runner.selectors import child_forms_summary, request_forms_summary
 from citizen.selectors import (
     access_request_for_family,
     child_access_for_family,
@@ -111,6 +112,8 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
             "form": form,
             "refused": refused,
             "evidence": access_evidence_for_request(access_request=access_request),
+            "requested": RequestedChild.of(access_request),
+            "request_forms": request_forms_summary(access_request=access_request),
         },
     )
 

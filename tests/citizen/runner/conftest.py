@@ -21,7 +21,7 @@ from casework.services.cases import case_open
 from casework.submissions.models import FormDraft
 from citizen.accounts.models import Account
 from tenants.models import Council, FormVariant, FormVersion, ServiceArea
-from tests.casework.conftest import make_account, signed_in_client
+from tests.casework.conftest import make_account, signed_in_client, staff_account  # noqa: F401 (a fixture)
 from tests.casework.documents.conftest import PNG_BYTES, outbox, pdf_bytes, upload  # noqa: F401
 
 _numbers = itertools.count(1)

@@ -152,3 +152,111 @@ def test_writes_by_anyone_else_change_nothing(who, world, cumbria, somerset, pos
         kept = FormDraft.objects.get(pk=draft)
         assert kept.answers == {"helpers": [{"name": "Dr One"}]} and kept.submitted_at is None
         assert FormSubmission.objects.count() == 1
+
+
+# A request for an assessment sent before the family is verified (issue 19, item 10):
+# the draft and submission name the access request, not a child, and only the family
+# member who asked reaches them.
+WAITING_URLS = [
+    "/send/forms/requests/{request}/everything/start/",
+    "/send/forms/drafts/{draft}/",
+    "/send/forms/drafts/{draft}/pages/names/",
+    "/send/forms/drafts/{draft}/check/",
+    "/send/forms/drafts/{draft}/declaration/",
+    "/send/forms/drafts/{draft}/delete/",
+    "/send/forms/submissions/{submission}/",
+    "/send/forms/submissions/{submission}/pdf/",
+]
+WAITING_WHO = [
+    "the family member who asked",
+    "anonymous",
+    "another family asking about the same child",
+    "a family verified for another child",
+    "a member of staff",
+    "the same person's session on the other council's host",
+    "another council's family asking for these ids",
+]
+
+
+@pytest.fixture
+def waiting(cumbria, somerset, media_root):
+    from django.core.files.base import ContentFile
+
+    from casework.models import AccessRequest
+
+    from .conftest import pdf_bytes
+
+    version = publish(cumbria, KITCHEN_SINK)  # a request for an assessment
+    parent = make_account()
+    with tenant_context(cumbria):
+        asked = AccessRequest.objects.create(
+            account=parent,
+            relationship="parent",
+            child_first_name="Ivo",
+            child_last_name="Marsh",
+            child_date_of_birth=timezone.localdate().replace(year=2015),
+        )
+        sent = FormDraft.objects.create(
+            access_request=asked, variant=version.variant, version=version, account=parent, submitted_at=timezone.now()
+        )
+        submission = FormSubmission(
+            reference="FS-2026-00009",
+            draft=sent,
+            access_request=asked,
+            variant=version.variant,
+            version=version,
+            feeds="new_request",
+            answers={},
+            submitted_by=parent,
+            speaking_as="parent",
+            submitted_at=timezone.now(),
+        )
+        submission.pdf.save("FS-2026-00009.pdf", ContentFile(pdf_bytes()), save=False)
+        submission.save()
+        draft = FormDraft.objects.create(access_request=asked, variant=version.variant, version=version, account=parent)
+    return {"request": asked.pk, "draft": draft.pk, "submission": submission.pk, "parent": parent}
+
+
+def waiting_client(who: str, waiting, cumbria, somerset) -> Client:
+    from casework.models import AccessRequest
+
+    if who == "the family member who asked":
+        return signed_in_client(cumbria, waiting["parent"])
+    if who == "anonymous":
+        return Client(HTTP_HOST="cumbria.localhost")
+    if who == "the same person's session on the other council's host":
+        client = signed_in_client(somerset, waiting["parent"])
+        client.defaults["HTTP_HOST"] = "cumbria.localhost"
+        return client
+    account = make_account()
+    council = somerset if who == "another council's family asking for these ids" else cumbria
+    with tenant_context(council):
+        if who == "another family asking about the same child":
+            AccessRequest.objects.create(
+                account=account,
+                relationship="parent",
+                child_first_name="Ivo",
+                child_last_name="Marsh",
+                child_date_of_birth=timezone.localdate().replace(year=2015),
+            )
+        elif who == "a member of staff":
+            StaffMembership.objects.create(account=account, role=StaffRole.COUNCIL_ADMIN)
+        else:
+            ChildAccess.objects.create(child=child_make(), account=account, relationship=Relationship.PARENT)
+    return signed_in_client(council, account)
+
+
+@pytest.mark.parametrize("who", WAITING_WHO)
+@pytest.mark.parametrize("url", WAITING_URLS)
+def test_a_request_sent_before_verification_is_the_askers_alone(who, url, waiting, cumbria, somerset):
+    path = url.format(**waiting)
+    answer = waiting_client(who, waiting, cumbria, somerset).get(path)
+    if who == "the family member who asked":
+        # The start page says it was already sent; the declaration asks them to finish first.
+        assert answer.status_code in (200, 302), answer.content.decode()[:500]
+        if answer.status_code == 302:
+            assert answer["Location"].startswith("/send/forms/drafts/")
+    elif who in ("anonymous", "the same person's session on the other council's host"):
+        assert answer.status_code == 302 and answer["Location"].startswith("/sign-in/?next=")
+    else:
+        assert answer.status_code == 404, (who, path, answer.status_code)
