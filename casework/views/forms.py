@@ -212,7 +212,7 @@ def form_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, f"Version {version.number} is a new draft")
-            return redirect("staff:settings-form-version-edit", variant_id=variant.pk, version_id=version.pk)
+            return redirect("staff:settings-form-build", variant_id=variant.pk, version_id=version.pk)
     return render(
         request,
         f"{TEMPLATES}/form.html",

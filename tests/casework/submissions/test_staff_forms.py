@@ -196,7 +196,7 @@ def test_a_new_draft_version_copies_a_version_and_there_is_one_draft_at_a_time(a
     page = f"/staff/settings/forms/{variant.pk}/"
     answer = admin.post(page, {"source": str(v1.pk)})
     v2 = variant.versions.get(number=2)
-    assert answer["Location"] == edit_url(v2)
+    assert answer["Location"] == edit_url(v2, "build/")  # into the form editor (issue 19, item 17)
     assert v2.definition == v1.definition and v2.copied_from == "Version 1" and not v2.is_published
     assert "Make a new draft version" not in text(admin.get(page))
     again = text(admin.post(page, {"source": "builtin:appendix-a"}))
@@ -256,6 +256,13 @@ URLS = [
     ("staff:settings-form-version-edit", ("variant", "draft"), True, ADMIN_ONLY),
     ("staff:settings-form-version-publish", ("variant", "draft"), True, ADMIN_ONLY),
     ("staff:settings-form-version-json", ("variant", "version"), True, ADMIN_ONLY),
+    ("staff:settings-form-build", ("variant", "draft"), True, ADMIN_ONLY),
+    ("staff:settings-form-build-settings", ("variant", "draft"), True, ADMIN_ONLY),
+    ("staff:settings-form-build-section", ("variant", "draft", "section"), True, ADMIN_ONLY),
+    ("staff:settings-form-build-page", ("variant", "draft", "page"), True, ADMIN_ONLY),
+    ("staff:settings-form-build-question", ("variant", "draft", "question"), True, ADMIN_ONLY),
+    ("staff:settings-form-build-question-new", ("variant", "draft"), True, ADMIN_ONLY),
+    ("staff:settings-form-build-remove", ("variant", "draft", "kind", "question"), True, ADMIN_ONLY),
     ("staff:settings-form-preview", ("variant", "version"), True, ADMIN_ONLY),
     ("staff:settings-form-preview-page", ("variant", "version", "page"), True, ADMIN_ONLY),
     ("staff:submission", ("submission",), True, CASEWORK),
@@ -314,6 +321,9 @@ def objects(cumbria, somerset, in_council):
         "version": version.pk,
         "draft": draft.pk,
         "page": "names",
+        "section": "basics",
+        "question": "full_name",
+        "kind": "question",
         "submission": submission.pk,
     }
 
