@@ -29,9 +29,12 @@ def setup_django(database_url: str) -> None:
 @contextlib.contextmanager
 def bench_council(slug: str) -> Iterator[object]:
     """A council on `<slug>.localhost`, provisioned as the platform does it, then dropped."""
+    from django.db import connection
+
     from casework.services.councils import council_create
     from tenants.models import Council
 
+    connection.set_schema_to_public()  # as the platform provisions: never from inside another council
     stale = Council.objects.filter(slug=slug).first()
     if stale is not None:  # a run that was killed before it could drop its council
         _drop(stale)

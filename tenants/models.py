@@ -154,6 +154,22 @@ class Council(TenantMixin):
     def __str__(self) -> str:
         return self.name
 
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """A new council's schema is a copy of the council template, brought up to the
+        code's migrations first (tenants/template.py); the platform's own row is not a
+        council and gets none."""
+        template = None
+        if sync_schema and not self.is_platform:
+            from tenants.template import template_ready
+
+            template = template_ready()
+        created = super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+        if template is not None and created is not False:
+            from tenants.template import copy_names_match
+
+            copy_names_match(template, self.schema_name)
+        return created
+
     @property
     def is_platform(self) -> bool:
         return self.schema_name == "public"

@@ -62,6 +62,11 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
 ROOT_URLCONF = "config.urls_council"
 PUBLIC_SCHEMA_URLCONF = "config.urls_platform"
+# A new council's schema is a copy of this template schema, its migrations recorded
+# rather than run (django-tenants' clone; tenants/template.py keeps the template current
+# with the code before each copy). Off: each council is migrated from scratch.
+TENANT_BASE_SCHEMA = env.str("TENANT_BASE_SCHEMA", default="council_template")
+TENANT_CREATION_FAKES_MIGRATIONS = env.bool("TENANT_CREATION_FAKES_MIGRATIONS", default=True)
 # An unknown host is a 404, never the public site (docs/architecture.md, "Tenancy").
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 # Not TENANT_LIMIT_SET_CALLS: django-tenants issue 1262 (after a savepoint rollback

@@ -39,11 +39,14 @@ def test_every_bench_runs_and_prints_its_figures_with_their_goals(test_database_
     )
     assert finished.returncode in (0, 1), finished.stderr[-3000:]  # 1: a goal missed on a busy machine
     names = [match["name"] for match in FIGURE.finditer(finished.stdout)]
+    assert "Provisioning a council" in finished.stdout, finished.stderr[-3000:]
     assert "host routing: no-op page, full middleware vs without councils" in names
     for page in ("family home", "child", "case", "documents", "messages"):
         assert f"{page}: same queries for 5 and 500 documents and messages" in names
         assert f"{page} (500 documents and messages) vs signed-in no-op" in names
     assert "summary list of 8 rows: govuk-frontend-django vs template" in names
+    assert "a new council by copy: the 2 s budget / the time it took" in names
+    assert "a new council migrated from scratch / by copy (times faster)" in names
     # The bench's own council is gone, schema and all.
     assert not Council.objects.filter(slug__startswith="bench").exists()
     with connection.cursor() as cursor:

@@ -258,7 +258,7 @@ def test_migrations_run_as_a_post_install_pre_upgrade_hook_with_the_apps_setting
     script = " ".join(migrate["command"])
     shared = script.index("migrate_schemas --shared")
     tenant = script.index("migrate_schemas --tenant")
-    assert shared < tenant
+    assert shared < tenant < script.index("council_template")  # the template after the councils (issue 13)
     assert "--executor=multiprocessing" in script[tenant:]
     assert pod_spec(job)["restartPolicy"] == "Never"
 
