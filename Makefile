@@ -32,8 +32,7 @@ setup: $(VENV)/.installed node_modules/.installed themes/base/static/portal/port
 .PHONY: migrate
 migrate: setup ## Migrate the shared and every council's schema, then create the demo councils
 	$(MANAGE) migrate_schemas --shared --verbosity 0
-	$(MANAGE) migrate_schemas --tenant --verbosity 0
-	$(MANAGE) council_template --verbosity 0
+	$(MANAGE) migrate_councils --verbosity 0
 	$(MANAGE) seed_demo
 
 # Uploads wait in "being checked" until clamd says they are clean. With no CLAMD_SOCKET or

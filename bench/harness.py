@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import itertools
 import multiprocessing
 import os
 import signal
@@ -136,19 +137,21 @@ class Target:
     path: str
     headers: tuple[tuple[str, str], ...] = ()
     status: int = 200
+    hosts: tuple[str, ...] = ()  # more hosts, taken in turn after `host`, request by request
 
 
 def _hammer(job: tuple[Target, float, float]) -> tuple[int, int]:
     """One client: a kept-alive connection, requests back to back until the deadline."""
     target, start_at, deadline = job
-    headers = {"Host": target.host} | dict(target.headers)
+    hosts = itertools.cycle((target.host, *target.hosts))
+    headers = dict(target.headers)
     connection = http.client.HTTPConnection("127.0.0.1", target.port, timeout=30)
     done = failed = 0
     while time.monotonic() < start_at:
         time.sleep(0.001)
     while time.monotonic() < deadline:
         try:
-            connection.request("GET", target.path, headers=headers)
+            connection.request("GET", target.path, headers={"Host": next(hosts)} | headers)
             answer = connection.getresponse()
             answer.read()
             if answer.status == target.status:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import components, family_pages, provisioning, routing
+from bench import components, deploy, family_pages, provisioning, routing
 from bench.data import setup_django
 from bench.harness import database_url, report
 from bench.sizes import size_from_argv
@@ -25,6 +25,7 @@ BENCHES = [
     ("The family's pages", family_pages),
     ("GOV.UK components", components),
     ("Provisioning a council", provisioning),
+    ("A deploy's migrations", deploy),
 ]
 
 

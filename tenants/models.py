@@ -156,19 +156,22 @@ class Council(TenantMixin):
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
         """A new council's schema is a copy of the council template, brought up to the
-        code's migrations first (tenants/template.py); the platform's own row is not a
-        council and gets none."""
-        template = None
+        code's migrations first (tenants/template.py); with no template, django-tenants
+        migrates it from scratch. The platform's own row is not a council and gets none."""
         if sync_schema and not self.is_platform:
-            from tenants.template import template_ready
+            from django.db import connection
+            from django_tenants.utils import schema_exists
+
+            from tenants.template import schema_copy, template_ready
 
             template = template_ready()
-        created = super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
-        if template is not None and created is not False:
-            from tenants.template import copy_names_match
-
-            copy_names_match(template, self.schema_name)
-        return created
+            if template is not None:
+                if check_if_exists and schema_exists(self.schema_name):
+                    return False
+                connection.set_schema_to_public()
+                schema_copy(template, self.schema_name)
+                return None
+        return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
 
     @property
     def is_platform(self) -> bool:

@@ -1,13 +1,14 @@
 """The council template schema: a new council's schema is a copy of it (issue 13, "153
 councils"), not a schema migrated from scratch.
 
-django-tenants clones `TENANT_BASE_SCHEMA` when `TENANT_CREATION_FAKES_MIGRATIONS` is on
-(its CloneSchema: tables, indexes, constraints, sequences and the rows migrations wrote,
-`django_migrations` included), then records the migrations as applied without running
-them. That is only right while the template holds every migration the code has: a stale
-template would give the new council a schema missing what the newer migrations add,
-with the migrations marked as done. So `Council.create_schema` calls `template_ready()`
-first, which checks the template's recorded migrations against the code's in one query
+With `TENANT_CREATION_FAKES_MIGRATIONS` on, `Council.create_schema` copies
+`TENANT_BASE_SCHEMA` (`schema_copy`: its tables with their columns, defaults, identity,
+checks, indexes and unique keys, then the foreign keys and the rows migrations wrote,
+`django_migrations` included), so the new schema's migrations are recorded as applied
+without running them. That is only right while the template holds every migration the
+code has: a stale template would give the new council a schema missing what the newer
+migrations add, with the migrations marked as done. So `Council.create_schema` calls
+`template_ready()` first, which checks the template's recorded migrations against the code's in one query
 and migrates the template when it is behind (or makes it when it is missing), under a
 lock, so two councils provisioned at once do not both migrate it.
 
@@ -15,11 +16,14 @@ lock, so two councils provisioned at once do not both migrate it.
 councils' migrations, so the template is ready before anyone provisions; the check above
 is the safety net, not the plan.
 
-django-tenants' copy names a unique constraint as PostgreSQL would by default
+Why not django-tenants' own clone (its CloneSchema, a PL/pgSQL function)? It took 0.3 s
+with a few councils and over 2 s with 60 (it reads the whole catalogue, every council's
+tables included); and it names a unique constraint as PostgreSQL would by default
 (`casework_milestone_case_id_key_key`), not as the model names it
-(`one_milestone_per_step`): a later migration that drops or changes it by name would
-fail on every copied council. `copy_names_match` renames each copied constraint and index
-back to the template's name for the same table and definition.
+(`one_milestone_per_step`), so a later migration that drops or changes it by name would
+fail on every copied council. `schema_copy` reads only the template's own rows of the
+catalogue, and `copy_names_match` gives each copied constraint and index the template's
+name for the same table and definition.
 """
 
 from __future__ import annotations
@@ -149,3 +153,41 @@ def copy_names_match(template: str, schema: str) -> int:
                 cursor.execute(f'ALTER INDEX "{schema}"."{name}" RENAME TO "{target}"')
             renamed += 1
     return renamed
+
+
+def schema_copy(template: str, schema: str) -> None:
+    """Make `schema` a copy of `template` (see the module's docstring)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') ORDER BY c.relname",
+            [template],
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f'CREATE SCHEMA "{schema}"')
+        for table in tables:
+            cursor.execute(f'CREATE TABLE "{schema}"."{table}" (LIKE "{template}"."{table}" INCLUDING ALL)')
+            cursor.execute(f'INSERT INTO "{schema}"."{table}" SELECT * FROM "{template}"."{table}"')  # noqa: S608
+        # Identity columns count on from the rows copied (django_migrations has some).
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = %s AND is_identity = 'YES'",
+            [schema],
+        )
+        for table, column in cursor.fetchall():
+            cursor.execute(
+                f'SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(max("{column}"), 0) + 1, false) '  # noqa: S608
+                f'FROM "{schema}"."{table}"',
+                [f'"{schema}"."{table}"', column],
+            )
+        # Foreign keys last: rows are in, and a key to a table copied later finds it.
+        cursor.execute(
+            "SELECT r.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+            "WHERE n.nspname = %s AND c.contype = 'f' ORDER BY r.relname, c.conname",
+            [template],
+        )
+        for table, name, definition in cursor.fetchall():
+            definition = definition.replace(f"REFERENCES {template}.", f'REFERENCES "{schema}".')
+            cursor.execute(f'ALTER TABLE "{schema}"."{table}" ADD CONSTRAINT "{name}" {definition}')
+    copy_names_match(template, schema)

@@ -33,6 +33,12 @@ SELECT 'constraint', r.relname, c.conname, replace(pg_get_constraintdef(c.oid), 
 UNION ALL
 SELECT 'index', tablename, indexname, replace(indexdef, %(s)s || '.', '') FROM pg_indexes WHERE schemaname = %(s)s
 UNION ALL
+SELECT 'relation', c.relkind::text, c.relname, '' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = %(s)s AND c.relkind <> 'i'
+UNION ALL
+SELECT 'trigger', event_object_table, trigger_name, action_statement FROM information_schema.triggers
+ WHERE trigger_schema = %(s)s
+UNION ALL
 SELECT 'migration', app, name, '' FROM {schema}.django_migrations WHERE app = ANY(%(apps)s)
 """
 
@@ -68,6 +74,15 @@ def test_a_copied_council_is_identical_to_a_migrated_one(settings):
     names = {(kind, table, name) for kind, table, name, _ in copied}
     assert ("constraint", "casework_milestone", "one_milestone_per_step") in names
     assert ("constraint", "submissions_formdraft", "form_draft_child_or_request") in names
+
+    # The copy is a working schema: its identity columns count on from the rows copied.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO copied.django_migrations (app, name, applied) VALUES ('x', 'y', now()) RETURNING id"
+        )
+        (new_id,) = cursor.fetchone()
+        cursor.execute("SELECT max(id) FROM copied.django_migrations WHERE app <> 'x'")
+        assert new_id > cursor.fetchone()[0]
 
 
 def test_a_missing_template_is_made_and_one_behind_the_code_is_noticed():
