@@ -1,11 +1,15 @@
-"""A deploy's migration step when nothing has changed (issue 13, "153 councils"): the
-councils' migrations run over N council schemas, every one already current, by
-django-tenants' `migrate_schemas --tenant` beside `migrate_councils` (which checks all
-the schemas in one query and migrates none), in one process.
+"""England's 153 councils in one deployment (issue 13): N councils are provisioned for
+the bench (by copy, bench/provisioning.py; full size 153, tiny 3) and dropped after.
+Beside them:
 
-The councils are provisioned for the bench (by copy, bench/provisioning.py) and dropped
-after. Full size: 153 councils, England's count; tiny: 3. The goal, 60 s for 153, is
-scaled to N.
+- one more council provisioned by copy (goal: 2 s);
+- a deploy's migration step when nothing has changed: django-tenants' `migrate_schemas
+  --tenant` beside `migrate_councils` (all the schemas checked in one query, none
+  migrated), in one process (goal: 60 s for 153, scaled to N);
+- a no-op page requested over every council's host in turn beside over two hosts, on one
+  gunicorn (goal: 95%);
+- the web workers' memory after requests for 2,000 hosts no council has, against before
+  (the host caches are bounded: goal 95%, i.e. at most about 5% growth).
 
     .venv/bin/python bench/deploy.py [--size tiny|full]
 """
@@ -21,11 +25,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.data import bench_council, setup_django
-from bench.harness import Figure, database_url, report
-from bench.sizes import size_from_argv
+from bench.harness import Figure, Server, Target, database_url, get, report, servers, side_by_side
+from bench.sizes import SIZES, size_from_argv
 
 COUNCILS = {"tiny": 3, "full": 153}
 BUDGET_SECONDS_FOR_153 = 60.0
+UNKNOWN_HOSTS = 2000
 
 
 def _seconds(command: str, **options) -> float:
@@ -40,7 +45,7 @@ def _seconds(command: str, **options) -> float:
 
 
 def figures(size: str) -> list[Figure]:
-    from tenants.models import Council
+    from tenants.models import Council, Domain
 
     count = COUNCILS[size]
     with contextlib.ExitStack() as councils:
@@ -55,7 +60,30 @@ def figures(size: str) -> list[Figure]:
         with contextlib.redirect_stdout(io.StringIO()):
             councils.enter_context(bench_council("bench-deploy-one-more"))
         one_more = time.perf_counter() - started
+        hosts = tuple(Domain.objects.filter(tenant__slug__startswith="bench-deploy-").values_list("domain", flat=True))
+        shape = SIZES[size]
+        with servers(Server(env={"LOG_LEVEL": "ERROR"})) as (server,):  # 2,000 "Not Found" lines otherwise
+            spread = side_by_side(
+                f"no-op page over {len(hosts)} council hosts vs over 2",
+                Target(server.port, hosts[0], "/bench/noop/", hosts=hosts[1:]),
+                Target(server.port, "cumbria.localhost", "/bench/noop/", hosts=("somerset.localhost",)),
+                goal=0.95,
+                rounds=shape.rounds,
+                seconds=shape.seconds,
+                clients=shape.clients,
+            )
+            before = server.workers_rss_kb()
+            for number in range(UNKNOWN_HOSTS):
+                get(server.port, f"nobody-{number}.localhost", "/bench/noop/")
+            after = server.workers_rss_kb()
     return [
+        spread,
+        Figure(
+            f"web workers' memory before / after {UNKNOWN_HOSTS:,} unknown hosts",
+            before / after,
+            0.95,
+            f"({before / 1024:.0f} MB before, {after / 1024:.0f} MB after)",
+        ),
         Figure(
             f"one more council by copy, beside {total}: the 2 s budget / the time it took",
             2.0 / one_more,
@@ -80,4 +108,4 @@ def figures(size: str) -> list[Figure]:
 if __name__ == "__main__":
     size = size_from_argv()
     setup_django(database_url())
-    sys.exit(0 if report("A deploy's migrations", figures(size)) else 1)
+    sys.exit(0 if report("153 councils in one deployment", figures(size)) else 1)

@@ -95,6 +95,18 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer /health/live within 60 s")
 
+    def workers_rss_kb(self) -> int:
+        """The resident memory of gunicorn's worker processes, together (Linux /proc)."""
+        assert self.process is not None
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0
+        for child in children:
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)

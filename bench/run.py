@@ -25,7 +25,7 @@ BENCHES = [
     ("The family's pages", family_pages),
     ("GOV.UK components", components),
     ("Provisioning a council", provisioning),
-    ("A deploy's migrations", deploy),
+    ("153 councils in one deployment", deploy),
 ]
 
 
