@@ -143,3 +143,20 @@ def family_pages(found: Family) -> dict[str, str]:
         "documents": f"/send/cases/{found.case_id}/documents/",
         "messages": f"/send/cases/{found.case_id}/messages/",
     }
+
+
+def page_queries(host: str, cookie: str, path: str) -> int:
+    """How many queries the page costs a signed-in visitor, its caches warm (in-process)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=host)
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    client.get(path)  # the first request fills the process's caches, as a running server's are
+    with CaptureQueriesContext(connection) as captured:
+        status = client.get(path).status_code
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    return len(captured)

@@ -11,27 +11,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.data import bench_council, family, family_pages, setup_django
+from bench.data import bench_council, family, family_pages, page_queries, setup_django
 from bench.harness import Figure, Server, Target, database_url, report, servers, side_by_side
 from bench.sizes import SIZES, size_from_argv
 
 SMALL, LARGE = 5, 500
-
-
-def queries(host: str, cookie: str, path: str) -> int:
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(HTTP_HOST=host)
-    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
-    client.get(path)  # the first request fills the process's caches, as a running server's are
-    with CaptureQueriesContext(connection) as captured:
-        status = client.get(path).status_code
-    if status != 200:
-        raise RuntimeError(f"{path} answered {status}")
-    return len(captured)
 
 
 def figures(size: str) -> list[Figure]:
@@ -46,7 +30,7 @@ def figures(size: str) -> list[Figure]:
         large = family(council, documents=LARGE, messages=LARGE)
         small_pages, large_pages = family_pages(small), family_pages(large)
         for name, path in large_pages.items():
-            few, many = queries(host, small.cookie, small_pages[name]), queries(host, large.cookie, path)
+            few, many = page_queries(host, small.cookie, small_pages[name]), page_queries(host, large.cookie, path)
             results.append(
                 Figure(
                     f"{name}: same queries for {SMALL} and {LARGE} documents and messages",

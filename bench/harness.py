@@ -212,7 +212,11 @@ def side_by_side(
 ) -> Figure:
     """measured's rate as a share of baseline's, alternating the two `rounds` times."""
     context = multiprocessing.get_context("fork")
-    with context.Pool(clients) as pool:
+    # Not `with Pool`: its exit terminates the workers, and one killed while holding the
+    # task queue's lock leaves the rest waiting on it for ever (seen in the caseload
+    # bench). Idle workers told to finish exit cleanly.
+    pool = context.Pool(clients)
+    try:
         rate(pool, measured, min(seconds, 0.5), clients)  # warm both up: imports, caches, connections
         rate(pool, baseline, min(seconds, 0.5), clients)
         ratios, ours, theirs = [], [], []
@@ -224,6 +228,9 @@ def side_by_side(
             ours.append(a.per_second)
             theirs.append(b.per_second)
             ratios.append(a.per_second / b.per_second)
+    finally:
+        pool.close()
+        pool.join()
     detail = f"({statistics.median(ours):,.0f} vs {statistics.median(theirs):,.0f} req/s)"
     return Figure(name, statistics.median(ratios), goal, detail)
 

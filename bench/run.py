@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import components, deploy, family_pages, provisioning, routing
+from bench import caseload, components, deploy, family_pages, provisioning, routing
 from bench.data import setup_django
 from bench.harness import database_url, report
 from bench.sizes import size_from_argv
@@ -23,6 +23,7 @@ from bench.sizes import size_from_argv
 BENCHES = [
     ("Host routing", routing),
     ("The family's pages", family_pages),
+    ("A Kent-sized caseload", caseload),
     ("GOV.UK components", components),
     ("Provisioning a council", provisioning),
     ("153 councils in one deployment", deploy),

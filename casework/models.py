@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 
 class StaffRole(models.TextChoices):
@@ -66,6 +67,15 @@ class Child(models.Model):
         indexes = [
             models.Index(Lower("legal_last_name"), Lower("legal_first_name"), "date_of_birth", name="child_name_dob"),
             models.Index(fields=["updated_at"]),
+            # Search (selectors.cases.child_search_q): any part of a name, as icontains
+            # asks it (UPPER(name) LIKE '%…%'), through trigrams (pg_trgm, tenants 0009);
+            # a date of birth; a council reference typed in any case.
+            *(
+                GinIndex(OpClass(Upper(name), name="gin_trgm_ops"), name=f"child_{short}_trgm")
+                for name, short in (("legal_first_name", "first"), ("legal_last_name", "last"), ("known_as", "known"))
+            ),
+            models.Index(fields=["date_of_birth"], name="child_date_of_birth"),
+            models.Index(Upper("council_reference"), name="child_reference_upper"),
         ]
 
     def __str__(self) -> str:
@@ -185,6 +195,7 @@ class Case(models.Model):
             models.Index(fields=["next_deadline", "id"]),
             models.Index(fields=["stage"]),
             models.Index(fields=["updated_at"]),
+            models.Index(Upper("reference"), name="case_reference_upper"),  # a reference typed in any case
         ]
 
     def __str__(self) -> str:

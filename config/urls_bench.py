@@ -4,6 +4,8 @@ only: no other settings module routes here)."""
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from casework.decorators import staff_required
+from casework.permissions import CASEWORK
 from citizen.views.common import send_area
 
 from .urls_council import urlpatterns as council_urlpatterns
@@ -18,5 +20,7 @@ urlpatterns = [
     path("bench/noop/", noop, name="bench-noop"),
     # Behind what guards every family page: signed in, two-step done, the SEND tile on.
     path("bench/signed-in-noop/", send_area(noop), name="bench-signed-in-noop"),
+    # Behind what guards every SEND team page: two-step done, an active caseworker.
+    path("bench/staff-noop/", staff_required(roles=CASEWORK)(noop), name="bench-staff-noop"),
     *council_urlpatterns,
 ]

@@ -41,6 +41,9 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",  # its widget templates, for the GOV.UK form renderer
+    # Its app config lets an index use an operator class (the trigram indexes on children's
+    # names, casework 0012): without it Django writes `(UPPER(name) gin_trgm_ops)`.
+    "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files served from here, not a CDN
