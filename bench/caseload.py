@@ -48,7 +48,9 @@ def staff_cookie(council) -> str:
     with tenant_context(council):
         membership = StaffMembership.objects.select_related("account").order_by("pk").first()
         # Staff verify with an app or a backup code (a council's policy may refuse email).
-        device = BackupCodeDevice.objects.create(user=membership.account, name="Backup codes", confirmed=True)
+        device, _ = BackupCodeDevice.objects.get_or_create(
+            user=membership.account, defaults={"name": "Backup codes", "confirmed": True}
+        )
         client = Client(HTTP_HOST=f"{council.slug}.localhost")
         client.force_login(membership.account)
         session = client.session

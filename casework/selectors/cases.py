@@ -637,6 +637,9 @@ def staff_caseworkers() -> QuerySet[StaffMembership]:
     return (
         StaffMembership.objects.filter(is_active=True)
         .select_related("account")
+        # The names only: a list of 200 caseworkers is drawn on every caseload page, and
+        # each account's other columns (many of them dates) cost time to read (issue 13).
+        .only("account_id", "role", "account__first_name", "account__last_name", "account__email")
         .order_by("account__first_name", "account__last_name", "account__email")
     )
 
