@@ -86,13 +86,10 @@ def template_behind(schema: str) -> set[tuple[str, str]]:
 
 def template_migrate(schema: str, *, verbosity: int = 0) -> None:
     """Make the template schema if it is missing, and bring it up to the code's migrations."""
-    previous = connection.schema_name
-    connection.set_schema_to_public()
+    connection.set_schema_to_public()  # where a council is provisioned from; migrate_schemas ends there too
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     call_command("migrate_schemas", schema_name=schema, tenant=True, interactive=False, verbosity=verbosity)
-    if previous != connection.schema_name:
-        connection.set_schema(previous) if previous != "public" else connection.set_schema_to_public()
 
 
 def template_ready(*, verbosity: int = 0) -> str | None:

@@ -156,6 +156,20 @@ def earlier_questions(definition: dict, page_id: str | None) -> list[dict]:
     return found
 
 
+def earlier_questions_for_new(definition: dict, place: NewPlace) -> list[dict]:
+    """What a condition on a new question at `place` may use: the pages before its page
+    (an existing page; a new page goes at the end of its section, a new section at the
+    end of the form). A question inside a group takes no condition."""
+    if place.kind == "group":
+        return []
+    if place.kind == "page":
+        return earlier_questions(definition, place.page)
+    if place.kind == "section":
+        following = definition["sections"][section_index(definition, place.section) + 1 :]
+        return earlier_questions(definition, following[0]["pages"][0]["id"] if following else None)
+    return earlier_questions(definition, None)
+
+
 # --- The form as a whole ------------------------------------------------------------------
 
 

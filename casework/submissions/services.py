@@ -115,22 +115,38 @@ def draft_start(
         raise ValidationError("You cannot fill in forms for this child.")
     if access.relationship not in definition.who_can_start:
         raise ValidationError("This form is not one you can fill in for this child.")
+    return _draft_find_or_make(
+        about={"child": child},
+        lock=f"{account.pk}:{child.pk}:{variant.pk}",
+        one_at_a_time=not definition.allow_multiple_drafts,
+        variant=variant,
+        version=version,
+        account=account,
+        summary=f"Started a form: {definition.short_title} (version {version.number})",
+        request=request,
+    )
+
+
+def _draft_find_or_make(
+    *, about: dict, lock: str, one_at_a_time: bool, variant, version, account, summary: str, request
+) -> tuple[FormDraft, bool]:
+    """The account's open draft of the form `about` a child (or an access request) when
+    only one is allowed at a time, else a new one: (draft, created). One start at a time
+    per account, child and form (an advisory lock), so two clicks make one draft."""
     with transaction.atomic():
-        # One start at a time per account, child and form, so two clicks make one draft.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                [f"form-draft:{connection.schema_name}:{account.pk}:{child.pk}:{variant.pk}"],
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"form-draft:{connection.schema_name}:{lock}"]
             )
-        if not definition.allow_multiple_drafts:
+        if one_at_a_time:
             open_draft = (
-                FormDraft.objects.filter(account=account, child=child, variant=variant, submitted_at__isnull=True)
+                FormDraft.objects.filter(**about, account=account, variant=variant, submitted_at__isnull=True)
                 .order_by("-updated_at")
                 .first()
             )
             if open_draft is not None:
                 return open_draft, False
-        draft = FormDraft(child=child, variant=variant, version=version, account=account)
+        draft = FormDraft(**about, variant=variant, version=version, account=account)
         draft.full_clean()
         draft.save()
         audit_record(
@@ -139,8 +155,8 @@ def draft_start(
             action=AuditEvent.Action.CREATED,
             subject=AuditEvent.Subject.FORM_DRAFT,
             subject_id=draft.pk,
-            child=child,
-            summary=f"Started a form: {definition.short_title} (version {version.number})",
+            child=about.get("child"),
+            summary=summary,
             request=request,
         )
     return draft, True
@@ -160,33 +176,17 @@ def request_draft_start(
     problem = request_feed_problem(definition=definition, access_request=access_request, account=account)
     if problem:
         raise ValidationError(problem)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                [f"form-draft:{connection.schema_name}:{account.pk}:request-{access_request.pk}:{variant.pk}"],
-            )
-        open_draft = (
-            FormDraft.objects.filter(access_request=access_request, variant=variant, submitted_at__isnull=True)
-            .order_by("-updated_at")
-            .first()
-        )
-        if open_draft is not None:
-            return open_draft, False
-        draft = FormDraft(access_request=access_request, variant=variant, version=version, account=account)
-        draft.full_clean()
-        draft.save()
-        audit_record(
-            actor=account,
-            actor_role=FAMILY,
-            action=AuditEvent.Action.CREATED,
-            subject=AuditEvent.Subject.FORM_DRAFT,
-            subject_id=draft.pk,
-            summary=f"Started a form before the SEND team checked access: {definition.short_title} "
-            f"(version {version.number}, access request {access_request.pk})",
-            request=request,
-        )
-    return draft, True
+    return _draft_find_or_make(
+        about={"access_request": access_request},
+        lock=f"{account.pk}:request-{access_request.pk}:{variant.pk}",
+        one_at_a_time=True,  # one request for an assessment per access request
+        variant=variant,
+        version=version,
+        account=account,
+        summary=f"Started a form before the SEND team checked access: {definition.short_title} "
+        f"(version {version.number}, access request {access_request.pk})",
+        request=request,
+    )
 
 
 def request_feed_problem(*, definition: FormDefinition, access_request: AccessRequest, account) -> str:

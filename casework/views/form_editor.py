@@ -303,10 +303,7 @@ def build_question_new(request: HttpRequest, variant_id: int, version_id: int) -
             ),
             status=400 if chooser.errors else 200,
         )
-    page_id = place.page or None
-    earlier = editor.earlier_questions(definition, page_id) if place.kind != "group" else []
-    if place.kind == "page":  # a condition on a question may use earlier pages only
-        earlier = editor.earlier_questions(definition, place.page)
+    earlier = editor.earlier_questions_for_new(definition, place)
     form = QuestionForm(
         request.POST if request.method == "POST" else None,
         question_type=question_type,

@@ -105,15 +105,7 @@ def child_forms_summary(*, account, children: Iterable) -> dict[int, ChildForms]
                 continue
             if form.variant.pk in open_variants and not definition.allow_multiple_drafts:
                 continue  # carry on with the draft instead
-            startable.append(
-                StartableForm(
-                    slug=form.variant.slug,
-                    title=definition.title,
-                    short_title=definition.short_title,
-                    description=definition.description[0] if definition.description else "",
-                    url=reverse("runner:start", args=[child_id, form.variant.slug]),
-                )
-            )
+            startable.append(_startable(form, definition, reverse("runner:start", args=[child_id, form.variant.slug])))
         summary[child_id] = ChildForms(
             startable=startable,
             drafts=[_draft_summary(d) for d in drafts[child_id]],
@@ -145,19 +137,22 @@ def request_forms_summary(*, access_request: AccessRequest) -> ChildForms:
                 continue
             if form.variant.pk in open_variants:
                 continue
-            startable.append(
-                StartableForm(
-                    slug=form.variant.slug,
-                    title=definition.title,
-                    short_title=definition.short_title,
-                    description=definition.description[0] if definition.description else "",
-                    url=reverse("runner:request-start", args=[access_request.pk, form.variant.slug]),
-                )
-            )
+            url = reverse("runner:request-start", args=[access_request.pk, form.variant.slug])
+            startable.append(_startable(form, definition, url))
     return ChildForms(
         startable=startable,
         drafts=[_draft_summary(d) for d in drafts],
         submitted=[_submitted_summary(s) for s in sent],
+    )
+
+
+def _startable(form, definition, url: str) -> StartableForm:
+    return StartableForm(
+        slug=form.variant.slug,
+        title=definition.title,
+        short_title=definition.short_title,
+        description=definition.description[0] if definition.description else "",
+        url=url,
     )
 
 

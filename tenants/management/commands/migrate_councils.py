@@ -62,9 +62,7 @@ class Command(BaseCommand):
         total = Council.objects.exclude(schema_name="public").count()
         behind = councils_behind()
         verbosity = options["verbosity"]
-        if not behind:
-            pass
-        elif len(behind) > total * MOST:
+        if len(behind) > total * MOST:
             call_command("migrate_schemas", tenant=True, executor=executor, interactive=False, verbosity=verbosity)
         else:
             for schema in behind:

@@ -350,3 +350,11 @@ def test_continuing_without_choosing_a_kind_of_question_says_so(draft):
     assert answer.status_code == 400
     assert "Choose what kind of question it is" in text(answer)
     assert f'name="section" value="{section}"' in text(answer)  # still adding to the same section
+
+
+def test_a_new_page_in_a_section_offers_conditions_on_earlier_pages_only(draft):
+    definition = draft.definition
+    first, later = definition["sections"][0], definition["sections"][1]
+    page = text(draft.client.get(f"{draft.base}questions/new/", {"section": first["id"], "type": "text"}))
+    assert f'value="{first["pages"][0]["questions"][0]["id"]}"' in page  # its own section's pages come first
+    assert f'value="{later["pages"][0]["questions"][0]["id"]}"' not in page  # a later section's never
