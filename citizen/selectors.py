@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import CharField, Count, F, IntegerField, Max, Q, QuerySet, Value
+from django.db.models import Case as Case_
+from django.db.models import CharField, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -40,9 +41,9 @@ from casework.selectors.cases import FINISHED, CaseRecords, case_records, case_t
 from casework.selectors.children import PENDING
 from casework.selectors.documents import draft_replies_for_case
 from casework.selectors.messages import unread_counts_for_cases
-from casework.selectors.settings import stage_explanations
 from casework.steps import STAGE_TEXTS
 from citizen.accounts.models import Account
+from tenants.configuration import council_configuration
 from tenants.models import Council
 from themes.wording import in_sentence
 
@@ -445,7 +446,7 @@ def case_tracker(
     your turn". Six queries."""
     records = records or case_records(case)
     timeline = case_timeline(case, today, records)
-    explained = stage_explanations(council=council, case_kind=case.kind)
+    explained = council_configuration(council=council).stage_explanations
     window = reply_window(case=case, milestones=records.milestones, today=today)
     replies = tuple(draft_replies_for_case(case=case)) if window else ()
     # The clock keeps a reply window open to its last day even when the final plan came
@@ -580,8 +581,10 @@ PLAN_KINDS = (Document.Kind.FINAL_PLAN, Document.Kind.DRAFT_PLAN)
 def plan_for_family(*, case: Case) -> Document | None:
     """The plan a printed copy is of: the latest final plan shared with the family, else
     the latest draft."""
-    plans = list(documents_for_family(case=case).filter(kind__in=PLAN_KINDS).order_by("-created_at", "-id"))
-    return next((d for d in plans if d.kind == Document.Kind.FINAL_PLAN), None) or (plans[0] if plans else None)
+    final_first = Case_(When(kind=Document.Kind.FINAL_PLAN, then=Value(0)), default=Value(1))
+    return (
+        documents_for_family(case=case).filter(kind__in=PLAN_KINDS).order_by(final_first, "-created_at", "-id").first()
+    )
 
 
 def case_documents_for_family(*, case: Case, account: Account) -> tuple[QuerySet[Document], QuerySet[Document]]:

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .configuration import council_configuration
 from .models import Council, CouncilLink, ServiceArea, Tile
 
 
 @dataclass(frozen=True)
 class Branding:
-    service_areas: list[ServiceArea]
-    links: list[CouncilLink]
+    service_areas: tuple[ServiceArea, ...]
+    links: tuple[CouncilLink, ...]
 
 
 def council_branding(*, council: Council) -> Branding:
-    """What every page's header and footer show: two queries whatever the page."""
-    return Branding(
-        service_areas=list(ServiceArea.objects.filter(council=council)),
-        links=list(CouncilLink.objects.filter(council=council)),
-    )
+    """What every page's header and footer show (no query once the process has read
+    the council's configuration: tenants.configuration)."""
+    found = council_configuration(council=council)
+    return Branding(service_areas=found.service_areas, links=found.links)
 
 
-def council_tiles(*, council: Council) -> list[Tile]:
-    return list(Tile.objects.filter(council=council, enabled=True))
+def council_tiles(*, council: Council) -> tuple[Tile, ...]:
+    return council_configuration(council=council).tiles
 
 
 def council_by_slug(*, slug: str) -> Council | None:

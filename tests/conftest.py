@@ -16,6 +16,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from casework.demo import CUMBRIA, SOMERSET, seed_demo
+from tenants.configuration import forget_configurations
 from tenants.hosts import forget_hosts
 from tenants.models import Council
 from tenants.virus_scan import scanner_ping
@@ -87,6 +88,7 @@ def _back_to_public():
     yield
     connection.set_schema_to_public()
     forget_hosts()
+    forget_configurations()
     cache.clear()
 
 

@@ -92,3 +92,14 @@ class StaffMembershipFactory(DjangoModelFactory):
 
     account = factory.SubFactory(AccountFactory)
     role = StaffRole.CASEWORKER
+
+
+def configuration_change(rows, **changes) -> None:
+    """Change a council's configuration rows (sign-in policy, tiles, forms…) as its
+    settings pages do: each row saved, so this web process serves the change at once
+    (tenants.configuration). A queryset's update() is how another process's change
+    looks: served here only after TENANT_HOST_CACHE_SECONDS."""
+    for row in rows:
+        for field, value in changes.items():
+            setattr(row, field, value)
+        row.save(update_fields=list(changes))

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from casework.models import AccessRequest, Case, ScanStatus, StaffMembership
 from casework.selectors.children import PENDING
+from tenants.configuration import council_configuration
 from tenants.models import FormVariant, FormVersion
 
 from .models import FormDraft, FormFile, FormSubmission
@@ -30,16 +31,10 @@ class Offered:
 
 def forms_offered() -> list[Offered]:
     """The current council's enabled forms that have a published version, each with its
-    latest published version (two queries)."""
-    variants = list(FormVariant.objects.filter(council=connection.tenant, enabled=True).order_by("title", "pk"))
-    latest: dict[int, FormVersion] = {}
-    for version in (
-        FormVersion.objects.filter(variant__in=variants, published_at__isnull=False)
-        .order_by("variant_id", "-number")
-        .distinct("variant_id")
-    ):
-        latest[version.variant_id] = version
-    return [Offered(variant=v, version=latest[v.pk]) for v in variants if v.pk in latest]
+    latest published version (no query once this process has read the council's
+    configuration: tenants.configuration)."""
+    forms = council_configuration(council=connection.tenant).forms
+    return [Offered(variant=variant, version=version) for variant, version in forms]
 
 
 def form_offered(*, slug: str) -> Offered:

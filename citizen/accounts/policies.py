@@ -1,10 +1,12 @@
-"""The current council's sign-in policy (public schema, cached per request)."""
+"""The current council's sign-in policy (public schema, cached in-process with the rest
+of the council's configuration: tenants.configuration)."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest
 
+from tenants.configuration import council_configuration
 from tenants.models import SignInPolicy
 
 
@@ -14,10 +16,10 @@ def current_policy(request: HttpRequest | None = None) -> SignInPolicy:
     if request is not None and hasattr(request, "_sign_in_policy"):
         return request._sign_in_policy
     tenant = getattr(request, "tenant", None) or getattr(connection, "tenant", None)
-    policy = None
     if tenant is not None and getattr(tenant, "pk", None) and not tenant.is_platform:
-        policy = SignInPolicy.objects.filter(council_id=tenant.pk).first()
-    policy = policy or SignInPolicy()
+        policy = council_configuration(council=tenant).sign_in_policy
+    else:
+        policy = SignInPolicy()
     if request is not None:
         request._sign_in_policy = policy
     return policy

@@ -31,7 +31,9 @@ def send_home(request: HttpRequest) -> HttpResponse:
     however many children and cases."""
     overview = family_home(account=request.user, today=timezone.localdate())
     children = [entry.child for entry in overview.children]
-    forms = child_forms_summary(account=request.user, children=children)
+    forms = child_forms_summary(
+        account=request.user, children=children, accesses=[entry.access for entry in overview.children]
+    )
     return render(
         request,
         "citizen/send_home.html",

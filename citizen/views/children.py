@@ -122,7 +122,7 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
 @send_area
 def child(request: HttpRequest, child_id: int) -> HttpResponse:
     access = child_access_for_family(account=request.user, child_id=child_id)
-    forms = child_forms_summary(account=request.user, children=[access.child])
+    forms = child_forms_summary(account=request.user, children=[access.child], accesses=[access])
     young_person = access.relationship == Relationship.YOUNG_PERSON
     return render(
         request,

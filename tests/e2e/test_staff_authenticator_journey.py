@@ -20,6 +20,7 @@ from django_otp.oath import TOTP
 from casework.demo import CUMBRIA, SOMERSET
 from casework.models import StaffRole
 from tenants.models import SignInPolicy
+from tests.factories import configuration_change
 
 from .axe import assert_accessible
 from .test_sign_in_journey import PASSWORD
@@ -48,7 +49,7 @@ def committed():
 
 
 def require_app(slug: str, on: bool) -> None:
-    SignInPolicy.objects.filter(council__slug=slug).update(staff_require_authenticator=on)
+    configuration_change(SignInPolicy.objects.filter(council__slug=slug), staff_require_authenticator=on)
 
 
 def app_code(typed_key: str, steps_ahead: int = 0) -> str:

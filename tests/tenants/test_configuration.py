@@ -70,7 +70,9 @@ def test_a_link_tile_needs_an_address(cumbria):
 
 def test_turning_off_the_send_tile_takes_effect_at_once(cumbria, cumbria_client):
     assert "Special educational needs" in cumbria_client.get("/").content.decode()
-    Tile.objects.filter(council=cumbria, kind=Tile.Kind.SEND).update(enabled=False)
+    tile = Tile.objects.get(council=cumbria, kind=Tile.Kind.SEND)
+    tile.enabled = False
+    tile.save()  # as the council's settings page does
     assert "Special educational needs" not in cumbria_client.get("/").content.decode()
 
 

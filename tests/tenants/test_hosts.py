@@ -66,8 +66,8 @@ def test_the_host_lookup_is_cached(cumbria_client, real_queries):
     cumbria_client.get("/")
     with real_queries() as queries:
         cumbria_client.get("/")
-    # Tiles, service areas, footer links: no council or domain lookup once cached.
-    assert queries.count == 3, queries.sql
+    # No council or domain lookup once cached (nor its configuration: tenants.configuration).
+    assert queries.count == 0, queries.sql
     assert not any("tenants_domain" in sql for sql in queries.sql)
 
 

@@ -22,6 +22,7 @@ from citizen.accounts.services_authenticator import Outcome, app_verify
 from citizen.accounts.services_two_step import two_step_code_send, two_step_verify
 from tenants.models import SignInPolicy
 from tests.casework.team.test_settings import policy_form
+from tests.factories import configuration_change
 
 from .test_account_protection import latest_code
 from .test_sign_in import make_account, sign_in
@@ -95,7 +96,7 @@ def make_staff(council, in_council, email="caseworker@example.org", role=StaffRo
 
 
 def require_app(council, on: bool = True) -> None:
-    SignInPolicy.objects.filter(council=council).update(staff_require_authenticator=on)
+    configuration_change(SignInPolicy.objects.filter(council=council), staff_require_authenticator=on)
 
 
 # --- Setting up ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.test import override_settings
 from citizen.accounts.models import Account
 from tenants.models import SignInPolicy
 from tests.config.test_settings import GOOD
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, configuration_change
 
 PASSWORD = "Quiet-Harbour-Lantern-42"
 INGRESS = "10.42.0.7"  # the ingress pod: REMOTE_ADDR of every request behind it
@@ -186,7 +186,7 @@ def test_wrong_guesses_split_across_two_councils_lock_the_account_on_both(cumbri
 
 
 def test_the_council_where_the_sign_in_happens_sets_the_limit(somerset, cumbria_client, somerset_client):
-    SignInPolicy.objects.filter(council=somerset).update(lockout_failure_limit=3)
+    configuration_change(SignInPolicy.objects.filter(council=somerset), lockout_failure_limit=3)
     make_account("parent@example.org")
     sign_in(cumbria_client, "parent@example.org", "wrong-1")
     sign_in(somerset_client, "parent@example.org", "wrong-2")

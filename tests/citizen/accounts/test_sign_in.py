@@ -21,7 +21,7 @@ from citizen.accounts.models import Account, PasswordHistory
 from citizen.accounts.services import account_set_password
 from citizen.models import FamilyMembership
 from tenants.models import SignInPolicy
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, configuration_change
 
 # Meets both demo councils' rules (Somerset's: capitals, small letters, a number, a symbol).
 PASSWORD = "Quiet-Harbour-Lantern-42"
@@ -216,7 +216,7 @@ def test_a_lockout_on_one_council_locks_the_account_on_the_other_too(cumbria, cu
 
 
 def test_the_locked_out_page_after_the_limit_names_the_councils_minutes(somerset, somerset_client):
-    SignInPolicy.objects.filter(council=somerset).update(lockout_failure_limit=3, lockout_minutes=1)
+    configuration_change(SignInPolicy.objects.filter(council=somerset), lockout_failure_limit=3, lockout_minutes=1)
     make_account()
     for attempt in range(3):
         answer = sign_in(somerset_client, password=f"Wrong-Password-{attempt}")
@@ -319,7 +319,7 @@ def test_someone_who_must_change_their_password_can_still_sign_out(somerset_clie
 
 
 def test_guessing_the_current_password_on_the_change_page_locks_out_and_signs_out(somerset, somerset_client):
-    SignInPolicy.objects.filter(council=somerset).update(lockout_failure_limit=3)
+    configuration_change(SignInPolicy.objects.filter(council=somerset), lockout_failure_limit=3)
     make_account(password=CUMBRIA_ONLY_PASSWORD)
     sign_in(somerset_client, password=CUMBRIA_ONLY_PASSWORD)
     new = {"password": "Brand-New-Password-88", "password_confirm": "Brand-New-Password-88"}
@@ -381,7 +381,7 @@ def test_signing_out_is_a_post_and_a_get_only_offers_the_button(cumbria_client):
 
 @pytest.mark.parametrize(("council", "minutes"), [("cumbria", 30), ("somerset", 20)], indirect=["council"])
 def test_an_idle_session_ends_with_the_councils_timeout(council, client_for, in_council, minutes):
-    SignInPolicy.objects.filter(council=council).update(idle_timeout_minutes=minutes)
+    configuration_change(SignInPolicy.objects.filter(council=council), idle_timeout_minutes=minutes)
     make_account()
     client = client_for(council)
     sign_in(client)

@@ -28,6 +28,7 @@ from casework.services.access import access_request_ask, access_request_decline
 from casework.services.cases import milestone_record
 from casework.services.documents import document_share, document_upload
 from tenants.models import ServiceArea
+from tests.factories import configuration_change
 
 from .conftest import CHILD_FIRST, CHILD_LAST, child_make, make_account, pdf_bytes, signed_in_client, upload
 
@@ -367,7 +368,7 @@ def test_no_feedback_link_when_the_council_has_none(family, today):
 def test_the_send_area_is_closed_while_the_send_tile_is_off(family):
     from tenants.models import Tile
 
-    Tile.objects.filter(council=family.council, kind=Tile.Kind.SEND).update(enabled=False)
+    configuration_change(Tile.objects.filter(council=family.council, kind=Tile.Kind.SEND), enabled=False)
     client = signed_in_client(family.council, family.parent)
 
     for path in (reverse("send-home"), reverse("family:case", args=[family.case.pk]), reverse("family:alerts")):

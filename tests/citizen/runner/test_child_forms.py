@@ -16,6 +16,7 @@ from django_tenants.utils import tenant_context
 from casework.models import ChildAccess, Relationship
 from casework.submissions.models import FormDraft, FormSubmission
 from citizen.runner.selectors import ChildForms, child_forms_summary
+from tenants.configuration import council_configuration
 
 from .conftest import KITCHEN_SINK, assessment_open, child_make, make_account, publish
 
@@ -81,10 +82,11 @@ def test_the_summary_costs_the_same_for_2_children_as_for_8(site, real_queries):
     account = make_account()
     with tenant_context(site.council):
         few = children_with_forms(site.council, account, version, 2)
+        council_configuration(council=site.council)  # as a web process has, once read
         with real_queries() as two:
             summary = child_forms_summary(account=account, children=few)
         many = few + children_with_forms(site.council, account, version, 6)
         with real_queries() as eight:
             summary = child_forms_summary(account=account, children=many)
     assert len(summary) == 8 and all(len(s.drafts) == 1 and len(s.submitted) == 1 for s in summary.values())
-    assert eight.count == two.count <= 5, eight.sql
+    assert eight.count == two.count <= 3, eight.sql
