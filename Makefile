@@ -67,12 +67,20 @@ chromium: ## Install Debian's Chromium for the browser tests, where this machine
 	      || echo "Could not install chromium; the browser tests will be skipped."; \
 	  else echo "chromium is not installed and cannot be installed here; the browser tests will be skipped."; fi; }
 
+.PHONY: pgbouncer
+pgbouncer: ## Install Debian's PgBouncer for the pooler tests and bench, where this machine allows it
+	@command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null) \
+	      || echo "Could not install pgbouncer; the pooler tests will be skipped."; \
+	  else echo "pgbouncer is not installed and cannot be installed here; the pooler tests will be skipped."; fi; }
+
 # Two test processes by default (the CI machine has 2 cores); each module stays in one
 # process, so its shared browser sign-in and fixtures are made once. PYTEST_WORKERS=0: one process.
 PYTEST_WORKERS ?= 2
 
 .PHONY: test
-test: setup chromium clamd lint ## Set everything up, lint, and run every test
+test: setup chromium clamd pgbouncer lint ## Set everything up, lint, and run every test
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 .PHONY: lint
@@ -84,7 +92,7 @@ lint: setup ## ruff (lint and format), import-linter (the layers) and mypy (the 
 	DATABASE_URL=postgres://typecheck@localhost/typecheck $(VENV)/bin/mypy
 
 .PHONY: bench
-bench: migrate ## Measure the platform side by side (bench/): each figure with its goal; not part of make test
+bench: migrate pgbouncer ## Measure the platform side by side (bench/): each figure with its goal; not part of make test
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 .PHONY: api-schema

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import caseload, components, deploy, family_pages, provisioning, routing
+from bench import caseload, components, deploy, family_pages, pooler, provisioning, routing
 from bench.data import setup_django
 from bench.harness import database_url, report
 from bench.sizes import size_from_argv
@@ -27,6 +27,7 @@ BENCHES = [
     ("GOV.UK components", components),
     ("Provisioning a council", provisioning),
     ("153 councils in one deployment", deploy),
+    ("Behind PgBouncer", pooler),
 ]
 
 

@@ -96,6 +96,19 @@ def database_from_url(url: str) -> dict:
     return config
 
 
+# Behind a connection pooler (docs/operations.md, "Connection pooler"): PgBouncer's pool
+# mode, as the operator configured it. django-tenants sends `SET search_path` per session,
+# so in transaction or statement pooling the next transaction may run on a server
+# connection another council's request left on its schema: refused at start.
+DATABASE_POOL_MODE = env.str("DATABASE_POOL_MODE", default="session")
+if DATABASE_POOL_MODE != "session":
+    raise ImproperlyConfigured(
+        f"DATABASE_POOL_MODE={DATABASE_POOL_MODE}: the platform runs only behind a pooler in session mode "
+        "(PgBouncer pool_mode = session) or with none. Each council's schema is chosen with SET search_path, "
+        "which lasts for a session; in transaction or statement pooling one council's query could run on "
+        "another's schema. See docs/operations.md, 'Connection pooler'."
+    )
+
 AUTH_USER_MODEL = "accounts.Account"
 
 MIDDLEWARE = [

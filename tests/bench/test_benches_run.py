@@ -45,6 +45,7 @@ def test_every_bench_runs_and_prints_its_figures_with_their_goals(test_database_
         assert f"{page}: same queries for 5 and 500 documents and messages" in names
         assert f"{page} (500 documents and messages) vs signed-in no-op" in names
     assert "summary list of 8 rows: govuk-frontend-django vs template" in names
+    assert "isolation tests through PgBouncer (session mode): passed / run" in names
     assert "a new council by copy: the 2 s budget / the time it took" in names
     assert "a new council migrated from scratch / by copy (times faster)" in names
     for figure in (
