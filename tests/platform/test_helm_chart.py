@@ -367,6 +367,18 @@ def test_template_refuses_a_host_used_twice():
         render({"councils": councils})
 
 
+@pytest.mark.parametrize("mode", ["transaction", "statement"])
+def test_template_refuses_a_pooler_in_transaction_or_statement_mode(mode):
+    with pytest.raises(helm.HelmRenderError, match=f"{mode} pooling is refused.*pool_mode = session"):
+        render({"config": {"databasePoolMode": mode}})
+
+
+def test_the_pool_mode_reaches_the_app(rendered):
+    _, documents = rendered
+    (config,) = of_kind(documents, "ConfigMap")
+    assert config["data"]["DATABASE_POOL_MODE"] == "session"
+
+
 def test_template_refuses_overriding_a_setting_the_chart_derives():
     with pytest.raises(helm.HelmRenderError, match="DJANGO_ALLOWED_HOSTS"):
         render({"config": {"extra": {"DJANGO_ALLOWED_HOSTS": "*"}}})
