@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from api.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from casework import clock
-from casework.file_checks import ACCEPTED_TEXT, DEFAULT_MAX_BYTES, size_text
+from casework.file_checks import ACCEPTED_TEXT, DOCUMENT_MAX_BYTES, size_text
 from casework.models import AccessRequest, CaseKind, Document, Relationship
 from casework.selectors.cases import STAGE_LABELS, TRANSFER_KINDS, stage_label
 from casework.selectors.messages import author_label
@@ -305,7 +305,7 @@ class DocumentSerializer(serializers.Serializer):
         return f"/api/v1/documents/{document.pk}/file/"
 
 
-UPLOAD_HINT = f"The file: {ACCEPTED_TEXT}, {size_text(DEFAULT_MAX_BYTES)} or smaller, accepted by its content."
+UPLOAD_HINT = f"The file: {ACCEPTED_TEXT}, {size_text(DOCUMENT_MAX_BYTES)} or smaller, accepted by its content."
 
 
 class DocumentUploadSerializer(serializers.Serializer):

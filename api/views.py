@@ -35,7 +35,7 @@ from api.serializers import (
 )
 from api.services import api_call_record
 from api.sync import EMPTY_PARAMETER, SyncPagination
-from casework.file_checks import ACCEPTED, DEFAULT_MAX_BYTES, FileRefused
+from casework.file_checks import ACCEPTED, DOCUMENT_MAX_BYTES, FileRefused
 from casework.models import AccessRequest, AuditEvent, Case, CaseKind, Child, Document, Message
 from casework.selectors.cases import STAGE_LABELS
 from casework.services import access as access_services
@@ -49,7 +49,7 @@ from tenants.models import FormVersion, ServiceArea
 
 API_ROLE = "api"
 # Room for the form fields and multipart boundaries around the largest file accepted.
-UPLOAD_MAX_REQUEST_BYTES = DEFAULT_MAX_BYTES + 1024 * 1024
+UPLOAD_MAX_REQUEST_BYTES = DOCUMENT_MAX_BYTES + 1024 * 1024
 # What a download can be: the kinds of file accepted (casework.file_checks), or bytes
 # of a kind no longer known.
 FILE_CONTENT_TYPES = [*(kind.content_type for kind in ACCEPTED), "application/octet-stream"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, DEFAULT_MAX_BYTES, size_text
+from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, DOCUMENT_MAX_BYTES, size_text
 from casework.models import Document
 from casework.services.messages import MESSAGE_MAX_LENGTH
 from themes.forms import GovukFileField, GovukForm, GovukRadioSelect
@@ -33,7 +33,7 @@ class DocumentUploadForm(GovukForm):
     )
     file = GovukFileField(
         label="Upload a file",
-        help_text=f"Send {ACCEPTED_TEXT}, {size_text(DEFAULT_MAX_BYTES)} or smaller.",
+        help_text=f"Send {ACCEPTED_TEXT}, {size_text(DOCUMENT_MAX_BYTES)} or smaller.",
         widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
         error_messages={"required": "Choose a file to upload", "empty": "The file you chose is empty"},
     )

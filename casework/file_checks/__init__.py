@@ -52,6 +52,7 @@ __all__ = [
     "ACCEPTED_TEXT",
     "CHUNK_SIZE",
     "DEFAULT_MAX_BYTES",
+    "DOCUMENT_MAX_BYTES",
     "DOCX",
     "JPEG",
     "ODT",
@@ -67,6 +68,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# A document the SEND team or a council system uploads to a case: a scanned report or a
+# plan with its appendices can be large (issue 13 measures 50 MB up and down).
+DOCUMENT_MAX_BYTES = 50 * 1024 * 1024
 CHUNK_SIZE = 64 * 1024
 HEAD_SIZE = 8 * 1024
 # A name longer than this is shortened (keeping its extension): the stored key adds the

@@ -18,7 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from casework.file_checks import ACCEPTED, DEFAULT_MAX_BYTES, file_check, size_text
+from casework.file_checks import ACCEPTED, DOCUMENT_MAX_BYTES, file_check, size_text
 from casework.models import AccessEvidence, AuditEvent, Case, Document, StaffMembership
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.audit import audit_record
@@ -58,7 +58,7 @@ def document_upload(
     actor: Account | None,
     actor_role: str,
     request: HttpRequest | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = DOCUMENT_MAX_BYTES,
 ) -> Document:
     """Check a file by its content, then store it on the case.
 

@@ -66,6 +66,12 @@ def of_kind(documents: list[dict], kind: str) -> list[dict]:
     return [document for document in documents if document["kind"] == kind]
 
 
+def app_settings(documents: list[dict]) -> dict:
+    """The ConfigMap of the app's settings (the other is the clamd sidecars' clamd.conf)."""
+    (found,) = [d for d in of_kind(documents, "ConfigMap") if "clamd.conf" not in d["data"]]
+    return found
+
+
 def named(documents: list[dict], kind: str, component: str) -> dict:
     (found,) = [
         document
@@ -118,7 +124,7 @@ def test_the_production_example_renders_every_part_of_the_platform(production):
     _, documents = production
     kinds = sorted(document["kind"] for document in documents)
     assert kinds == sorted(
-        ["ConfigMap", "ServiceAccount", "Service", "Ingress", "Job"]
+        ["ConfigMap", "ConfigMap", "ServiceAccount", "Service", "Ingress", "Job"]
         + ["Deployment"] * 3
         + ["HorizontalPodAutoscaler"] * 2
         + ["PodDisruptionBudget"] * 2
@@ -216,7 +222,7 @@ def test_one_ingress_host_per_council_plus_the_platform_host(rendered):
     for rule in ingress["spec"]["rules"]:
         (path,) = rule["http"]["paths"]
         assert path["backend"]["service"] == {"name": web_service, "port": {"name": "http"}}
-    (config,) = of_kind(documents, "ConfigMap")
+    config = app_settings(documents)
     assert config["data"]["DJANGO_ALLOWED_HOSTS"].split(",") == expected
     assert config["data"]["PLATFORM_DOMAIN"] == values["platformHost"]
     assert config["data"]["PUBLIC_URL_SCHEME"] == "https"
@@ -253,7 +259,7 @@ def test_migrations_run_as_a_post_install_pre_upgrade_hook_with_the_apps_setting
     (web,) = pod_spec(named(documents, "Deployment", "web"))["containers"]
     assert migrate["envFrom"] == web["envFrom"]
     sources = {next(iter(source)): source[next(iter(source))]["name"] for source in web["envFrom"]}
-    (config,) = of_kind(documents, "ConfigMap")
+    config = app_settings(documents)
     assert sources == {"configMapRef": config["metadata"]["name"], "secretRef": values["existingSecret"]}
     script = " ".join(migrate["command"])
     shared = script.index("migrate_schemas --shared")
@@ -277,7 +283,7 @@ def test_beat_is_exactly_one_replica_never_two_at_once(rendered):
 def test_no_secret_is_rendered_and_the_configmap_holds_nothing_secret(rendered):
     values, documents = rendered
     assert of_kind(documents, "Secret") == []
-    (config,) = of_kind(documents, "ConfigMap")
+    config = app_settings(documents)
     for name, value in config["data"].items():
         assert not SECRET_NAME.search(name), name
         assert not URL_WITH_CREDENTIALS.search(value), name
@@ -375,7 +381,7 @@ def test_template_refuses_a_pooler_in_transaction_or_statement_mode(mode):
 
 def test_the_pool_mode_reaches_the_app(rendered):
     _, documents = rendered
-    (config,) = of_kind(documents, "ConfigMap")
+    config = app_settings(documents)
     assert config["data"]["DATABASE_POOL_MODE"] == "session"
 
 
@@ -411,6 +417,45 @@ def test_web_and_worker_pods_have_a_clamd_sidecar_their_app_reaches_on_localhost
     beat = named(documents, "Deployment", "beat")
     assert clamd_sidecar(beat) is None  # beat scans nothing
     assert "CLAMD_HOST" not in {variable["name"] for variable in pod_spec(beat)["containers"][0].get("env", [])}
+
+
+def _megabytes(size: str) -> float:
+    number, unit = (size[:-1], size[-1]) if size[-1] in "MK" else (size, "")
+    return int(number) / {"M": 1, "K": 1024, "": 1024 * 1024}[unit]
+
+
+def test_clamd_takes_the_largest_upload_the_platform_accepts(rendered):
+    """clamd's default stream limit is 25 MB: a larger upload would be refused by the
+    scanner and wait "being checked" for ever. The sidecars read the chart's clamd.conf."""
+    from casework.file_checks import DOCUMENT_MAX_BYTES
+    from tenants.models import Council
+
+    largest_family_mb = max(
+        v.limit_value for v in Council._meta.get_field("family_upload_max_mb").validators if hasattr(v, "limit_value")
+    )
+    largest = max(largest_family_mb, DOCUMENT_MAX_BYTES / (1024 * 1024))
+    _, documents = rendered
+    (conf,) = [d for d in of_kind(documents, "ConfigMap") if "clamd.conf" in d["data"]]
+    lines = dict(line.split(" ", 1) for line in conf["data"]["clamd.conf"].splitlines())
+    assert _megabytes(lines["StreamMaxLength"]) > largest and _megabytes(lines["MaxFileSize"]) > largest
+    assert lines["TCPSocket"] == "3310" and lines["DatabaseDirectory"] == "/var/lib/clamav"
+    for component in ("web", "worker"):
+        workload = named(documents, "Deployment", component)
+        (mount,) = [m for m in clamd_sidecar(workload)["volumeMounts"] if m["mountPath"] == "/etc/clamav/clamd.conf"]
+        volumes = {volume["name"]: volume for volume in pod_spec(workload)["volumes"]}
+        assert volumes[mount["name"]]["configMap"]["name"] == conf["metadata"]["name"]
+    local = (ROOT / "platform" / "clamd-local").read_text()
+    assert _megabytes(re.search(r"^StreamMaxLength (\S+)$", local, re.M)[1]) > largest  # make test's and make run's
+
+
+def test_the_ingress_lets_the_largest_upload_through(rendered):
+    """ingress-nginx's default body limit is 1 MB."""
+    from casework.file_checks import DOCUMENT_MAX_BYTES
+
+    _, documents = rendered
+    (ingress,) = of_kind(documents, "Ingress")
+    limit = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
+    assert limit.endswith("m") and int(limit[:-1]) * 1024 * 1024 > DOCUMENT_MAX_BYTES
 
 
 def test_the_clamd_sidecar_runs_restricted_with_resources(rendered):

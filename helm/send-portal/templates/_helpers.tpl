@@ -188,6 +188,10 @@ initContainers:
         mountPath: /run/clamav
       - name: clamav-log
         mountPath: /var/log/clamav
+      - name: clamd-conf
+        mountPath: /etc/clamav/clamd.conf
+        subPath: clamd.conf
+        readOnly: true
 {{- end }}
 {{- end }}
 
@@ -217,6 +221,9 @@ initContainers:
 - name: clamav-log
   emptyDir:
     sizeLimit: 64Mi
+- name: clamd-conf
+  configMap:
+    name: {{ include "send-portal.componentName" (list $root "clamd") }}
 {{- end }}
 {{- end }}
 

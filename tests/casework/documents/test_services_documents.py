@@ -77,7 +77,7 @@ def test_a_backslash_path_ends_up_harmless(cumbria, in_council, make_case, media
     ("name", "content", "message"),
     [
         ("report.pdf", b"MZ\x90\x00" + b"\x00" * 200, "'report.pdf' is not a PDF: it looks like a program"),
-        ("scan.pdf", b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024), "'scan.pdf' is 11 MB; files must be 10 MB or smaller."),
+        ("scan.pdf", b"%PDF-1.7\n" + b"0" * (51 * 1024 * 1024), "'scan.pdf' is 51 MB; files must be 50 MB or smaller."),
         ("../../etc/passwd.pdf", pdf_bytes(), "'../../etc/passwd.pdf' is a path that points outside its folder"),
         ("???", pdf_bytes(), "'???' has no letters or numbers left in its name"),
     ],
