@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import caseload, components, deploy, family_pages, pooler, provisioning, routing
+from bench import caseload, components, deploy, family_pages, files, pooler, provisioning, routing
 from bench.data import setup_django
 from bench.harness import database_url, report
 from bench.sizes import size_from_argv
@@ -24,6 +24,7 @@ BENCHES = [
     ("Host routing", routing),
     ("The family's pages", family_pages),
     ("A Kent-sized caseload", caseload),
+    ("Large files", files),
     ("GOV.UK components", components),
     ("Provisioning a council", provisioning),
     ("153 councils in one deployment", deploy),
