@@ -59,7 +59,11 @@ def _drop(council) -> None:
 
     if not schema_exists(council.schema_name):  # a run that died half-way through this
         council.create_schema(check_if_exists=True, verbosity=0)
+    from casework.submissions.models import FormDraft, FormSubmission
+
     with tenant_context(council):
+        FormSubmission.objects.all().delete()  # they protect their drafts, and drafts their accounts
+        FormDraft.objects.all().delete()
         Account.objects.filter(email__endswith=f"@{council.slug}.localhost").delete()
         models.Model.delete(council)
     with schema_context("public"), connection.cursor() as cursor:

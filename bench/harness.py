@@ -196,6 +196,7 @@ class Figure:
     ratio: float
     goal: float | None  # the ratio must be at least this; None: reported only
     detail: str = ""
+    unit: str = "%"  # "ms": `ratio` is a time in milliseconds, reported only
 
     @property
     def holds(self) -> bool | None:
@@ -204,7 +205,8 @@ class Figure:
     def line(self) -> str:
         goal = "      -" if self.goal is None else f"≥ {self.goal:5.0%}"
         verdict = {True: "holds", False: "FAILS", None: "reported"}[self.holds]
-        return f"  {self.name:<58} {self.ratio:6.1%}  goal {goal}  {verdict}  {self.detail}"
+        value = f"{self.ratio:6.1%}" if self.unit == "%" else f"{self.ratio:5.0f} {self.unit}"
+        return f"  {self.name:<58} {value}  goal {goal}  {verdict}  {self.detail}"
 
 
 def side_by_side(

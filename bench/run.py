@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import caseload, components, deploy, family_pages, files, pooler, provisioning, routing
+from bench import caseload, components, deploy, family_pages, files, load, pooler, provisioning, routing
 from bench.data import setup_django
 from bench.harness import database_url, report
 from bench.sizes import size_from_argv
@@ -29,6 +29,7 @@ BENCHES = [
     ("Provisioning a council", provisioning),
     ("153 councils in one deployment", deploy),
     ("Behind PgBouncer", pooler),
+    ("The load run", load),
 ]
 
 

@@ -20,3 +20,5 @@ ROOT_URLCONF = "config.urls_bench"
 PUBLIC_SCHEMA_URLCONF = "config.urls_bench"
 if env.bool("BENCH_WITHOUT_COUNCILS", default=False):
     MIDDLEWARE = [name for name in MIDDLEWARE if name != "tenants.middleware.CouncilMiddleware"]
+if env.str("BENCH_DB_TIMES_DIR", default=""):  # bench/load.py: each request's database time
+    MIDDLEWARE = ["config.bench_middleware.DatabaseTimeMiddleware", *MIDDLEWARE]
