@@ -44,7 +44,7 @@ SHAPES = {
     "tiny": (2, 3, 1, 20, 4),
     "full": (150, 160, 40, 600, 2),
 }
-PASSWORD = "Bench-Load-Harbour-Lantern-2026"
+PASSWORD = "Bench-Load-Harbour-Lantern-2026"  # noqa: S105 - made-up accounts, dropped after
 FORM = {
     "title": "All about me",
     "short_title": "About me",
@@ -142,7 +142,7 @@ def _people(councils: list, families: int, caseworkers: int) -> list[dict]:
 
 
 def _stats(prefix: str) -> list[dict]:
-    with open(f"{prefix}_stats.csv", newline="") as table:  # noqa: PTH123
+    with open(f"{prefix}_stats.csv", newline="") as table:
         return list(csv.DictReader(table))
 
 
