@@ -47,6 +47,59 @@ def bench_council(slug: str) -> Iterator[object]:
         _drop(council)
 
 
+@contextlib.contextmanager
+def bench_councils(prefix: str, count: int) -> Iterator[list]:
+    """`count` councils on `<prefix>-N.localhost`, dropped together at the end.
+
+    Not one by one as bench_council does: deleting an account checks every council
+    schema's references to it (about 27 foreign keys a council), so with 150 councils one
+    account's delete needs some 8,000 locks, past PostgreSQL's default lock table
+    (max_locks_per_transaction 64 x max_connections 100: docs/operations.md). So the
+    schemas go first, then the accounts and council rows, read through the template
+    schema, which has every council table and no rows."""
+    import io
+
+    from django.db import connection
+
+    from casework.services.councils import council_create
+    from citizen.accounts.models import Account
+    from tenants.models import Council
+
+    def drop_all() -> None:
+        from django.conf import settings
+        from django.db import models
+        from django_tenants.utils import schema_context
+
+        stale = list(Council.objects.filter(slug__startswith=f"{prefix}-"))
+        with schema_context("public"), connection.cursor() as cursor:
+            for council in stale:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{council.schema_name}" CASCADE')
+        with schema_context(settings.TENANT_BASE_SCHEMA):
+            for council in stale:
+                Account.objects.filter(email__endswith=f"@{council.slug}.localhost").delete()
+                models.Model.delete(council)
+
+    connection.set_schema_to_public()
+    drop_all()  # a run that was killed before it could drop its councils
+    made = []
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for number in range(count):
+                slug = f"{prefix}-{number}"
+                made.append(
+                    council_create(
+                        name=f"Bench {slug}",
+                        slug=slug,
+                        domain=f"{slug}.localhost",
+                        admin_email=f"admin@{slug}.localhost",
+                    ).council
+                )
+        yield made
+    finally:
+        connection.set_schema_to_public()
+        drop_all()
+
+
 def _drop(council) -> None:
     """The council's accounts and row, then its schema. The rows are deleted from inside
     the schema, so that Django also finds the rows there that point at them (an

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import os
 import subprocess
@@ -34,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import pooler
-from bench.data import bench_council, setup_django
+from bench.data import bench_councils, setup_django
 from bench.files import _scanner_env, pdf_file
 from bench.harness import PYTHON, ROOT, Figure, Server, database_url, report, servers
 from bench.sizes import size_from_argv
@@ -165,8 +164,7 @@ def figures(size: str) -> list[Figure]:
     env, scanned = _scanner_env()
     direct = database_url()
     with contextlib.ExitStack() as stack:
-        with contextlib.redirect_stdout(io.StringIO()):
-            councils = [stack.enter_context(bench_council(f"bench-load-{n}")) for n in range(count)]
+        councils = stack.enter_context(bench_councils("bench-load", count))
         people = _people(councils, families, caseworkers)
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         times = folder / "db-times"

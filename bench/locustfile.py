@@ -158,7 +158,7 @@ class Person(HttpUser):
 
 class Family(Person):
     kind = "family"
-    weight = 4
+    fixed_count = sum(p["kind"] == "family" for p in PEOPLE)  # one each: two signed in as one would collide
 
     @task(10)
     def look_around(self) -> None:
@@ -198,7 +198,7 @@ class Family(Person):
 
 class Caseworker(Person):
     kind = "caseworker"
-    weight = 1
+    fixed_count = sum(p["kind"] == "caseworker" for p in PEOPLE)
 
     @task(10)
     def look_around(self) -> None:

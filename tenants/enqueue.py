@@ -25,9 +25,18 @@ def enqueue_on_commit(task: Task, *args, **kwargs) -> None:
     schema_name = connection.schema_name
 
     def publish() -> None:
+        # With no broker (CELERY_TASK_ALWAYS_EAGER: `make run`) the task runs here and now,
+        # and tenant-schemas-celery puts the connection back by schema *name*: the request
+        # would carry on with a stand-in for its council (no pk, no domain) and fail on
+        # the next thing that needs the council itself (found by bench/load.py: a
+        # family's upload, then the email to the SEND team). Put the council back.
+        tenant = connection.tenant
         try:
             task.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema_name})
         except OperationalError as exc:  # kombu's wrapper for the broker's connection errors
             logger.warning("could not publish %s in %s (left for the retry sweep): %s", task.name, schema_name, exc)
+        finally:
+            if connection.tenant is not tenant and tenant is not None:
+                connection.set_tenant(tenant)
 
     transaction.on_commit(publish)

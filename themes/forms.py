@@ -32,6 +32,10 @@ class GovukCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     template_name = "govuk/widgets/checkboxes.html"
 
 
+class GovukSelect(forms.Select):
+    template_name = "govuk/widgets/select.html"
+
+
 class GovukFileField(forms.FileField):
     """A file upload whose refusals name the file: "report.pdf is empty", not Django's
     "The submitted file is empty."."""
@@ -66,6 +70,8 @@ class GovukForm(forms.Form):
                 widget.template_name = GovukRadioSelect.template_name
             elif type(widget) is forms.CheckboxSelectMultiple:
                 widget.template_name = GovukCheckboxSelectMultiple.template_name
+            elif type(widget) is forms.Select:  # each option drawn in one template, not one each
+                widget.template_name = GovukSelect.template_name
             css = next((c for t, c in INPUT_CLASSES.items() if isinstance(widget, t)), "govuk-input")
             if name in self.widths:
                 css += f" govuk-input--width-{self.widths[name]}"
