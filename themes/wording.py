@@ -7,9 +7,29 @@ comments"), never lower-cased whole ("final ehc plan issued", "i have comments")
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django import template
+from django.utils import timezone
 
 register = template.Library()
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@register.filter
+def long_date(value: date | None) -> str:
+    """ "27 March 2014": `|date:"j F Y"` for a date, without the localisation machinery
+    that costs about 90 microseconds a call (the caseload draws a hundred a page)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 @register.filter

@@ -34,7 +34,7 @@ import pytest
 from django.conf import settings
 from django_otp.oath import TOTP
 
-from tests.platform.test_helm_chart import named, of_kind, pod_spec, render
+from tests.platform.test_helm_chart import app_settings, named, pod_spec, render
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATIONS = ROOT / "docs" / "operations.md"
@@ -93,7 +93,7 @@ def chart():
     """The chart as installed with its default values: the ConfigMap's settings, the
     migration Job's container and the web container."""
     documents = render(None)
-    (config_map,) = of_kind(documents, "ConfigMap")
+    config_map = app_settings(documents)
     (migrations,) = pod_spec(named(documents, "Job", "migrations"))["containers"]
     (web,) = [c for c in pod_spec(named(documents, "Deployment", "web"))["containers"] if c["name"] == "web"]
     return config_map["data"], migrations, web
