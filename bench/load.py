@@ -89,7 +89,8 @@ def _people(councils: list, families: int, caseworkers: int) -> list[dict]:
     cases: dict[int, int] = {}
     for number in range(families + caseworkers):
         family = number < families
-        council = councils[number % len(councils)]
+        # A caseworker works where families are: the councils of the first families.
+        council = councils[(number if family else (number - families) % families) % len(councils)]
         kind = "family" if family else "caseworker"
         email = f"{kind}{number}@{council.slug}.localhost"
         account = Account.objects.create(
