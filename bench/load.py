@@ -184,6 +184,7 @@ def figures(size: str) -> list[Figure]:
             "TRUSTED_PROXY_COUNT": "1",
             "BENCH_DB_TIMES_DIR": str(times),
             "LOG_LEVEL": "ERROR",
+            "REDIS_URL": "",  # no broker, even where one is configured (CI): scans run in the request
         }
         with servers(Server(env=server_env)) as (server,):
             prefix = str(folder / "locust")
