@@ -645,9 +645,11 @@ def staff_caseworkers() -> QuerySet[StaffMembership]:
 
 
 def council_service_areas():
-    from tenants.models import ServiceArea
+    """The council's service areas, from the configuration each web process keeps
+    (tenants.configuration): no query on the caseload page once read."""
+    from tenants.configuration import council_configuration
 
-    return ServiceArea.objects.filter(council_id=current_council().pk)
+    return council_configuration(council=current_council()).service_areas
 
 
 # --- The timeliness dashboard --------------------------------------------------------------
