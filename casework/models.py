@@ -255,19 +255,130 @@ class MilestoneCorrection(models.Model):
         return f"{self.action} {self.key} on case {self.case_id}"
 
 
+class OrganisationKind(models.TextChoices):
+    SCHOOL = "school", "School or early years setting"
+    EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology service"
+    HEALTH = "health", "NHS or health team"
+    SOCIAL_CARE = "social_care", "Social care team"
+    COLLEGE = "college", "College"
+    PRIVATE = "private", "Private practitioner"
+
+
+class Organisation(models.Model):
+    """Someone the council asks for advice (reg 6): a school, its educational psychology
+    service, an NHS or social care team, a college, a private practitioner. Its people
+    are OrganisationMemberships; its work (advice requests) belongs to it, not to them."""
+
+    name = models.CharField(max_length=160, unique=True)
+    kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
+    contact_email = models.EmailField(help_text="Where the council's requests and reminders are sent")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationMembership(models.Model):
+    """A professional's place in an organisation in this council (the same Account as
+    everyone; two-step on every sign-in). Its admins invite and remove colleagues."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    is_admin = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "account"], name="one_membership_per_person")]
+
+    def __str__(self) -> str:
+        return f"Membership {self.pk} of {self.organisation_id}"
+
+
+class OrganisationInvitation(models.Model):
+    """An emailed invitation to join an organisation (only a keyed hash of the link's token is kept)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    is_admin = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} to {self.organisation_id}"
+
+
+class AdviceKind(models.TextChoices):
+    EDUCATIONAL = "educational", "Educational advice"
+    PSYCHOLOGICAL = "psychological", "Psychological advice"
+    HEALTH = "health", "Health advice"
+    SOCIAL_CARE = "social_care", "Social care advice"
+    SETTING = "setting", "Advice from the school or setting"
+    OTHER = "other", "Other advice"
+
+
 class AdviceRequest(models.Model):
-    """Advice asked of a professional during an assessment (reg 8: 6 weeks)."""
+    """Advice asked of a professional during an assessment (reg 8: 6 weeks).
+
+    Asked of an `organisation` through the portal, it has a kind, what to cover, the
+    family's consent and a status (open, taken, received, declined); recorded by the SEND
+    team for an adviser outside the portal, only `adviser` and the dates."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Not started"
+        TAKEN = "taken", "In progress"
+        RECEIVED = "received", "Received"
+        DECLINED = "declined", "Declined"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="advice_requests")
     adviser = models.CharField(max_length=120)
     requested_on = models.DateField()
     received_on = models.DateField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="advice_requests"
+    )
+    kind = models.CharField(max_length=20, choices=AdviceKind.choices, blank=True)
+    cover = models.TextField("What to cover", blank=True)
+    family_consent = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    advice_note = models.TextField(blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declined_on = models.DateField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # received or declined: access runs on from here
 
     class Meta:
         ordering = ["requested_on", "id"]
+        indexes = [models.Index(fields=["organisation", "status"])]
 
     def __str__(self) -> str:
         return f"Advice from {self.adviser}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.TAKEN)
 
 
 class CaseException(models.Model):
@@ -372,6 +483,10 @@ class Document(VirusScanned):
     )
     shared_with_family_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The advice request a professional sent this with (their organisation may download it).
+    advice_request = models.ForeignKey(
+        AdviceRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -465,11 +580,16 @@ class AuditEvent(models.Model):
         MESSAGES = "messages", "Messages (a thread)"
         MILESTONE = "milestone", "Milestone"
         PRINTED_COPY_REQUEST = "printed_copy_request", "Printed copy request"
+        ORGANISATION = "organisation", "Organisation"
+        ORGANISATION_INVITATION = "organisation_invitation", "Organisation invitation"
+        ORGANISATION_MEMBERSHIP = "organisation_membership", "Organisation membership"
         STAFF_INVITATION = "staff_invitation", "Staff invitation"
         STAFF_MEMBERSHIP = "staff_membership", "Staff membership"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    actor_role = models.CharField(max_length=20)  # a StaffRole, "family", or "api"
+    actor_role = models.CharField(max_length=20)  # a StaffRole, "family", "professional" or "api"
+    # A professional's organisation, named in the family's "who has seen the records".
+    organisation = models.ForeignKey("Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
     subject = models.CharField(max_length=40, choices=Subject.choices)
     subject_id = models.BigIntegerField(null=True)

@@ -130,6 +130,18 @@ class Council(TenantMixin):
         default=False,
         help_text="Show families the names of staff who viewed their child's records (otherwise the team and role).",
     )
+    # Professionals (casework/professionals/): how long an organisation still sees a child
+    # after its advice request or review closes, and whether advice goes to the family at once.
+    professional_access_days = models.PositiveSmallIntegerField(
+        "Days an organisation keeps access after its request closes",
+        default=28,
+        validators=[MaxValueValidator(365)],
+    )
+    advice_shared_at_once = models.BooleanField(
+        "Share advice with the family as soon as it arrives",
+        default=False,
+        help_text="Otherwise the SEND team shares each piece of advice when it is ready.",
+    )
     # How the council's emails are delivered: the platform's own backend (EMAIL_URL or SES),
     # or the council's own GOV.UK Notify service (tenants.outbox.delivery.email_connection).
     email_provider = models.CharField(max_length=10, choices=EmailProvider.choices, default=EmailProvider.PLATFORM)

@@ -52,6 +52,8 @@ COUNCIL_FIELDS = frozenset(
         "privacy_notice_url",
         "family_upload_max_mb",
         "show_staff_names_to_families",
+        "professional_access_days",
+        "advice_shared_at_once",
     }
 )
 POLICY_FIELDS = frozenset(
