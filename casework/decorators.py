@@ -13,7 +13,7 @@ from citizen.accounts.decorators import has_authenticator_app, two_step_required
 from citizen.accounts.policies import current_policy
 from citizen.accounts.services_authenticator import verified_by_strong_method
 
-from .models import StaffMembership
+from .models import OrganisationMembership, StaffMembership
 
 View = Callable[..., HttpResponse]
 
@@ -24,6 +24,18 @@ def active_staff_membership(account, roles: Iterable[str] | None = None) -> Staf
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
     return memberships.first()
+
+
+def stronger_two_step(request: HttpRequest) -> HttpResponse | None:
+    """Where the council's sign-in policy says staff (and professionals) must use an
+    authenticator app and this session was verified only by an emailed code: the
+    redirect to verify with the app, or to set one up (with backup codes) when there is
+    none. None when the session is verified strongly enough."""
+    if current_policy(request).staff_require_authenticator and not verified_by_strong_method(request.user):
+        has_app = has_authenticator_app(request.user)
+        step = "accounts:two-step-app" if has_app else "accounts:two-step-app-set-up"
+        return redirect(url_with_next(step, request.get_full_path()))
+    return None
 
 
 def staff_required(*, roles: Iterable[str] | None = None) -> Callable[[View], View]:
@@ -50,10 +62,9 @@ def staff_required(*, roles: Iterable[str] | None = None) -> Callable[[View], Vi
                 return render(
                     request, "accounts/sign_in/no_access.html", {"page_title": "You do not have access"}, status=403
                 )
-            if current_policy(request).staff_require_authenticator and not verified_by_strong_method(request.user):
-                has_app = has_authenticator_app(request.user)
-                step = "accounts:two-step-app" if has_app else "accounts:two-step-app-set-up"
-                return redirect(url_with_next(step, request.get_full_path()))
+            stronger = stronger_two_step(request)
+            if stronger is not None:
+                return stronger
             request.staff_membership = membership
             return view(request, *args, **kwargs)
 
@@ -63,5 +74,10 @@ def staff_required(*, roles: Iterable[str] | None = None) -> Callable[[View], Vi
 
 
 def is_council_staff(account) -> bool:
-    """The answer to citizen.accounts.roles.is_council_staff (registered in apps.py)."""
-    return active_staff_membership(account) is not None
+    """The answer to citizen.accounts.roles.is_council_staff (registered in apps.py): on
+    the SEND team, or one of an organisation's people, who are held to staff's two-step
+    policy as well (they see children's records through the council's requests)."""
+    return (
+        active_staff_membership(account) is not None
+        or OrganisationMembership.objects.filter(account=account, is_active=True).exists()
+    )

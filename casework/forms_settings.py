@@ -164,6 +164,36 @@ class FamilyAreaForm(GovukModelForm):
         size.widget.attrs["inputmode"] = "numeric"
 
 
+class ProfessionalsForm(GovukModelForm):
+    """Advice from professionals: whether families see advice at once, and how long an
+    organisation keeps access after answering."""
+
+    class Meta:
+        model = Council
+        fields = ["advice_shared_at_once", "professional_access_days"]
+        labels = {"professional_access_days": "Days an organisation keeps access after it answers"}
+        help_texts = {
+            "advice_shared_at_once": "Families see the advice organisations send through the portal at once. "
+            "Without this, the SEND team shares each piece of advice from the case page when it is ready.",
+            "professional_access_days": "After an organisation sends its advice or declines, its people can still "
+            "see the request and the child's details for this many days, from 0 to 365.",
+        }
+        widgets = {"advice_shared_at_once": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})}
+
+    widths = {"professional_access_days": "4"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = self.fields["professional_access_days"]
+        message = "Enter a whole number of days from 0 to 365"
+        days.error_messages.update(dict.fromkeys(("required", "invalid", "min_value", "max_value"), message))
+        days.validators = [MinValueValidator(0, message), MaxValueValidator(365, message)]
+        for attribute in ("min", "max", "step"):  # GOV.UK: no number spinner, the server says what is wrong
+            days.widget.attrs.pop(attribute, None)
+        days.widget.input_type = "text"
+        days.widget.attrs["inputmode"] = "numeric"
+
+
 class LogoForm(GovukForm):
     logo = GovukFileField(
         label="Upload a logo",

@@ -41,6 +41,7 @@ from casework.selectors.cases import FINISHED, CaseRecords, case_records, case_t
 from casework.selectors.children import PENDING
 from casework.selectors.documents import draft_replies_for_case
 from casework.selectors.messages import unread_counts_for_cases
+from casework.services.organisations import PROFESSIONAL
 from casework.steps import STAGE_TEXTS
 from citizen.accounts.models import Account
 from tenants.configuration import council_configuration
@@ -644,6 +645,7 @@ def child_record_views(*, child: Child) -> QuerySet:
             about=F("subject"),
             case_ref_id=F("case_id"),
             said=F("summary"),
+            organisation_name=F("organisation__name"),
         )
         .annotate(times=Count("id"), last=Max("created_at"))
     )
@@ -657,6 +659,7 @@ def child_record_views(*, child: Child) -> QuerySet:
             about=Value("", output_field=CharField()),
             case_ref_id=Value(None, output_field=IntegerField()),
             said=Value("", output_field=CharField()),
+            organisation_name=Value("", output_field=CharField()),
         )
         .annotate(times=Count("id"), last=Max("created_at"))
     )
@@ -710,9 +713,20 @@ def record_views_described(
                 )
             )
             continue
+        what = _what(row, possessive=possessive, reference=references.get(row["case_ref_id"], ""))
+        if row["organisation_name"] and row["role"] == PROFESSIONAL:  # asked for advice by the council
+            views.append(
+                RecordView(
+                    when=row["last"],
+                    who=row["organisation_name"],
+                    role="Asked for advice by the SEND team",
+                    what=what,
+                    times=row["times"],
+                )
+            )
+            continue
         role = ROLE_NAMES.get(row["role"], "Member of staff")
         name = names.get(row["who_id"], "")
-        what = _what(row, possessive=possessive, reference=references.get(row["case_ref_id"], ""))
         views.append(
             RecordView(
                 when=row["last"],

@@ -47,13 +47,13 @@ from casework.services.access import child_access_revoke
 from casework.services.audit import audit_record
 from casework.services.documents import _forget_stored_file, document_upload
 from casework.services.messages import (
-    _staff_alert_recipients,
     alert_wanted,
     case_kind_phrase,
     case_page_path,
     council_link,
     family_alert,
     family_case_path,
+    staff_alert_recipients,
 )
 from casework.services.scanning import upload_scan_enqueue
 from citizen.selectors import REPLY_WINDOWS, plan_for_family, reply_window
@@ -86,7 +86,7 @@ def _email_send_team(*, case: Case, subject: str, lines: list[str], path: str | 
     the service area's or the council's address) that something arrived, with a link to
     the staff case page and nothing else."""
     link = council_link(path or case_page_path(case.pk))
-    for address in _staff_alert_recipients(case):
+    for address in staff_alert_recipients(case):
         email_queue(
             to=[address],
             subject=subject,

@@ -21,6 +21,7 @@ urlpatterns = [
     # The SEND team's screens (namespace "staff"), with the form preview that the family's
     # runner draws (citizen.runner): casework never imports the family area.
     path("staff/", include(([*staff_urls.urlpatterns, *staff_preview_urls.urlpatterns], "staff"))),
+    path("professionals/", include("casework.professionals.urls")),  # organisations' people (advice)
     path("api/", include("api.urls")),  # the REST API for council systems
     path("dev/", include("casework.dev_urls")),  # 404 unless DEBUG (casework.dev_views)
 ]

@@ -265,7 +265,9 @@ def timeline_build(
             decided_whether_to_assess=on("decided_whether_to_assess"),
             will_assess=None if decision is None else decision == "yes",
             advice=[
-                clock.AdviceRequest(adviser=a.adviser, requested=a.requested_on, received=a.received_on) for a in advice
+                clock.AdviceRequest(adviser=a.adviser, requested=a.requested_on, received=a.received_on)
+                for a in advice
+                if a.status != AdviceRequest.Status.DECLINED  # no advice is coming: no step to keep
             ],
             decided_not_to_issue=on("decided_not_to_issue"),
             draft_served=on("draft_served"),

@@ -41,9 +41,11 @@ def audit_record(
     case: Case | None = None,
     summary: str = "",
     request: HttpRequest | None = None,
+    organisation=None,
 ) -> AuditEvent:
     """Write one audit event. `summary` says what happened without personal data
-    (never a name, a date of birth or message text)."""
+    (never a name, a date of birth or message text). `organisation`: the professional's
+    organisation, which the family's "who has seen the records" names."""
     if case is not None and child is None:
         child = case.child
     return AuditEvent.objects.create(
@@ -55,5 +57,6 @@ def audit_record(
         child=child,
         case=case,
         summary=summary_with_actor_label(summary, request),
+        organisation=organisation,
         ip_address=client_address(request),
     )

@@ -5,7 +5,7 @@ and next deadline from the statutory clock (`case_refresh`)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -366,8 +366,11 @@ def advice_request_record(
     actor_role: str | None = None,
     request: HttpRequest | None = None,
     today: date | None = None,
+    **asked: Any,
 ) -> AdviceRequest:
-    """Record that the council asked an adviser for advice (6 weeks to answer, reg 8)."""
+    """Record that the council asked an adviser for advice (6 weeks to answer, reg 8).
+    `asked`: an organisation asked through the portal (casework.services.advice) with its
+    kind, what to cover and the family's consent."""
     today = today or timezone.localdate()
     case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
     if case.kind != CaseKind.ASSESSMENT:
@@ -385,7 +388,7 @@ def advice_request_record(
             }
         )
     records = case_records(case)
-    advice = AdviceRequest(case=case, adviser=adviser, requested_on=requested_on)
+    advice = AdviceRequest(case=case, adviser=adviser, requested_on=requested_on, requested_by=actor, **asked)
     try:
         timeline_build(case=case, milestones=records.milestones, advice=[*records.advice, advice], today=today)
     except ValueError as error:
@@ -401,6 +404,7 @@ def advice_request_record(
         case=case,
         summary="Asked for advice from a professional",
         request=request,
+        organisation=advice.organisation,
     )
     case_refresh(case=case, today=today)
     return advice
@@ -421,6 +425,8 @@ def advice_received(
     advice = AdviceRequest.objects.select_for_update().select_related("case__child").get(pk=advice_request.pk)
     if advice.received_on is not None:
         raise ValidationError("This advice has already been recorded as received.")
+    if advice.status == AdviceRequest.Status.DECLINED:
+        raise ValidationError("This request was declined, so no advice is coming from it.")
     if received_on > today:
         raise ValidationError({"received_on": "The date must be today or in the past."})
     if received_on < advice.requested_on:
@@ -431,8 +437,9 @@ def advice_received(
             }
         )
     advice.received_on = received_on
+    advice.status, advice.closed_at = AdviceRequest.Status.RECEIVED, timezone.now()
     advice.full_clean()
-    advice.save(update_fields=["received_on"])
+    advice.save(update_fields=["received_on", "status", "closed_at"])
     audit_record(
         actor=actor,
         actor_role=_role(actor, actor_role),

@@ -104,7 +104,7 @@ def account_alert(*, account, subject: str, lines: list[str], kind: str | None =
     email_queue(to=[account.email], subject=subject, body=body)
 
 
-def _staff_alert_recipients(case: Case) -> list[str]:
+def staff_alert_recipients(case: Case) -> list[str]:
     """Who hears of a family's message: the case's caseworker while they are an active
     member of the team; otherwise the child's service area's contact address; otherwise
     the council's general SEND contact address."""
@@ -169,7 +169,7 @@ def message_post(
                 path=family_case_path(case.pk, "messages"),
             )
     else:
-        recipients = _staff_alert_recipients(case)
+        recipients = staff_alert_recipients(case)
         link = council_link(case_page_path(case.pk))
         for address in recipients:
             email_queue(

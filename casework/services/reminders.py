@@ -32,7 +32,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from casework.models import Case, DeadlineReminder
 from casework.selectors.cases import FINISHED, stage_label
-from casework.services.messages import _staff_alert_recipients, case_page_path
+from casework.services.messages import case_page_path, staff_alert_recipients
 from tenants.current import current_council, current_schema
 from tenants.links import council_url
 from tenants.outbox.services import email_queue
@@ -68,7 +68,7 @@ def deadline_reminders_send(*, today: date) -> int:
             .order_by("next_deadline", "pk")
         )
         for case in cases:
-            recipients = _staff_alert_recipients(case)
+            recipients = staff_alert_recipients(case)
             if not recipients:
                 # Nobody to tell yet: not recorded, so it goes once someone is.
                 logger.warning("no one to remind of case %s's deadline in %s", case.pk, current_schema())

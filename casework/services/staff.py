@@ -144,29 +144,20 @@ def staff_invitation_accept(
     return _join(invitation=locked, account=account, request=request)
 
 
-@transaction.atomic
-def staff_invitation_accept_new_account(
-    *,
-    invitation: StaffInvitation,
-    first_name: str,
-    last_name: str,
-    password: str,
-    request: HttpRequest | None = None,
-) -> StaffMembership:
-    """Someone with no account accepts: an active account is made for the invited
-    address (verified: the emailed link proves it is theirs) with the password they chose
-    (checked against the council's policy by the caller). An account registered but
-    never activated is taken over the same way, as a password reset would: whoever
-    registered it never proved the address. Raises InvitationUnusable, or AccountExists
-    when an active account has the address."""
-    locked = _open_invitation_locked(invitation)
-    account = Account.objects.select_for_update().filter(email__iexact=locked.email).first()
+def invited_account_create(*, email: str, first_name: str, last_name: str, password: str) -> Account:
+    """The account for an invited address with none yet (staff or an organisation's
+    people; the caller holds the invitation's lock): active and verified (the emailed
+    link proves the address), with the password they chose (checked against the
+    council's policy by the caller). An account registered but never activated is taken
+    over the same way, as a password reset would: whoever registered it never proved the
+    address. Raises AccountExists when an active account has the address."""
+    account = Account.objects.select_for_update().filter(email__iexact=email).first()
     now = timezone.now()
     if account is None:
         try:
             with transaction.atomic():
                 account = Account.objects.create_user(
-                    locked.email,
+                    email,
                     None,
                     first_name=first_name,
                     last_name=last_name,
@@ -183,6 +174,22 @@ def staff_invitation_accept_new_account(
     else:
         raise AccountExists
     account_set_password(account=account, password=password, end_other_sessions=True)
+    return account
+
+
+@transaction.atomic
+def staff_invitation_accept_new_account(
+    *,
+    invitation: StaffInvitation,
+    first_name: str,
+    last_name: str,
+    password: str,
+    request: HttpRequest | None = None,
+) -> StaffMembership:
+    """Someone with no account accepts: invited_account_create, then they join the team.
+    Raises InvitationUnusable, or AccountExists when an active account has the address."""
+    locked = _open_invitation_locked(invitation)
+    account = invited_account_create(email=locked.email, first_name=first_name, last_name=last_name, password=password)
     return _join(invitation=locked, account=account, request=request)
 
 

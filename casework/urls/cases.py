@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<int:case_id>/steps/<int:milestone_id>/correct/", views.case_step_correct, name="case-step-correct"),
     path("cases/<int:case_id>/exceptions/new/", views.case_exception, name="case-exception"),
     path("cases/<int:case_id>/advice/new/", views.case_advice, name="case-advice"),
+    path("cases/<int:case_id>/advice/ask/", views.case_advice_ask, name="case-advice-ask"),
     path(
         "cases/<int:case_id>/advice/<int:advice_id>/received/",
         views.case_advice_received,

@@ -5,11 +5,12 @@
 | invitation | invitations/<token>/ | anyone with the emailed link |
 | team, team-invite, team-role, team-deactivate, team-reactivate, team-invitation-withdraw | team/… | MANAGE_TEAM |
 | settings and settings-… | settings/… | COUNCIL_SETTINGS |
+| organisations, organisation-add, organisation | organisations/… | COUNCIL_SETTINGS |
 """
 
 from django.urls import path
 
-from casework.views import settings, team
+from casework.views import organisations, settings, team
 
 
 def row_pages(section: settings.RowSection, folder: str, *, with_list: bool = True) -> list:
@@ -37,6 +38,9 @@ urlpatterns = [
         team.team_invitation_withdraw,
         name="team-invitation-withdraw",
     ),
+    path("organisations/", organisations.organisations, name="organisations"),
+    path("organisations/add/", organisations.organisation_add, name="organisation-add"),
+    path("organisations/<int:organisation_id>/", organisations.organisation, name="organisation"),
     path("settings/", settings.hub, name="settings"),
     path("settings/emails/", settings.sender, name="settings-sender"),
     path("settings/contacts/", settings.contacts, name="settings-contacts"),
@@ -45,6 +49,7 @@ urlpatterns = [
     path("settings/colour/", settings.colour, name="settings-colour"),
     path("settings/feedback/", settings.feedback, name="settings-feedback"),
     path("settings/family-area/", settings.family_area, name="settings-family-area"),
+    path("settings/professionals/", settings.professionals, name="settings-professionals"),
     path("settings/sign-in/", settings.sign_in, name="settings-sign-in"),
     path("settings/tiles/", settings.tiles, name="settings-tiles"),  # the SEND tile, and the link tiles' list
     *row_pages(settings.LINK_TILES, "tiles", with_list=False),

@@ -29,6 +29,7 @@ from casework.forms_cases import (
     StepCorrectForm,
     StepRecordForm,
 )
+from casework.forms_organisations import AdviceAskForm
 from casework.models import CaseKind
 from casework.permissions import CASEWORK, CORRECT_STEPS, DASHBOARD
 from casework.selectors.access import child_for_staff
@@ -57,6 +58,8 @@ from casework.selectors.cases import (
     steps_waiting,
     timeliness_summary,
 )
+from casework.selectors.professionals import advice_files_by_request, organisations_to_ask
+from casework.services.advice import advice_ask
 from casework.services.cases import (
     advice_received,
     advice_request_record,
@@ -136,6 +139,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
     timeline = case_timeline(case, today, records)
     replies = family_replies(case)
     case_view_record(case=case, **_actor(request))
+    advice_files = advice_files_by_request(case=case) if any(a.organisation_id for a in records.advice) else {}
     return render(
         request,
         f"{TEMPLATES}/case.html",
@@ -149,7 +153,10 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "started_on_label": STARTED_ON_LABELS[case.kind],
             "transfer_kind": dict(TRANSFER_KINDS).get(case.transfer_kind, ""),
             "recorded": recorded_steps(case, records),
-            "advice": [{"request": a, "due": a.requested_on + clock.ADVICE} for a in records.advice],
+            "advice": [
+                {"request": a, "due": a.requested_on + clock.ADVICE, "documents": advice_files.get(a.pk, [])}
+                for a in records.advice
+            ],
             "exceptions": [{"row": e, "reason": dict(EXCEPTION_REASONS)[e.reason]} for e in records.exceptions],
             "accepted": steps_accepted(case, records, today, replies),
             "waiting": steps_waiting(case, records, today, replies),
@@ -298,6 +305,40 @@ def case_advice(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect("staff:case", case_id=case.pk)
     return render(
         request, f"{TEMPLATES}/advice.html", {"page_title": "Record a request for advice", "case": case, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def case_advice_ask(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Ask organisations for advice through the portal: each gets a request on its tray
+    and an email (no names), due in 6 weeks (reg 8)."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    if case.kind != CaseKind.ASSESSMENT:
+        raise Http404
+    organisations = list(organisations_to_ask())
+    form = AdviceAskForm(request.POST if request.method == "POST" else None, organisations=organisations)
+    if form.is_valid():
+        chosen = [o for o in organisations if str(o.pk) in form.cleaned_data["organisations"]]
+        try:
+            asked = advice_ask(
+                case=case,
+                organisations=chosen,
+                kind=form.cleaned_data["kind"],
+                cover=form.cleaned_data["cover"],
+                family_consent=form.cleaned_data["family_consent"],
+                **_actor(request),
+            )
+        except ValidationError as refusal:
+            add_errors(form, refusal)
+        else:
+            messages.success(request, f"Advice asked of {', '.join(a.adviser for a in asked)}")
+            return redirect("staff:case", case_id=case.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/advice_ask.html",
+        {"page_title": "Ask for advice", "case": case, "form": form, "organisations": organisations},
     )
 
 

@@ -26,6 +26,7 @@ from casework.forms_settings import (
     HelpLinkForm,
     LinkTileForm,
     LogoForm,
+    ProfessionalsForm,
     SenderForm,
     SendTileForm,
     ServiceAreaForm,
@@ -173,6 +174,19 @@ def family_area(request: HttpRequest) -> HttpResponse:
         section="Families' SEND area",
         intro="How families' files are accepted, what families are told about who looked at their child's records, "
         "and where your privacy notice is.",
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@admin_only
+def professionals(request: HttpRequest) -> HttpResponse:
+    return _council_section(
+        request,
+        ProfessionalsForm,
+        section="Advice from professionals",
+        intro="What families see of the advice organisations send through the portal, and how long an "
+        "organisation can still see a child's request after it answers.",
     )
 
 

@@ -3,6 +3,8 @@ admin's team page (members, invitations, roles, deactivating)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -17,7 +19,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from casework.decorators import staff_required
 from casework.forms_team import InvitationAccountForm, InviteForm, RoleForm
-from casework.models import StaffInvitation, StaffRole
+from casework.models import StaffRole
 from casework.permissions import MANAGE_TEAM
 from casework.selectors.team import invitation_for_token, invitation_open, invitations_open, team_member, team_members
 from casework.services.staff import (
@@ -50,79 +52,96 @@ STAFF_HOME = "/staff/"
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link. With no account for the invited address: choose a name and a
-    password (this council's rules). With one: sign in as it, then accept. Either way
-    two-step verification is set up next, before any staff page opens."""
+    """The emailed link to join the SEND team (invitation_page)."""
     invited = invitation_for_token(token=token)
+    return invitation_page(
+        request,
+        invited=invited,
+        token_url=reverse("staff:invitation", args=[token]),
+        joining=f"{request.tenant.name}'s SEND team as {StaffRole(invited.role).label.lower()}" if invited else "",
+        accept=staff_invitation_accept,
+        accept_new_account=staff_invitation_accept_new_account,
+        joined=f"You have joined {request.tenant.name}'s SEND team",
+        home=STAFF_HOME,
+    )
+
+
+def invitation_page(
+    request: HttpRequest,
+    *,
+    invited,
+    token_url: str,
+    joining: str,
+    accept: Callable,
+    accept_new_account: Callable,
+    joined: str,
+    home: str,
+    join_button: str = "",
+) -> HttpResponse:
+    """An emailed invitation's page (the SEND team's, or an organisation's). With no
+    account for the invited address: choose a name and a password (this council's rules).
+    With one: sign in as it, then accept. Either way two-step verification is set up
+    next, before any page behind it opens."""
     if invited is None:
         return _invitation_unusable(request)
     account = Account.objects.filter(email__iexact=invited.email).first()
     user = request.user
+    context = {"invitation": invited, "joining": joining, "join_button": join_button}
     if user.is_authenticated and user.email.lower() != invited.email.lower():
-        return _render_invitation(request, "wrong_account.html", invited, "This invitation is for someone else")
+        return _render_invitation(request, "wrong_account.html", "This invitation is for someone else", **context)
     if account is None or _never_activated(account):
-        return _invitation_new_account(request, invited, token)
+        form = InvitationAccountForm(
+            request.POST if request.method == "POST" else None, policy=current_policy(request), email=invited.email
+        )
+        if form.is_valid():
+            try:
+                membership = accept_new_account(
+                    invitation=invited,
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    password=form.cleaned_data["password"],
+                    request=request,
+                )
+            except InvitationUnusable:
+                return _invitation_unusable(request)
+            except AccountExists:
+                return redirect(token_url)  # now the "sign in first" page
+            login(request, membership.account, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop(DEVICE_ID_SESSION_KEY, None)
+            request.session.pop(PASSWORD_CHANGE_REQUIRED, None)
+            return _accepted(request, joined, home)
+        return _render_invitation(request, "new_account.html", "Create your account", form=form, **context)
     if not account.is_active:
-        return _render_invitation(request, "account_unusable.html", invited, "You cannot use this account")
+        return _render_invitation(request, "account_unusable.html", "You cannot use this account", **context)
     if not user.is_authenticated:
         return _render_invitation(
             request,
             "sign_in_first.html",
-            invited,
             "Sign in to accept your invitation",
             sign_in_url=url_with_next("accounts:sign-in", request.path),
+            **context,
         )
     if request.method == "POST":
         try:
-            staff_invitation_accept(invitation=invited, account=user, request=request)
+            accept(invitation=invited, account=user, request=request)
         except InvitationUnusable:
             return _invitation_unusable(request)
-        return _accepted(request)
-    return _render_invitation(request, "accept.html", invited, f"Join {request.tenant.name}'s SEND team")
+        return _accepted(request, joined, home)
+    return _render_invitation(request, "accept.html", f"Join {joining.split(' as ')[0]}", **context)
 
 
 def _never_activated(account: Account) -> bool:
     return not account.is_active and account.email_verified_at is None
 
 
-def _invitation_new_account(request: HttpRequest, invited: StaffInvitation, token: str) -> HttpResponse:
-    form = InvitationAccountForm(
-        request.POST if request.method == "POST" else None, policy=current_policy(request), email=invited.email
-    )
-    if form.is_valid():
-        try:
-            membership = staff_invitation_accept_new_account(
-                invitation=invited,
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                password=form.cleaned_data["password"],
-                request=request,
-            )
-        except InvitationUnusable:
-            return _invitation_unusable(request)
-        except AccountExists:
-            return redirect("staff:invitation", token=token)  # now the "sign in first" page
-        login(request, membership.account, backend="django.contrib.auth.backends.ModelBackend")
-        request.session.pop(DEVICE_ID_SESSION_KEY, None)
-        request.session.pop(PASSWORD_CHANGE_REQUIRED, None)
-        return _accepted(request)
-    return _render_invitation(request, "new_account.html", invited, "Create your account", form=form)
+def _accepted(request: HttpRequest, joined: str, home: str) -> HttpResponse:
+    messages.success(request, joined)
+    # The pages behind it ask for two-step anyway; going there now sets it up at once.
+    return redirect(url_with_next("accounts:two-step-set-up", home))
 
 
-def _accepted(request: HttpRequest) -> HttpResponse:
-    messages.success(request, f"You have joined {request.tenant.name}'s SEND team")
-    # staff_required asks for two-step anyway; going there now sets it up at once.
-    return redirect(url_with_next("accounts:two-step-set-up", STAFF_HOME))
-
-
-def _render_invitation(
-    request: HttpRequest, template: str, invited: StaffInvitation, page_title: str, **context
-) -> HttpResponse:
-    return render(
-        request,
-        f"{TEMPLATES}/invitation/{template}",
-        {"page_title": page_title, "invitation": invited, "role": StaffRole(invited.role).label, **context},
-    )
+def _render_invitation(request: HttpRequest, template: str, page_title: str, **context) -> HttpResponse:
+    return render(request, f"{TEMPLATES}/invitation/{template}", {"page_title": page_title, **context})
 
 
 def _invitation_unusable(request: HttpRequest) -> HttpResponse:

@@ -2,11 +2,11 @@
 page added tomorrow is checked without anyone remembering to list it), refuses whoever
 must not use it before its view runs:
 
-- anyone signed out is sent to sign in (every /staff/ and /send/ address);
+- anyone signed out is sent to sign in (every /staff/, /professionals/ and /send/ address);
 - a family member signed in without two-step verification is sent to verify first
   (every /send/ address);
-- a family member verified by two-step, but with no place in the council's SEND team,
-  is refused every /staff/ address (403).
+- a family member verified by two-step, but with no place in the council's SEND team or
+  in one of its organisations, is refused every /staff/ and /professionals/ address (403).
 
 The per-area matrices (tests/casework/*/test_permissions.py, tests/citizen/family/,
 tests/citizen/runner/, tests/api/) then say what each role may do with real records.
@@ -26,7 +26,7 @@ from tests.casework.conftest import make_account, signed_in_client
 pytestmark = pytest.mark.django_db
 
 # Reached from an emailed link by someone not yet signed in, by design.
-PUBLIC_BY_DESIGN = {"staff:invitation"}
+PUBLIC_BY_DESIGN = {"staff:invitation", "professionals:invitation"}
 CONVERTER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
 SAMPLE_VALUES = {"int": "987654", "slug": "some-page", "str": "assessment", None: "assessment"}
 
@@ -47,16 +47,26 @@ def _path(route: str) -> str:
 ROUTES = sorted(
     (name, _path(route))
     for route, name in _routes(get_resolver("config.urls_council").url_patterns)
-    if route.startswith(("staff/", "send/")) and name not in PUBLIC_BY_DESIGN
+    if route.startswith(("staff/", "send/", "professionals/")) and name not in PUBLIC_BY_DESIGN
 )
-STAFF = [(name, path) for name, path in ROUTES if path.startswith("/staff/")]
+# The SEND team's and organisations' pages: both refuse anyone without a place there.
+STAFF = [(name, path) for name, path in ROUTES if path.startswith(("/staff/", "/professionals/"))]
 FAMILY = [(name, path) for name, path in ROUTES if path.startswith("/send/")]
 
 
 def test_the_walk_finds_every_area():
     names = {name for name, _ in ROUTES}
     # One address of each area, so a change to the walk cannot quietly check nothing.
-    expected = {"staff:caseload", "staff:submission", "api-clients:list", "send-home", "family:case", "runner:page"}
+    expected = {
+        "staff:caseload",
+        "staff:submission",
+        "api-clients:list",
+        "send-home",
+        "family:case",
+        "runner:page",
+        "professionals:tray",
+        "professionals:advice",
+    }
     assert expected <= names
     assert len(STAFF) > 60 and len(FAMILY) > 20
 

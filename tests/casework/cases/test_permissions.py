@@ -29,6 +29,7 @@ URLS = [
     ("staff:case-step-correct", ("case", "milestone"), True, DASHBOARD_ONLY),  # team managers and admins
     ("staff:case-exception", ("case",), True, CASEWORK_ONLY),
     ("staff:case-advice", ("case",), True, CASEWORK_ONLY),
+    ("staff:case-advice-ask", ("case",), True, CASEWORK_ONLY),
     ("staff:case-advice-received", ("case", "advice"), True, CASEWORK_ONLY),
     ("staff:case-caseworker", ("case",), True, CASEWORK_ONLY),
     ("staff:case-new", ("child",), True, CASEWORK_ONLY),

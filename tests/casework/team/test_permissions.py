@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
-from casework.models import StaffInvitation, StaffMembership, StaffRole
+from casework.models import Organisation, StaffInvitation, StaffMembership, StaffRole
 from tenants.models import CouncilLink, ServiceArea, Tile
 
 from .conftest import make_account
@@ -71,6 +71,12 @@ PAGES = [
     ("get", "/staff/settings/stages/", admin_only()),
     ("get", "/staff/settings/stages/assessment/final_plan/", admin_only()),
     ("post", "/staff/settings/stages/assessment/final_plan/", admin_only(302)),
+    ("get", "/staff/settings/professionals/", admin_only()),
+    ("get", "/staff/organisations/", admin_only()),
+    ("get", "/staff/organisations/add/", admin_only()),
+    ("post", "/staff/organisations/add/", admin_only()),  # nothing posted: the form's errors
+    ("get", "/staff/organisations/{organisation}/", admin_only()),
+    ("post", "/staff/organisations/{organisation}/", admin_only()),
 ]
 
 
@@ -92,8 +98,10 @@ def rows(site, in_council):
     """One of each thing the pages are about, in this council."""
     with in_council(site.council):
         member = StaffMembership.objects.create(account=make_account(), role=StaffRole.CASEWORKER)
+        organisation = Organisation.objects.create(name="Oak Academy", kind="school", contact_email="oak@example.org")
     return SimpleNamespace(
         member=member,
+        organisation=organisation,
         council=site.council,
         area=ServiceArea.objects.filter(council=site.council).first(),
         link=CouncilLink.objects.filter(council=site.council).first(),
@@ -116,7 +124,12 @@ def test_who_may_open_each_page(site, clients, rows, in_council, method, path, e
             )
             StaffMembership.objects.filter(pk=rows.member.pk).update(is_active=True)
         url = path.format(
-            member=rows.member.pk, invitation=invitation.pk, area=rows.area.pk, link=rows.link.pk, tile=rows.tile.pk
+            member=rows.member.pk,
+            organisation=rows.organisation.pk,
+            invitation=invitation.pk,
+            area=rows.area.pk,
+            link=rows.link.pk,
+            tile=rows.tile.pk,
         )
         data = {"role": "team_manager"} if "role" in path else {}
         response = getattr(clients[role], method)(url, data, HTTP_HOST=site.domain)

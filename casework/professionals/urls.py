@@ -1,0 +1,36 @@
+"""The professionals' screens, on the council's host under /professionals/ (namespace
+"professionals").
+
+| name | path | who |
+|---|---|---|
+| invitation | invitations/<token>/ | anyone with the emailed link |
+| tray, advice, advice-take, advice-send, advice-decline, advice-document | … | the request's organisation's people |
+| people, member-remove, invitation-withdraw | organisations/<id>/… | that organisation's admins |
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "professionals"
+
+urlpatterns = [
+    path("", views.tray, name="tray"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("advice/<int:advice_id>/", views.advice, name="advice"),
+    path("advice/<int:advice_id>/take/", views.advice_take_view, name="advice-take"),
+    path("advice/<int:advice_id>/send/", views.advice_send_view, name="advice-send"),
+    path("advice/<int:advice_id>/decline/", views.advice_decline_view, name="advice-decline"),
+    path("advice/<int:advice_id>/documents/<int:document_id>/", views.advice_document, name="advice-document"),
+    path("organisations/<int:organisation_id>/people/", views.people, name="people"),
+    path(
+        "organisations/<int:organisation_id>/people/<int:member_id>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
+    path(
+        "organisations/<int:organisation_id>/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
+]

@@ -1,0 +1,342 @@
+"""The professionals' screens: the tray, one request, sending or declining advice, and an
+organisation's people. Every page is behind professional_required; a request or file
+that is not the person's organisation's is a 404, whatever the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casework import clock
+from casework.decorators import stronger_two_step
+from casework.forms_organisations import MemberInviteForm
+from casework.models import AuditEvent, OrganisationInvitation, OrganisationMembership
+from casework.selectors.professionals import (
+    advice_document_for_professional,
+    advice_documents,
+    advice_for_professional,
+    advice_recently_closed,
+    advice_tray,
+    organisation_for_admin,
+    organisation_open_invitations,
+    organisation_people,
+    professional_memberships,
+)
+from casework.services.advice import advice_decline, advice_due, advice_send, advice_take
+from casework.services.audit import audit_record
+from casework.services.documents import document_download
+from casework.services.organisations import (
+    PROFESSIONAL,
+    MemberChangeRefused,
+    organisation_invitation_accept,
+    organisation_invitation_accept_new_account,
+    organisation_invitation_create,
+    organisation_invitation_for_token,
+    organisation_invitation_withdraw,
+    organisation_member_remove,
+)
+from casework.views.team import invitation_page
+from citizen.accounts.decorators import two_step_required
+from themes.forms import add_errors
+
+from .forms import AdviceDeclineForm, AdviceGiveForm, AdviceSendForm, MemberRemoveForm
+
+TEMPLATES = "casework/professionals"
+HOME = "/professionals/"
+
+View = Callable[..., HttpResponse]
+
+
+def professional_required(view: View) -> View:
+    """Two-step verified, then an active place in one of this council's organisations
+    (403 otherwise, as staff pages answer), held to staff's authenticator policy. The view
+    finds the memberships at `request.professional_memberships`."""
+
+    @wraps(view)
+    @two_step_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        memberships = professional_memberships(request.user)
+        if not memberships:
+            return render(
+                request, "accounts/sign_in/no_access.html", {"page_title": "You do not have access"}, status=403
+            )
+        stronger = stronger_two_step(request)
+        if stronger is not None:
+            return stronger
+        request.professional_memberships = memberships
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Joining ------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invited = organisation_invitation_for_token(token)
+    name = invited.organisation.name if invited else ""
+    return invitation_page(
+        request,
+        invited=invited,
+        token_url=reverse("professionals:invitation", args=[token]),
+        joining=f"{name} on {request.tenant.name}'s {request.tenant.service_name}",
+        accept=organisation_invitation_accept,
+        accept_new_account=organisation_invitation_accept_new_account,
+        joined=f"You have joined {name}",
+        home=HOME,
+        join_button=f"Create account and join {name}",
+    )
+
+
+# --- The tray and one request ---------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@professional_required
+def tray(request: HttpRequest) -> HttpResponse:
+    memberships = request.professional_memberships
+    today = timezone.localdate()
+    return render(
+        request,
+        f"{TEMPLATES}/tray.html",
+        {
+            "page_title": "Requests for advice",
+            "rows": advice_tray(memberships=memberships, today=today),
+            "closed": advice_recently_closed(memberships=memberships, council=request.tenant)[:50],
+            "memberships": memberships,
+            "several": len(memberships) > 1,
+        },
+    )
+
+
+def _request(request: HttpRequest, advice_id: int):
+    return advice_for_professional(
+        memberships=request.professional_memberships, advice_id=advice_id, council=request.tenant
+    )
+
+
+@never_cache
+@require_GET
+@professional_required
+def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
+    """One request: what is asked, by when, and the child's details needed to do the work."""
+    found, membership = _request(request, advice_id)
+    audit_record(
+        actor=request.user,
+        actor_role=PROFESSIONAL,
+        action=AuditEvent.Action.VIEWED,
+        subject=AuditEvent.Subject.CASE,
+        subject_id=found.case_id,
+        case=found.case,
+        summary="Looked at a request for advice",
+        request=request,
+        organisation=found.organisation,
+    )
+    colleagues = [m for m in organisation_people(found.organisation) if m.account_id != found.taken_by_id]
+    due = advice_due(found)
+    return render(
+        request,
+        f"{TEMPLATES}/advice.html",
+        {
+            "page_title": f"Request for advice: case {found.case.reference}",
+            "advice": found,
+            "membership": membership,
+            "child": found.case.child,
+            "due": due,
+            "days_left": (due - timezone.localdate()).days,
+            "on_time": found.received_on <= due if found.received_on else None,
+            "documents": advice_documents(found),
+            "give_form": AdviceGiveForm(colleagues=colleagues) if membership.is_admin and found.is_open else None,
+            "long_date": clock.long_date,
+        },
+    )
+
+
+@never_cache
+@require_POST
+@professional_required
+def advice_take_view(request: HttpRequest, advice_id: int) -> HttpResponse:
+    found, membership = _request(request, advice_id)
+    to = None
+    if "to" in request.POST:
+        form = AdviceGiveForm(request.POST, colleagues=organisation_people(found.organisation))
+        if not form.is_valid():
+            messages.error(request, "Choose a colleague to give the request to")
+            return redirect("professionals:advice", advice_id=found.pk)
+        to = OrganisationMembership.objects.get(pk=form.cleaned_data["to"])
+    try:
+        advice_take(advice=found, membership=membership, to=to, request=request)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, "Request given to your colleague" if to else "You have taken this request")
+    return redirect("professionals:advice", advice_id=found.pk)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@professional_required
+def advice_send_view(request: HttpRequest, advice_id: int) -> HttpResponse:
+    found, membership = _request(request, advice_id)
+    if not found.is_open:
+        return redirect("professionals:advice", advice_id=found.pk)
+    form = AdviceSendForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            advice_send(
+                advice=found,
+                membership=membership,
+                note=form.cleaned_data["note"],
+                files=form.cleaned_data["files"],
+                request=request,
+            )
+        except ValidationError as refused:
+            add_errors(form, refused)
+        else:
+            messages.success(request, "Your advice has been sent to the SEND team")
+            return redirect("professionals:advice", advice_id=found.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/send.html",
+        {"page_title": "Send your advice", "advice": found, "form": form, "due": advice_due(found)},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@professional_required
+def advice_decline_view(request: HttpRequest, advice_id: int) -> HttpResponse:
+    found, membership = _request(request, advice_id)
+    if not found.is_open:
+        return redirect("professionals:advice", advice_id=found.pk)
+    form = AdviceDeclineForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            advice_decline(advice=found, membership=membership, reason=form.cleaned_data["reason"], request=request)
+        except ValidationError as refused:
+            add_errors(form, refused)
+        else:
+            messages.success(request, "You have declined the request. The SEND team has been told.")
+            return redirect("professionals:tray")
+    return render(
+        request, f"{TEMPLATES}/decline.html", {"page_title": "Decline the request", "advice": found, "form": form}
+    )
+
+
+@require_GET
+@professional_required
+def advice_document(request: HttpRequest, advice_id: int, document_id: int) -> HttpResponse:
+    found, _ = _request(request, advice_id)
+    document = advice_document_for_professional(advice=found, document_id=document_id)
+    return document_download(document=document, actor=request.user, actor_role=PROFESSIONAL, request=request)
+
+
+# --- The organisation's people (its admins) ---------------------------------------------------
+
+
+def admin_only(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, organisation_id: int, *args, **kwargs) -> HttpResponse:
+        request.organisation = organisation_for_admin(
+            memberships=request.professional_memberships, organisation_id=organisation_id
+        )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _people_page(request: HttpRequest, form: MemberInviteForm) -> HttpResponse:
+    organisation = request.organisation
+    return render(
+        request,
+        f"{TEMPLATES}/people.html",
+        {
+            "page_title": f"People at {organisation.name}",
+            "organisation": organisation,
+            "people": organisation_people(organisation),
+            "invitations": organisation_open_invitations(organisation),
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@professional_required
+@admin_only
+def people(request: HttpRequest) -> HttpResponse:
+    form = MemberInviteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            organisation_invitation_create(
+                organisation=request.organisation,
+                email=form.cleaned_data["email"],
+                is_admin=form.cleaned_data["is_admin"],
+                invited_by=request.user,
+                actor_role=PROFESSIONAL,
+                request=request,
+            )
+        except ValidationError as refused:
+            add_errors(form, refused)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}")
+            return redirect("professionals:people", organisation_id=request.organisation.pk)
+    return _people_page(request, form)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@professional_required
+@admin_only
+def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = organisation_people(request.organisation).filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    colleagues = [m for m in organisation_people(request.organisation) if m.pk != member.pk]
+    form = MemberRemoveForm(request.POST if request.method == "POST" else None, colleagues=colleagues)
+    if form.is_valid():
+        hand_to = next((m for m in colleagues if str(m.pk) == form.cleaned_data["hand_to"]), None)
+        try:
+            handed = organisation_member_remove(
+                membership=member, hand_to=hand_to, actor=request.user, actor_role=PROFESSIONAL, request=request
+            )
+        except MemberChangeRefused as refused:
+            form.add_error(None, str(refused))
+        except ValidationError as refused:
+            add_errors(form, refused)
+        else:
+            who = member.account.get_full_name() or member.account.email
+            messages.success(request, f"{who} has been removed; {handed} request(s) handed over")
+            return redirect("professionals:people", organisation_id=request.organisation.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/remove.html",
+        {"page_title": "Remove someone", "organisation": request.organisation, "member": member, "form": form},
+    )
+
+
+@never_cache
+@require_POST
+@professional_required
+@admin_only
+def invitation_withdraw(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invited = OrganisationInvitation.objects.filter(pk=invitation_id, organisation=request.organisation).first()
+    if invited is None:
+        raise Http404
+    organisation_invitation_withdraw(invitation=invited, actor=request.user, actor_role=PROFESSIONAL, request=request)
+    messages.success(request, f"Invitation to {invited.email} withdrawn")
+    return redirect("professionals:people", organisation_id=request.organisation.pk)

@@ -1,0 +1,152 @@
+"""What an organisation's people may see: their organisations, their trays, and one
+request with the child's details needed to do the work and nothing more.
+
+A professional sees a child only through an advice request of their organisation that
+is open, or closed within the council's `professional_access_days`; never another
+organisation's, never another council's (the schema is the council's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from casework import clock
+from casework.models import AdviceRequest, Document, Organisation, OrganisationInvitation, OrganisationMembership
+from citizen.accounts.models import Account
+from tenants.models import Council
+
+
+def professional_memberships(account: Account) -> list[OrganisationMembership]:
+    """The account's active places in this council's active organisations."""
+    if not getattr(account, "pk", None):
+        return []
+    return list(
+        OrganisationMembership.objects.filter(account=account, is_active=True, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def _visible(council: Council) -> Q:
+    """Open, or closed within the council's period."""
+    since = timezone.now() - timedelta(days=council.professional_access_days)
+    return Q(status__in=[AdviceRequest.Status.OPEN, AdviceRequest.Status.TAKEN]) | Q(closed_at__gte=since)
+
+
+@dataclass(frozen=True)
+class TrayRow:
+    advice: AdviceRequest
+    due: date
+    days_left: int
+
+
+def advice_tray(*, memberships: list[OrganisationMembership], today: date) -> list[TrayRow]:
+    """The open requests of the person's organisations, soonest due first (one query)."""
+    rows = (
+        AdviceRequest.objects.filter(
+            organisation__in=[m.organisation_id for m in memberships],
+            status__in=[AdviceRequest.Status.OPEN, AdviceRequest.Status.TAKEN],
+        )
+        .select_related("case__child", "organisation", "taken_by")
+        .order_by("requested_on", "id")
+    )
+    return [TrayRow(a, a.requested_on + clock.ADVICE, (a.requested_on + clock.ADVICE - today).days) for a in rows]
+
+
+def advice_recently_closed(*, memberships: list[OrganisationMembership], council: Council) -> QuerySet[AdviceRequest]:
+    since = timezone.now() - timedelta(days=council.professional_access_days)
+    return (
+        AdviceRequest.objects.filter(organisation__in=[m.organisation_id for m in memberships], closed_at__gte=since)
+        .select_related("case", "organisation")
+        .order_by("-closed_at")
+    )
+
+
+def advice_for_professional(
+    *, memberships: list[OrganisationMembership], advice_id: int, council: Council
+) -> tuple[AdviceRequest, OrganisationMembership]:
+    """The request and the person's membership of its organisation, or 404 when it is not
+    their organisation's or its access period has ended (nothing says which)."""
+    by_organisation = {m.organisation_id: m for m in memberships}
+    advice = (
+        AdviceRequest.objects.filter(_visible(council), pk=advice_id, organisation__in=list(by_organisation))
+        .select_related("case__child", "organisation", "taken_by", "sent_by")
+        .first()
+    )
+    if advice is None or advice.organisation_id is None:
+        raise Http404
+    return advice, by_organisation[advice.organisation_id]
+
+
+def advice_documents(advice: AdviceRequest) -> QuerySet[Document]:
+    """The files the organisation sent with this request (only those)."""
+    return Document.objects.filter(advice_request=advice, withdrawn_at__isnull=True).order_by("created_at", "id")
+
+
+def advice_document_for_professional(*, advice: AdviceRequest, document_id: int) -> Document:
+    document = advice_documents(advice).filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def organisation_for_admin(*, memberships: list[OrganisationMembership], organisation_id: int) -> Organisation:
+    """One of the person's organisations where they are an admin, or 404."""
+    for membership in memberships:
+        if membership.organisation_id == organisation_id and membership.is_admin:
+            return membership.organisation
+    raise Http404
+
+
+def organisation_people(organisation: Organisation) -> QuerySet[OrganisationMembership]:
+    return (
+        OrganisationMembership.objects.filter(organisation=organisation, is_active=True)
+        .select_related("account")
+        .order_by("account__last_name", "account__first_name", "id")
+    )
+
+
+def organisation_open_invitations(organisation: Organisation) -> QuerySet[OrganisationInvitation]:
+    return OrganisationInvitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("email")
+
+
+def organisations_for_council() -> QuerySet[Organisation]:
+    return Organisation.objects.order_by("-is_active", "name")
+
+
+def organisations_to_ask() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_active=True).order_by("kind", "name")
+
+
+def overdue_advice_by_organisation(*, today: date) -> list[dict]:
+    """Open requests past their 6 weeks, counted by organisation (the dashboard)."""
+    from django.db.models import Count, Min
+
+    return list(
+        AdviceRequest.objects.filter(
+            organisation__isnull=False,
+            status__in=[AdviceRequest.Status.OPEN, AdviceRequest.Status.TAKEN],
+            requested_on__lt=today - clock.ADVICE,
+        )
+        .values("organisation__name")
+        .annotate(overdue=Count("id"), oldest=Min("requested_on"))
+        .order_by("-overdue", "organisation__name")
+    )
+
+
+def advice_files_by_request(*, case) -> dict[int, list[Document]]:
+    """The files organisations sent with the case's advice, by request (one query, none
+    when no advice on the case came through the portal)."""
+    files: dict[int, list[Document]] = {}
+    for document in Document.objects.filter(
+        case=case, advice_request__isnull=False, withdrawn_at__isnull=True
+    ).order_by("created_at", "id"):
+        if document.advice_request_id is not None:
+            files.setdefault(document.advice_request_id, []).append(document)
+    return files
