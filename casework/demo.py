@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_tenants.utils import tenant_context
 
+from casework.models import Organisation
 from casework.services.councils import Provisioned, council_create
 from casework.services.forms import builtin_ensure
+from casework.services.organisations import organisation_invitation_create
 from citizen.accounts.models import Account
 from tenants.models import Council, CouncilLink, FormVariant, ServiceArea, SignInPolicy, Tile
 from tenants.services import platform_ensure
@@ -30,6 +33,8 @@ class DemoCouncil:
     links: tuple[tuple[str, str], ...]
     policy: dict
     phone: str
+    # The organisations the council asks for advice: (name, kind, its admin's address).
+    organisations: tuple[tuple[str, str, str], ...] = ()
 
 
 CUMBRIA = DemoCouncil(
@@ -53,6 +58,11 @@ CUMBRIA = DemoCouncil(
     # that way); a council admin turns the app on in the council's sign-in settings.
     policy={"staff_require_authenticator": False},
     phone="0300 303 2992",
+    organisations=(
+        ("Fellside Primary School", "school", "senco@fellside.cumbria.localhost"),
+        ("Cumbria Educational Psychology Service", "educational_psychology", "ep.service@cumbria.localhost"),
+        ("North Cumbria Children's Therapies (NHS)", "health", "therapies@ncic.cumbria.localhost"),
+    ),
 )
 
 SOMERSET = DemoCouncil(
@@ -81,6 +91,11 @@ SOMERSET = DemoCouncil(
         "staff_require_authenticator": False,  # as Cumbria's, above
     },
     phone="0300 123 2224",
+    organisations=(
+        ("Taunton Vale Academy", "school", "senco@tauntonvale.somerset.localhost"),
+        ("Somerset Educational Psychology Service", "educational_psychology", "ep.service@somerset.localhost"),
+        ("Somerset Children's Social Care", "social_care", "childrens.social.care@somerset.localhost"),
+    ),
 )
 
 DEMO_COUNCILS = (CUMBRIA, SOMERSET)
@@ -112,6 +127,18 @@ def _configure(council: Council, demo: DemoCouncil) -> None:
     policy.save()
 
 
+def _organisations_ensure(demo: DemoCouncil) -> None:
+    """The council's demo organisations, each with its admin invited (the invitation is in
+    /dev/outbox/), once: a council that already has organisations keeps them as they are."""
+    if Organisation.objects.exists():
+        return
+    for name, kind, admin_email in demo.organisations:
+        organisation = Organisation.objects.create(name=name, kind=kind, contact_email=admin_email)
+        organisation_invitation_create(
+            organisation=organisation, email=admin_email, is_admin=True, invited_by=None, actor_role="platform"
+        )
+
+
 def seed_demo(*, platform_domain: str) -> list[Provisioned]:
     """Create the platform row, an operator and both demo councils. Idempotent: a
     council that exists is left exactly as it is."""
@@ -133,5 +160,7 @@ def seed_demo(*, platform_domain: str) -> list[Provisioned]:
             # The council's form, published from the built-in (a council seeded before
             # forms were versioned gets its first version now; otherwise nothing changes).
             builtin_ensure(council=result.council, builtin=demo.form)
+            with tenant_context(result.council):
+                _organisations_ensure(demo)
         results.append(result)
     return results

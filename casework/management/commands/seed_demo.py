@@ -24,4 +24,6 @@ class Command(BaseCommand):
         for demo in DEMO_COUNCILS:
             lines.append(f"  {demo.name:<24} {scheme}://{demo.domain}{port}/")
             lines.append(f"                   first admin invited: {demo.admin_email} (see /dev/outbox/)")
+            for name, _, admin_email in demo.organisations:
+                lines.append(f"                   {name}: its admin invited, {admin_email}")
         self.stdout.write("\n".join(lines) + "\n")
