@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from api.models import ApiCall, ApiClient
-from casework.models import AccessRequest, Case, Child, Document, Message
+from casework.models import AccessRequest, AdviceRequest, Case, Child, Document, Message
 from casework.selectors.cases import CaseRecords, case_timeline, family_replies, recorded_steps, steps_accepted
 from casework.selectors.messages import thread_for_case
 from casework.submissions.models import FormFile, FormSubmission
@@ -106,6 +106,19 @@ def api_document(*, document_id: int) -> Document:
 def api_messages(*, case: Case | None = None) -> QuerySet[Message]:
     messages = thread_for_case(case=case) if case is not None else Message.objects.select_related("author")
     return messages.select_related("case")
+
+
+def api_advice_requests() -> QuerySet[AdviceRequest]:
+    """Advice requests with their organisation and the ids of the files sent with them
+    (those the API may see, not withdrawn): two queries a page."""
+    files = Document.objects.filter(API_SEES, withdrawn_at__isnull=True).only("id", "advice_request_id")
+    return AdviceRequest.objects.select_related("case", "organisation").prefetch_related(
+        Prefetch("documents", queryset=files)
+    )
+
+
+def api_advice_request(*, advice_id: int) -> AdviceRequest:
+    return _one(api_advice_requests(), advice_id)
 
 
 # --- The API clients' settings pages ------------------------------------------------------

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from api.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from casework import clock
 from casework.file_checks import ACCEPTED_TEXT, DOCUMENT_MAX_BYTES, size_text
-from casework.models import AccessRequest, CaseKind, Document, Relationship
+from casework.models import AccessRequest, AdviceKind, AdviceRequest, CaseKind, Document, OrganisationKind, Relationship
 from casework.selectors.cases import STAGE_LABELS, TRANSFER_KINDS, stage_label
 from casework.selectors.messages import author_label
 from casework.services.messages import MESSAGE_MAX_LENGTH
@@ -177,10 +177,55 @@ class AdviceRequestSerializer(serializers.Serializer):
     requested_on = serializers.DateField(help_text="When it was asked for.")
     due_on = serializers.SerializerMethodField(help_text="When it is due: 6 weeks after it was asked for (reg 8).")
     received_on = serializers.DateField(allow_null=True, help_text="When it arrived; empty until then.")
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        allow_null=True,
+        help_text="The organisation asked through the portal; empty for advice the SEND team recorded as asked "
+        "outside it.",
+    )
+    kind = serializers.ChoiceField(
+        choices=AdviceKind.choices,
+        allow_blank=True,
+        help_text="The kind of advice asked for (through the portal); empty for advice recorded as asked outside it.",
+    )
+    status = serializers.ChoiceField(
+        choices=AdviceRequest.Status.choices,
+        help_text="`open` (not started), `taken` (someone in the organisation is on it), `received` or `declined`.",
+    )
 
     @extend_schema_field(serializers.DateField())
     def get_due_on(self, advice) -> str:
         return (advice.requested_on + clock.ADVICE).isoformat()
+
+
+class OrganisationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The organisation's id.")
+    name = serializers.CharField(help_text="Its name, as families and staff read it.")
+    kind = serializers.ChoiceField(choices=OrganisationKind.choices, help_text="What kind of organisation it is.")
+    contact_email = serializers.EmailField(help_text="Where requests and reminders are sent.")
+
+
+class AdviceRequestFullSerializer(AdviceRequestSerializer):
+    case = serializers.IntegerField(source="case_id", help_text="The id of the case the advice is for.")
+    organisation_details = OrganisationSerializer(
+        source="organisation", allow_null=True, help_text="The organisation asked; empty as for `organisation`."
+    )
+    cover = serializers.CharField(help_text="What the SEND team asked the advice to cover.")
+    family_consent = serializers.BooleanField(help_text="Whether the SEND team recorded the family's consent.")
+    on_time = serializers.SerializerMethodField(help_text="Whether it arrived within 6 weeks; empty until it arrives.")
+    declined_on = serializers.DateField(allow_null=True, help_text="When the organisation declined; empty otherwise.")
+    decline_reason = serializers.CharField(help_text="Why it declined, in its words; empty otherwise.")
+    advice_note = serializers.CharField(help_text="The advice written in the portal; its files are `documents`.")
+    documents = serializers.SerializerMethodField(help_text="The ids of the files sent with the advice (documents).")
+    updated_at = serializers.DateTimeField(help_text="When the request last changed (what `updated_since` reads).")
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_on_time(self, advice) -> bool | None:
+        return None if advice.received_on is None else advice.received_on <= advice.requested_on + clock.ADVICE
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_documents(self, advice) -> list[int]:
+        return [document.pk for document in advice.documents.all()]
 
 
 class CaseExceptionSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from api.models import ApiClient, Scope
 from api.serializers import (
     AccessDecisionSerializer,
     AccessRequestSerializer,
+    AdviceRequestFullSerializer,
     CaseSerializer,
     ChildSerializer,
     DocumentSerializer,
@@ -36,7 +37,7 @@ from api.serializers import (
 from api.services import api_call_record
 from api.sync import EMPTY_PARAMETER, SyncPagination
 from casework.file_checks import ACCEPTED, DOCUMENT_MAX_BYTES, FileRefused
-from casework.models import AccessRequest, AuditEvent, Case, CaseKind, Child, Document, Message
+from casework.models import AccessRequest, AdviceRequest, AuditEvent, Case, CaseKind, Child, Document, Message
 from casework.selectors.cases import STAGE_LABELS
 from casework.services import access as access_services
 from casework.services import documents as document_services
@@ -654,6 +655,61 @@ class MessageList(ApiView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         return _message_list(self, request, self.get_queryset())
+
+
+# --- Advice requests ---------------------------------------------------------------------------------------
+
+
+class AdviceRequestFilter(ApiFilterSet):
+    case = filters.NumberFilter(field_name="case_id", help_text="Only the requests on the case with this id.")
+    status = filters.ChoiceFilter(choices=AdviceRequest.Status.choices, help_text="Only requests in this state.")
+    organisation = filters.NumberFilter(
+        field_name="organisation_id", help_text="Only the requests of the organisation with this id."
+    )
+
+    class Meta:
+        model = AdviceRequest
+        fields = ["case", "status", "organisation"]
+
+
+def _advice_rows(rows) -> list:
+    return [(AuditEvent.Subject.ADVICE_REQUEST, a.pk, a.case.child_id, a.case_id) for a in rows]
+
+
+@extend_schema(
+    tags=["Advice requests"],
+    responses={200: ok(AdviceRequestFullSerializer(many=True), "A page of advice requests."), **error_responses(400)},
+)
+class AdviceRequestList(ApiView, generics.ListAPIView):
+    """Advice asked of professionals (through the portal, or recorded by the SEND team),
+    with its status and the advice received, oldest change first."""
+
+    serializer_class = AdviceRequestFullSerializer
+    filterset_class = AdviceRequestFilter
+
+    def get_queryset(self):
+        return selectors.api_advice_requests()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        audit_reads(request, _advice_rows(page), "Read an advice request")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(
+    tags=["Advice requests"],
+    parameters=[id_parameter("advice request's")],
+    responses={200: ok(AdviceRequestFullSerializer, "The advice request."), **error_responses(404)},
+)
+class AdviceRequestDetail(ApiView, generics.RetrieveAPIView):
+    """One advice request, with its status and the advice received."""
+
+    serializer_class = AdviceRequestFullSerializer
+
+    def retrieve(self, request, pk: int):
+        advice = selectors.api_advice_request(advice_id=pk)
+        audit_reads(request, _advice_rows([advice]), "Read an advice request")
+        return Response(self.get_serializer(advice).data)
 
 
 # --- Forms ------------------------------------------------------------------------------------------------

@@ -368,10 +368,14 @@ class AdviceRequest(models.Model):
     declined_on = models.DateField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)  # received or declined: access runs on from here
+    # The organisation's reminders, each sent once (casework.services.advice.advice_reminders_send).
+    reminded_ahead_at = models.DateTimeField(null=True, blank=True)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the API's sync order (api.sync)
 
     class Meta:
         ordering = ["requested_on", "id"]
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [models.Index(fields=["organisation", "status"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return f"Advice from {self.adviser}"

@@ -28,13 +28,16 @@ def refresh_stale_cases() -> int:
 @shared_task
 def send_deadline_reminders() -> int:
     """Daily in each council, after refresh_stale_cases: email the SEND team as a case's
-    next statutory deadline comes up and when it passes (casework.services.reminders)."""
+    next statutory deadline comes up and when it passes (casework.services.reminders), and
+    remind organisations of the advice they owe (casework.services.advice)."""
     if connection.schema_name == "public":
         logger.error("send_deadline_reminders ran in the public schema; it must run in a council")
         return 0
+    from casework.services.advice import advice_reminders_send
     from casework.services.reminders import deadline_reminders_send
 
     queued = deadline_reminders_send(today=timezone.localdate())
+    queued += advice_reminders_send(today=timezone.localdate())
     if queued:
         logger.info("%s deadline reminders queued in %s", queued, connection.schema_name)
     return queued

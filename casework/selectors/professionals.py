@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -126,8 +126,6 @@ def organisations_to_ask() -> QuerySet[Organisation]:
 
 def overdue_advice_by_organisation(*, today: date) -> list[dict]:
     """Open requests past their 6 weeks, counted by organisation (the dashboard)."""
-    from django.db.models import Count, Min
-
     return list(
         AdviceRequest.objects.filter(
             organisation__isnull=False,

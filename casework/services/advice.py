@@ -11,7 +11,7 @@ SEND team at once and takes the step off the clock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -275,3 +275,65 @@ def _tell_send_team(advice: AdviceRequest, *, subject: str, lines: list[str]) ->
                 [*lines, *([f"See the case:\n{link}"] if link else []), "This email does not include any names."]
             ),
         )
+
+
+REMIND_AHEAD = timedelta(days=7)  # as the SEND team's own reminders (casework.services.reminders)
+CATCH_UP = timedelta(days=7)
+
+
+def advice_reminders_send(*, today: date) -> int:
+    """Remind organisations of their open requests: once 7 days before the due date, and
+    once when it has passed (a run missed is caught up for a week, as the SEND team's
+    reminders are). To the organisation's contact address and whoever took the request;
+    what is needed, for which case and by when, never a child's name. Returns how many."""
+    open_requests = AdviceRequest.objects.filter(
+        organisation__isnull=False, status__in=[AdviceRequest.Status.OPEN, AdviceRequest.Status.TAKEN]
+    ).select_related("organisation", "case", "taken_by")
+    windows = {
+        "reminded_ahead_at": open_requests.filter(
+            reminded_ahead_at__isnull=True,
+            requested_on__gte=today - clock.ADVICE,
+            requested_on__lte=today + REMIND_AHEAD - clock.ADVICE,
+        ),
+        "reminded_overdue_at": open_requests.filter(
+            reminded_overdue_at__isnull=True,
+            requested_on__lt=today - clock.ADVICE,
+            requested_on__gte=today - clock.ADVICE - CATCH_UP,
+        ),
+    }
+    sent = 0
+    for stamp, requests in windows.items():
+        for advice in requests.order_by("requested_on", "pk"):
+            with transaction.atomic():
+                claimed = AdviceRequest.objects.filter(pk=advice.pk, **{f"{stamp}__isnull": True}).update(
+                    **{stamp: timezone.now()}
+                )
+                if claimed:  # not sent by a run at the same moment
+                    _remind(advice, overdue=stamp == "reminded_overdue_at")
+                    sent += 1
+    return sent
+
+
+def _remind(advice: AdviceRequest, *, overdue: bool) -> None:
+    organisation, due = asked_of(advice), clock.long_date(advice_due(advice))
+    what = f"{advice.get_kind_display() or 'Advice'} for case {advice.case.reference}"
+    news = (
+        f"{what} was due by {due} and has not arrived. The family's EHC needs assessment is waiting for it."
+        if overdue
+        else f"{what} is due by {due}, in a week or less."
+    )
+    to = [organisation.contact_email]
+    if advice.taken_by is not None and advice.taken_by.email.lower() != organisation.contact_email.lower():
+        to.append(advice.taken_by.email)
+    link = council_link(professional_request_path(advice.pk))
+    email_queue(
+        to=to,
+        subject=f"{'Overdue' if overdue else 'Due soon'}: advice for case {advice.case.reference}",
+        body="\n\n".join(
+            [
+                f"To {organisation.name}: {news}",
+                *([f"Sign in to send the advice, or to decline the request:\n{link}"] if link else []),
+                "This email does not include the child's name or details: sign in to see them.",
+            ]
+        ),
+    )

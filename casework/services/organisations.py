@@ -303,9 +303,9 @@ def organisation_member_remove(
         organisation=locked.organisation, taken_by_id=locked.account_id, status=AdviceRequest.Status.TAKEN
     )
     if hand_to is None:
-        handed = taken.update(taken_by=None, status=AdviceRequest.Status.OPEN)
+        handed = taken.update(taken_by=None, status=AdviceRequest.Status.OPEN, updated_at=timezone.now())
     else:
-        handed = taken.update(taken_by_id=hand_to.account_id)
+        handed = taken.update(taken_by_id=hand_to.account_id, updated_at=timezone.now())
     locked.is_active, locked.ended_at = False, timezone.now()
     locked.save(update_fields=["is_active", "ended_at"])
     where = "to a colleague" if hand_to is not None else "back to the organisation's tray"

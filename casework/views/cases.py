@@ -58,7 +58,11 @@ from casework.selectors.cases import (
     steps_waiting,
     timeliness_summary,
 )
-from casework.selectors.professionals import advice_files_by_request, organisations_to_ask
+from casework.selectors.professionals import (
+    advice_files_by_request,
+    organisations_to_ask,
+    overdue_advice_by_organisation,
+)
 from casework.services.advice import advice_ask
 from casework.services.cases import (
     advice_received,
@@ -448,9 +452,15 @@ def case_new(request: HttpRequest, child_id: int) -> HttpResponse:
 @staff_required(roles=DASHBOARD)
 @never_cache
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Timeliness over the last 12 months, open assessments by stage, overdue cases."""
+    """Timeliness over the last 12 months, open assessments by stage, overdue cases, and
+    overdue advice by organisation."""
+    today = timezone.localdate()
     return render(
         request,
         f"{TEMPLATES}/dashboard.html",
-        {"page_title": "Timeliness", "summary": timeliness_summary(today=timezone.localdate())},
+        {
+            "page_title": "Timeliness",
+            "summary": timeliness_summary(today=today),
+            "overdue_advice": overdue_advice_by_organisation(today=today),
+        },
     )

@@ -562,6 +562,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "casework.models.Document.Kind",
         "RelationshipEnum": "casework.models.Relationship",
+        "AdviceStatusEnum": "casework.models.AdviceRequest.Status",
+        "AdviceKindEnum": "casework.models.AdviceKind",
+        "OrganisationKindEnum": "casework.models.OrganisationKind",
     },
 }
 # Calls per API client, e.g. "600/minute" (DRF's rate syntax); empty: no limit.

@@ -203,6 +203,29 @@ def submission_make(case: Case, *, with_file: bool = True):
     return submission
 
 
+def advice_make(case):
+    """Advice asked of an organisation on the case (as the SEND team does it from the case page)."""
+    from casework.models import AdviceRequest, Milestone, Organisation
+    from casework.services.cases import milestone_record
+
+    if not Milestone.objects.filter(case=case, key="decided_whether_to_assess").exists():
+        milestone_record(
+            case=case, key="decided_whether_to_assess", occurred_on=case.started_on, outcome="yes", actor=None
+        )
+    organisation, _ = Organisation.objects.get_or_create(
+        name="Greenfield Primary School", defaults={"kind": "school", "contact_email": "senco@example.org"}
+    )
+    return AdviceRequest.objects.create(
+        case=case,
+        adviser=organisation.name,
+        organisation=organisation,
+        kind="educational",
+        cover="Learning",
+        family_consent=True,
+        requested_on=case.started_on,
+    )
+
+
 @pytest.fixture
 def records(site):
     """One of each record in the site's council, and their ids: a child with an
@@ -216,7 +239,9 @@ def records(site):
         access_request = access_request_make(account=family)
         submission = submission_make(case)
         form_file = submission.files.get()
+        advice = advice_make(case_make())  # a case of its own: its decision to assess is recorded
     return SimpleNamespace(
+        advice_request=advice.pk,
         child=case.child_id,
         case=case.pk,
         document=document.pk,

@@ -61,6 +61,8 @@ ENDPOINTS = [
     ("GET", "/api/v1/documents/{document}/file/", DOCUMENTS, None, 200),
     ("POST", "/api/v1/documents/{document}/share/", DOCUMENTS, None, 200),
     ("GET", "/api/v1/messages/", READ, None, 200),
+    ("GET", "/api/v1/advice-requests/", READ, None, 200),
+    ("GET", "/api/v1/advice-requests/{advice_request}/", READ, None, 200),
     ("GET", "/api/v1/form-submissions/", READ, None, 200),
     ("GET", "/api/v1/form-submissions/{submission}/", READ, None, 200),
     ("GET", "/api/v1/form-submissions/{submission}/pdf/", DOCUMENTS, None, 200),
@@ -152,6 +154,7 @@ OTHER_COUNCILS = {
     "form submission": "/api/v1/form-submissions/{}/",
     "form submission's PDF": "/api/v1/form-submissions/{}/pdf/",
     "form definition": "/api/v1/form-definitions/{}/",
+    "advice request": "/api/v1/advice-requests/{}/",
 }
 
 
@@ -172,6 +175,12 @@ def test_another_councils_records_are_not_found_and_not_listed(what, site, recor
         row = _only_in_other_council(site, lambda: document_make(case_make()), Document)
     elif what.startswith("form submission"):
         row = _only_in_other_council(site, lambda: submission_make(case_make(), with_file=False), FormSubmission)
+    elif what == "advice request":
+        from casework.models import AdviceRequest
+
+        from .conftest import advice_make
+
+        row = _only_in_other_council(site, lambda: advice_make(case_make()), AdviceRequest)
     elif what == "form definition":  # public-schema rows: every id is one council's only
         row = FormVersion.objects.filter(variant__council=site.other, published_at__isnull=False).first()
     else:

@@ -31,6 +31,7 @@ from tests.casework.documents.conftest import pdf_bytes
 
 from .conftest import (
     access_request_make,
+    advice_make,
     api_client_make,
     case_make,
     child_make,
@@ -42,7 +43,7 @@ from .conftest import (
 pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_OPERATION = 30  # per operation: fitting and not, on records that exist and ids that do not
-OPERATIONS = 23
+OPERATIONS = 25
 BASE_URL = "http://cumbria.localhost"
 
 
@@ -94,7 +95,9 @@ def _owned_records(council) -> dict:
         submission = submission_make(cases[0])
         form_file = submission.files.get()
         spare_child = child_make()
+        advice = [advice_make(case_make(started_days_ago=10)) for _ in range(2)]  # cases of their own
     return {
+        "advice-requests": [{"id": a.pk} for a in advice],
         "children": [{"id": case.child_id} for case in cases] + [{"id": spare_child.pk}],
         "access-requests": [{"id": pk} for pk in requests],
         "cases": [{"id": case.pk} for case in cases],

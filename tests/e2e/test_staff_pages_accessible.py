@@ -24,9 +24,10 @@ from django_tenants.utils import tenant_context
 
 from casework import clock
 from casework.demo import CUMBRIA
-from casework.models import CaseKind, ChildAccess, Document, Relationship, StaffMembership, StaffRole
+from casework.models import CaseKind, ChildAccess, Document, Organisation, Relationship, StaffMembership, StaffRole
 from casework.selectors.settings import stage_steps
 from casework.services.access import access_request_create
+from casework.services.advice import advice_ask
 from casework.services.cases import advice_request_record, case_exception_record, case_open, milestone_record
 from casework.services.children import child_create
 from casework.services.documents import document_share, document_upload
@@ -142,7 +143,19 @@ def staff_pages_data_create(*, slug: str, emails: SimpleNamespace, references: l
             family_note="Ash is Robin's older brother",
         )
         staff_invitation_create(email=emails.invitee, role=StaffRole.TEAM_MANAGER, invited_by=admin)
+        organisation = Organisation.objects.create(
+            name=f"Fellside School {last_name}", kind="school", contact_email="senco@fellside.example"
+        )
+        advice_ask(
+            case=case,
+            organisations=[organisation],
+            kind="educational",
+            cover="How Robin learns best",
+            family_consent=True,
+            **who,
+        )
         return {
+            "organisation": organisation.pk,
             "case": case.pk,
             "fresh_case": fresh_case.pk,
             "child": child.pk,
@@ -222,6 +235,11 @@ PAGES = {
     "exception": "/staff/cases/{case}/exceptions/new/",
     "advice": "/staff/cases/{case}/advice/new/",
     "advice-received": "/staff/cases/{case}/advice/{advice}/received/",
+    "advice-ask": "/staff/cases/{case}/advice/ask/",
+    "organisations": "/staff/organisations/",
+    "organisation-add": "/staff/organisations/add/",
+    "organisation": "/staff/organisations/{organisation}/",
+    "settings-professionals": "/staff/settings/professionals/",
     "caseworker": "/staff/cases/{case}/caseworker/",
     "case-kind": "/staff/children/{child}/cases/new/",
     "case-new-assessment": "/staff/children/{child}/cases/new/?kind=assessment",
@@ -293,6 +311,13 @@ BAD_POSTS = {
     "step-correct": ("/staff/cases/{case}/steps/{milestone}/correct/", lambda page: None, None),
     "exception": ("/staff/cases/{case}/exceptions/new/", lambda page: None, None),
     "advice": ("/staff/cases/{case}/advice/new/", lambda page: None, None),
+    "advice-ask": ("/staff/cases/{case}/advice/ask/", lambda page: None, None),
+    "organisation-add": ("/staff/organisations/add/", lambda page: None, None),
+    "organisation-invite": (
+        "/staff/organisations/{organisation}/",
+        lambda page: page.fill("#id_invite-email", "not an email address"),
+        "Send the invitation",
+    ),
     "document-upload": ("/staff/cases/{case}/documents/upload/", lambda page: None, None),
     "messages": ("/staff/cases/{case}/messages/", lambda page: None, None),
     "team-invite": ("/staff/team/", lambda page: page.fill("#id_email", "not an email address"), None),

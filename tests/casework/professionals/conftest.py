@@ -20,7 +20,7 @@ from tests.casework.conftest import make_account, signed_in_client
 
 def emails_to(council, in_council, address: str) -> list[OutboundEmail]:
     with in_council(council):
-        return list(OutboundEmail.objects.filter(to=[address]).order_by("id"))
+        return list(OutboundEmail.objects.filter(to__contains=[address]).order_by("id"))
 
 
 def link_path(email: OutboundEmail, start: str) -> str:
