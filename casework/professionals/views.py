@@ -242,7 +242,13 @@ def advice_decline_view(request: HttpRequest, advice_id: int) -> HttpResponse:
 def advice_document(request: HttpRequest, advice_id: int, document_id: int) -> HttpResponse:
     found, _ = _request(request, advice_id)
     document = advice_document_for_professional(advice=found, document_id=document_id)
-    return document_download(document=document, actor=request.user, actor_role=PROFESSIONAL, request=request)
+    return document_download(
+        document=document,
+        actor=request.user,
+        actor_role=PROFESSIONAL,
+        request=request,
+        organisation=found.organisation,
+    )
 
 
 # --- The organisation's people (its admins) ---------------------------------------------------

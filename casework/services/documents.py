@@ -246,7 +246,7 @@ def audited_download(field_file, *, filename: str, content_type: str, what: str,
 
 
 def document_download(
-    *, document: Document, actor: Account | None, actor_role: str, request: HttpRequest | None
+    *, document: Document, actor: Account | None, actor_role: str, request: HttpRequest | None, organisation=None
 ) -> FileResponse:
     """Stream a document to whoever the caller has already checked may see it, and
     record the download (every download, by anyone, is an audit event). A document not
@@ -265,4 +265,5 @@ def document_download(
         case=document.case,
         summary=f"Downloaded a document: {document.get_kind_display()}",
         request=request,
+        organisation=organisation,
     )

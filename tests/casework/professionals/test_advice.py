@@ -233,3 +233,19 @@ def test_the_family_sees_who_was_asked_and_when_it_is_due_and_every_look_is_in_w
     )
     seen = family.get(f"/send/children/{world.case.child_id}/who-has-seen/").content.decode()
     assert "Educational Psychology Service" in seen
+
+
+def test_a_professionals_download_is_audited_with_their_organisation(world, post, in_council, clamd):
+    ask(world, post, world.school)
+    advice = request_of(world, in_council, world.school)
+    kim = world.client("kim")
+    post(kim, f"/professionals/advice/{advice.pk}/send/", {"files": [upload("report.pdf", pdf_bytes("Advice"))]})
+    with in_council(world.council):
+        document = Document.objects.get(advice_request=advice)
+
+    answer = kim.get(f"/professionals/advice/{advice.pk}/documents/{document.pk}/")
+
+    assert answer.status_code == 200 and b"".join(answer.streaming_content).startswith(b"%PDF")
+    with in_council(world.council):
+        downloaded = AuditEvent.objects.get(actor=world.accounts["kim"], action="downloaded")
+    assert (downloaded.organisation_id, downloaded.subject_id) == (world.school.pk, document.pk)
