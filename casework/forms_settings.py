@@ -125,6 +125,17 @@ class FeedbackForm(GovukModelForm):
         }
 
 
+def whole_number(field: forms.Field, low: int, high: int, message: str) -> None:
+    """A number a council admin types: one message for every way it can be wrong, and a
+    plain text box (GOV.UK: no number spinner, the server says what is wrong)."""
+    field.error_messages.update(dict.fromkeys(("required", "invalid", "min_value", "max_value"), message))
+    field.validators = [MinValueValidator(low, message), MaxValueValidator(high, message)]
+    for attribute in ("min", "max", "step"):
+        field.widget.attrs.pop(attribute, None)
+    field.widget.input_type = "text"
+    field.widget.attrs["inputmode"] = "numeric"
+
+
 class FamilyAreaForm(GovukModelForm):
     """The family's SEND area: how large a file families may send, and whether "who has
     seen my child's records" names members of staff."""
@@ -154,14 +165,7 @@ class FamilyAreaForm(GovukModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        size = self.fields["family_upload_max_mb"]
-        message = "Enter a whole number from 1 to 50"
-        size.error_messages.update(dict.fromkeys(("required", "invalid", "min_value", "max_value"), message))
-        size.validators = [MinValueValidator(1, message), MaxValueValidator(50, message)]
-        for attribute in ("min", "max", "step"):  # GOV.UK: no number spinner, the server says what is wrong
-            size.widget.attrs.pop(attribute, None)
-        size.widget.input_type = "text"
-        size.widget.attrs["inputmode"] = "numeric"
+        whole_number(self.fields["family_upload_max_mb"], 1, 50, "Enter a whole number from 1 to 50")
 
 
 class ProfessionalsForm(GovukModelForm):
@@ -184,14 +188,7 @@ class ProfessionalsForm(GovukModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        days = self.fields["professional_access_days"]
-        message = "Enter a whole number of days from 0 to 365"
-        days.error_messages.update(dict.fromkeys(("required", "invalid", "min_value", "max_value"), message))
-        days.validators = [MinValueValidator(0, message), MaxValueValidator(365, message)]
-        for attribute in ("min", "max", "step"):  # GOV.UK: no number spinner, the server says what is wrong
-            days.widget.attrs.pop(attribute, None)
-        days.widget.input_type = "text"
-        days.widget.attrs["inputmode"] = "numeric"
+        whole_number(self.fields["professional_access_days"], 0, 365, "Enter a whole number of days from 0 to 365")
 
 
 class LogoForm(GovukForm):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from casework import clock
 from casework.models import (
     AccessRequest,
+    AdviceRequest,
     AuditEvent,
     Case,
     CaseKind,
@@ -435,6 +436,33 @@ class Tracker:
     recommendations: tuple[clock.Recommendation, ...]
     window: ReplyWindow | None
     final_plan: Milestone | None
+    advice: tuple[AdviceAsked, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdviceAsked:
+    """Who the SEND team asked for advice, as the family reads it (Somerset's guidance:
+    families see who was asked and whether it has arrived)."""
+
+    adviser: str
+    asked_on: date
+    due_on: date
+    status: str  # a sentence: arrived (on time or late), declined, or still due
+
+
+def advice_asked(advice: Iterable[AdviceRequest]) -> tuple[AdviceAsked, ...]:
+    rows = []
+    for a in advice:
+        due = a.requested_on + clock.ADVICE
+        if a.received_on is not None:
+            verdict = "on time" if a.received_on <= due else "late"
+            status = f"Arrived on {clock.long_date(a.received_on)}, {verdict}"
+        elif a.status == AdviceRequest.Status.DECLINED:
+            status = f"They could not give this advice (told the SEND team on {clock.long_date(a.declined_on)})"
+        else:
+            status = f"Not arrived yet: due by {clock.long_date(due)}"
+        rows.append(AdviceAsked(adviser=a.adviser, asked_on=a.requested_on, due_on=due, status=status))
+    return tuple(rows)
 
 
 def case_tracker(
@@ -482,6 +510,7 @@ def case_tracker(
         recommendations=timeline.recommendations,
         window=window,
         final_plan=final_plan_issued(case=case, milestones=records.milestones),
+        advice=advice_asked(records.advice),
     )
 
 

@@ -249,3 +249,31 @@ def test_a_professionals_download_is_audited_with_their_organisation(world, post
     with in_council(world.council):
         downloaded = AuditEvent.objects.get(actor=world.accounts["kim"], action="downloaded")
     assert (downloaded.organisation_id, downloaded.subject_id) == (world.school.pk, document.pk)
+
+
+def test_the_family_sees_each_request_arrived_declined_or_due_and_advice_at_once_where_the_council_says_so(
+    world, post, in_council, make_access, clamd
+):
+    from tenants.models import Council
+    from tests.casework.conftest import signed_in_client
+    from tests.factories import configuration_change
+
+    configuration_change(Council.objects.filter(pk=world.council.pk), advice_shared_at_once=True)
+    ask(world, post, world.school, world.service)
+    with in_council(world.council):
+        access = make_access(child=world.case.child)
+    school, service = request_of(world, in_council, world.school), request_of(world, in_council, world.service)
+    post(
+        world.client("kim"), f"/professionals/advice/{school.pk}/send/", {"files": [upload("advice.pdf", pdf_bytes())]}
+    )
+    post(world.client("pat"), f"/professionals/advice/{service.pk}/decline/", {"reason": "Not known to us"})
+    family = signed_in_client(world.council, access.account)
+
+    page = family.get(f"/send/cases/{world.case.pk}/").content.decode()
+    documents = family.get(f"/send/cases/{world.case.pk}/documents/").content.decode()
+
+    today = clock.long_date(timezone.localdate())
+    assert f"Arrived on {today}, on time" in page
+    assert f"They could not give this advice (told the SEND team on {today})" in page
+    assert "Not known to us" not in page  # the organisation's words are for the SEND team
+    assert "Educational advice from Greenfield Primary School" in documents
