@@ -457,7 +457,7 @@ def advice_asked(advice: Iterable[AdviceRequest]) -> tuple[AdviceAsked, ...]:
         if a.received_on is not None:
             verdict = "on time" if a.received_on <= due else "late"
             status = f"Arrived on {clock.long_date(a.received_on)}, {verdict}"
-        elif a.status == AdviceRequest.Status.DECLINED:
+        elif a.status == AdviceRequest.Status.DECLINED and a.declined_on is not None:
             status = f"They could not give this advice (told the SEND team on {clock.long_date(a.declined_on)})"
         else:
             status = f"Not arrived yet: due by {clock.long_date(due)}"
