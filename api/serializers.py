@@ -436,12 +436,20 @@ class FormSubmissionSerializer(serializers.Serializer):
     )
     version_number = serializers.IntegerField(source="version.number", help_text="That version's number.")
     feeds = serializers.ChoiceField(
-        choices=[("new_request", "new_request"), ("contribution", "contribution"), ("annual_review", "annual_review")],
-        help_text="What it was: a new request for an assessment, a contribution to one, or to an annual review.",
+        choices=[
+            ("new_request", "new_request"),
+            ("contribution", "contribution"),
+            ("annual_review", "annual_review"),
+            ("advice", "advice"),
+        ],
+        help_text="What it was: a new request for an assessment, a contribution to one, or to an annual review; or "
+        "`advice`, a professional's advice form answering an advice request (see /api/v1/advice-requests/).",
     )
     speaking_as = serializers.ChoiceField(
         choices=Relationship.choices,
-        help_text="Who was speaking: the sender's relationship to the child when they sent it.",
+        allow_blank=True,
+        help_text="Who was speaking: the sender's relationship to the child when they sent it; empty for a "
+        "professional's advice.",
     )
     answers = serializers.DictField(
         child=serializers.JSONField(),

@@ -14,10 +14,11 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from .form_definitions import FEEDS_ADVICE
 from .models import (
     Council,
     CouncilLink,
@@ -43,6 +44,9 @@ class Configuration:
     # The enabled forms that have a published version, each with its latest published
     # version (frozen once published), by title.
     forms: tuple[tuple[FormVariant, FormVersion], ...]
+    # The enabled advice forms (those a family is never offered: the definition feeds
+    # "advice"), by the kind of advice each is for (the first by title, when two are).
+    advice_forms: dict[str, tuple[FormVariant, FormVersion]] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -75,6 +79,11 @@ def _read(council: Council) -> Configuration:
         .order_by("variant_id", "-number")
         .distinct("variant_id")
     }
+    published = [v for v in variants if v.pk in latest]
+    advice: dict[str, tuple[FormVariant, FormVersion]] = {}
+    for variant in published:
+        if _feeds_advice(latest[variant.pk]):
+            advice.setdefault(latest[variant.pk].definition.get("advice_kind", ""), (variant, latest[variant.pk]))
     return Configuration(
         sign_in_policy=SignInPolicy.objects.filter(council=council).first() or SignInPolicy(council=council),
         tiles=tuple(Tile.objects.filter(council=council, enabled=True)),
@@ -83,8 +92,13 @@ def _read(council: Council) -> Configuration:
         stage_explanations={
             (r.case_kind, r.stage_key): r.text for r in StageExplanation.objects.filter(council=council)
         },
-        forms=tuple((v, latest[v.pk]) for v in variants if v.pk in latest),
+        forms=tuple((v, latest[v.pk]) for v in published if not _feeds_advice(latest[v.pk])),
+        advice_forms=advice,
     )
+
+
+def _feeds_advice(version: FormVersion) -> bool:
+    return version.definition.get("feeds") == FEEDS_ADVICE
 
 
 def cached_configurations() -> int:

@@ -39,10 +39,12 @@ MAX_DEFINITION_BYTES = 512 * 1024
 FEEDS_NEW_REQUEST = "new_request"
 FEEDS_CONTRIBUTION = "contribution"
 FEEDS_ANNUAL_REVIEW = "annual_review"
+FEEDS_ADVICE = "advice"  # filled in by the organisation the SEND team asked, never by a family
 FEEDS_LABELS = {
     FEEDS_NEW_REQUEST: "A new request for an EHC needs assessment",
     FEEDS_CONTRIBUTION: "A contribution to the child's EHC needs assessment",
     FEEDS_ANNUAL_REVIEW: "A contribution to the child's annual review",
+    FEEDS_ADVICE: "A professional's advice for an EHC needs assessment",
 }
 EVERYONE = ("parent", "carer", "young_person")
 YES_NO_OPTIONS = (("yes", "Yes"), ("no", "No"))
@@ -137,6 +139,13 @@ def definition_check(data: Any) -> FormDefinition:
 
 def _cross_reference_problems(data: dict) -> list[Problem]:
     problems: list[Problem] = []
+    if (data.get("feeds") == FEEDS_ADVICE) != bool(data.get("advice_kind")):
+        problems.append(
+            Problem(
+                "$.advice_kind",
+                "a form that feeds advice names the kind of advice it is for ('advice_kind'); no other form does",
+            )
+        )
     section_ids: dict[str, str] = {}
     page_ids: dict[str, str] = {}
     question_ids: dict[str, str] = {}
@@ -389,6 +398,7 @@ class FormDefinition:
     sections: tuple[Section, ...]
     declaration: Declaration
     what_happens_next: tuple[str, ...]
+    advice_kind: str = ""  # feeds advice: the kind of advice it is for
     _pages: dict[str, Page] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -480,6 +490,7 @@ def _parse(data: dict) -> FormDefinition:
             confirmation=declaration["confirmation"],
         ),
         what_happens_next=tuple(data.get("what_happens_next", ())),
+        advice_kind=data.get("advice_kind", ""),
     )
 
 

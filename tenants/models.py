@@ -402,6 +402,10 @@ class FormVariant(models.Model):
     class BuiltIn(models.TextChoices):
         SECTION_A = "section-a", "Section A (the child's and family's views)"
         APPENDIX_A = "appendix-a", "Appendix A (request for an EHC needs assessment)"
+        ADVICE_EDUCATIONAL = "advice-educational", "Educational advice (filled in by the school or psychologist asked)"
+        ADVICE_HEALTH = "advice-health", "Health advice (filled in by the health professional asked)"
+        ADVICE_SOCIAL_CARE = "advice-social-care", "Social care advice (filled in by the social care team asked)"
+        ADVICE_SETTING = "advice-setting", "Advice from the school or setting (filled in by the setting asked)"
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="form_variants")
     slug = models.SlugField(max_length=60, help_text="Part of the form's address on the council's site.")

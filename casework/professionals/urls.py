@@ -22,6 +22,21 @@ urlpatterns = [
     path("advice/<int:advice_id>/send/", views.advice_send_view, name="advice-send"),
     path("advice/<int:advice_id>/decline/", views.advice_decline_view, name="advice-decline"),
     path("advice/<int:advice_id>/documents/<int:document_id>/", views.advice_document, name="advice-document"),
+    path("advice/<int:advice_id>/form/", views.advice_form_start, name="advice-form-start"),
+    path("advice/<int:advice_id>/form/tasks/", views.advice_form_tasks, name="advice-form-tasks"),
+    path("advice/<int:advice_id>/form/pages/<str:page_id>/", views.advice_form_page, name="advice-form-page"),
+    path(
+        "advice/<int:advice_id>/form/items/<str:page_id>/<int:index>/",
+        views.advice_form_item,
+        name="advice-form-item",
+    ),
+    path(
+        "advice/<int:advice_id>/form/items/<str:page_id>/<int:index>/remove/",
+        views.advice_form_item_remove,
+        name="advice-form-item-remove",
+    ),
+    path("advice/<int:advice_id>/form/check/", views.advice_form_check, name="advice-form-check"),
+    path("advice/<int:advice_id>/form/send/", views.advice_form_send_view, name="advice-form-send"),
     path("organisations/<int:organisation_id>/people/", views.people, name="people"),
     path(
         "organisations/<int:organisation_id>/people/<int:member_id>/remove/",

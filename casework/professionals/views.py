@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casework import clock
 from casework.decorators import stronger_two_step
+from casework.file_checks import DOCUMENT_MAX_BYTES
 from casework.forms_organisations import MemberInviteForm
 from casework.models import AuditEvent, OrganisationInvitation, OrganisationMembership
 from casework.selectors.professionals import (
@@ -32,7 +33,16 @@ from casework.selectors.professionals import (
     organisation_people,
     professional_memberships,
 )
-from casework.services.advice import advice_decline, advice_due, advice_send, advice_take
+from casework.services.advice import (
+    advice_decline,
+    advice_draft,
+    advice_draft_open,
+    advice_due,
+    advice_form_for,
+    advice_form_send,
+    advice_send,
+    advice_take,
+)
 from casework.services.audit import audit_record
 from casework.services.documents import document_download
 from casework.services.organisations import (
@@ -45,8 +55,12 @@ from casework.services.organisations import (
     organisation_invitation_withdraw,
     organisation_member_remove,
 )
+from casework.submissions.flow import progress
+from casework.submissions.forms import DeclarationForm
+from casework.submissions.pages import DraftStore, Runner, Urls
 from casework.views.team import invitation_page
 from citizen.accounts.decorators import two_step_required
+from tenants.form_definitions import form_definition
 from themes.forms import add_errors
 
 from .forms import AdviceDeclineForm, AdviceGiveForm, AdviceSendForm, MemberRemoveForm
@@ -161,6 +175,8 @@ def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
             "on_time": found.received_on <= due if found.received_on else None,
             "documents": advice_documents(found),
             "give_form": AdviceGiveForm(colleagues=colleagues) if membership.is_admin and found.is_open else None,
+            "advice_form": advice_form_for(found) if found.is_open else None,
+            "advice_draft": advice_draft(found) if found.is_open else None,
             "long_date": clock.long_date,
         },
     )
@@ -248,6 +264,119 @@ def advice_document(request: HttpRequest, advice_id: int, document_id: int) -> H
         actor_role=PROFESSIONAL,
         request=request,
         organisation=found.organisation,
+    )
+
+
+# --- The council's advice form (forms as data, filled in with the family's runner pages) -------------
+
+
+def _advice_runner(request: HttpRequest, found, draft) -> Runner:
+    return Runner(
+        definition=form_definition(draft.version.definition),
+        store=DraftStore(draft, request.user),
+        urls=Urls(
+            tasks=reverse("professionals:advice-form-tasks", args=[found.pk]),
+            check=reverse("professionals:advice-form-check", args=[found.pk]),
+            declaration=reverse("professionals:advice-form-send", args=[found.pk]),
+            page=lambda page_id: reverse("professionals:advice-form-page", args=[found.pk, page_id]),
+            item=lambda page_id, index: reverse("professionals:advice-form-item", args=[found.pk, page_id, index]),
+            item_remove=lambda page_id, index: reverse(
+                "professionals:advice-form-item-remove", args=[found.pk, page_id, index]
+            ),
+        ),
+        council_max_mb=DOCUMENT_MAX_BYTES // (1024 * 1024),
+        context={
+            "child": found.case.child,
+            "speaking_for": f"You are giving {found.organisation.name}'s advice for case {found.case.reference}. "
+            "Your answers are saved as you go, and your colleagues can carry on where you left off.",
+            "leave_url": reverse("professionals:advice", args=[found.pk]),
+        },
+    )
+
+
+def _open_advice_form(request: HttpRequest, advice_id: int):
+    """The request and its advice form being filled in; or the way back to the request
+    (it is answered, or the form is not started)."""
+    found, membership = _request(request, advice_id)
+    draft = advice_draft(found) if found.is_open else None
+    if draft is None:
+        return redirect("professionals:advice", advice_id=found.pk)
+    return found, membership, draft
+
+
+@never_cache
+@require_POST
+@professional_required
+def advice_form_start(request: HttpRequest, advice_id: int) -> HttpResponse:
+    found, membership = _request(request, advice_id)
+    try:
+        advice_draft_open(advice=found, membership=membership, request=request)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("professionals:advice", advice_id=found.pk)
+    return redirect("professionals:advice-form-tasks", advice_id=found.pk)
+
+
+def _advice_form_page(method: str):
+    """A runner page of the request's advice form (tasks, a page, an item, check)."""
+
+    @never_cache
+    @require_http_methods(["GET", "POST"] if method != "check" and method != "tasks" else ["GET"])
+    @professional_required
+    def view(request: HttpRequest, advice_id: int, **where) -> HttpResponse:
+        opened = _open_advice_form(request, advice_id)
+        if isinstance(opened, HttpResponse):
+            return opened
+        found, _, draft = opened
+        return getattr(_advice_runner(request, found, draft), method)(request, **where)
+
+    view.__name__ = f"advice_form_{method}"
+    return view
+
+
+advice_form_tasks = _advice_form_page("tasks")
+advice_form_page = _advice_form_page("page")
+advice_form_item = _advice_form_page("item")
+advice_form_item_remove = _advice_form_page("item_remove")
+advice_form_check = _advice_form_page("check")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@professional_required
+def advice_form_send_view(request: HttpRequest, advice_id: int) -> HttpResponse:
+    """The form's declaration; confirming it sends the advice (once)."""
+    opened = _open_advice_form(request, advice_id)
+    if isinstance(opened, HttpResponse):
+        return opened
+    found, membership, draft = opened
+    runner = _advice_runner(request, found, draft)
+    definition = runner.definition
+    if not progress(definition, draft.answers, draft.pages_done).complete:
+        messages.info(request, "Complete every section before you send the advice.")
+        return redirect("professionals:advice-form-tasks", advice_id=found.pk)
+    form = DeclarationForm(
+        request.POST if request.method == "POST" else None, confirmation=definition.declaration.confirmation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            advice_form_send(advice=found, membership=membership, request=request)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            messages.success(request, "Your advice has been sent to the SEND team")
+            return redirect("professionals:advice", advice_id=found.pk)
+    return render(
+        request,
+        "citizen/runner/declaration.html",
+        {
+            **runner.context,
+            "page_title": definition.declaration.heading,
+            "definition": definition,
+            "urls": runner.urls,
+            "form": form,
+            "action": request.path,
+        },
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from casework import clock
 from casework.models import AdviceRequest, Document, Organisation, OrganisationInvitation, OrganisationMembership
+from casework.submissions.models import FormSubmission
 from citizen.accounts.models import Account
 from tenants.models import Council
 
@@ -148,3 +149,13 @@ def advice_files_by_request(*, case) -> dict[int, list[Document]]:
         if document.advice_request_id is not None:
             files.setdefault(document.advice_request_id, []).append(document)
     return files
+
+
+def advice_forms_by_request(*, case) -> dict[int, FormSubmission]:
+    """The advice forms organisations sent on the case, by request (one query)."""
+    return {
+        submission.draft.advice_request_id: submission
+        for submission in FormSubmission.objects.filter(
+            case=case, feeds=FormSubmission.Feeds.ADVICE, draft__advice_request__isnull=False
+        ).select_related("draft")
+    }

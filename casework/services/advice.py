@@ -26,8 +26,13 @@ from casework.services.cases import advice_received, advice_request_record, case
 from casework.services.documents import document_upload
 from casework.services.messages import case_page_path, council_link, staff_alert_recipients
 from casework.services.organisations import PROFESSIONAL
+from casework.submissions.flow import shown_answers
+from casework.submissions.models import FormDraft
+from casework.submissions.services import definition_of, sending, submission_problem, submission_record
 from citizen.accounts.models import Account
+from tenants.configuration import council_configuration
 from tenants.current import current_council
+from tenants.models import FormVariant, FormVersion
 from tenants.outbox.services import email_queue
 
 ADVICE_NOTE_MAX = 20_000
@@ -209,6 +214,14 @@ def advice_send(
             document.shared_with_family_at = timezone.now()
             update.append("shared_with_family_at")
         document.save(update_fields=update)
+    return _arrived(locked, membership, note=note, request=request, today=today)
+
+
+def _arrived(
+    locked: AdviceRequest, membership: OrganisationMembership, *, note: str, request, today: date
+) -> AdviceRequest:
+    """The advice has come (a note and files, or a form): recorded received today on the
+    case's timeline, on time or late, and the SEND team told."""
     locked.advice_note, locked.sent_by = note, membership.account
     locked.taken_by_id = locked.taken_by_id or membership.account_id
     locked.save(update_fields=["advice_note", "sent_by", "taken_by"])
@@ -228,6 +241,102 @@ def advice_send(
         lines=[f"{asked_of(locked).name} has sent its advice for case {locked.case.reference}, {verdict}."],
     )
     return locked
+
+
+# --- Advice through the council's form for that kind of advice (forms as data) -------------------
+
+
+def advice_form_for(advice: AdviceRequest) -> tuple[FormVariant, FormVersion] | None:
+    """The council's published form for the request's kind of advice (psychological
+    advice uses the educational form where the council has no form of its own for it),
+    or None: the organisation then writes its advice and attaches files."""
+    forms = council_configuration(council=current_council()).advice_forms
+    found = forms.get(advice.kind)
+    if found is None and advice.kind == AdviceKind.PSYCHOLOGICAL:
+        found = forms.get(AdviceKind.EDUCATIONAL)
+    return found
+
+
+def advice_draft(advice: AdviceRequest) -> FormDraft | None:
+    """The request's advice form being filled in: one per request, shared by the
+    organisation's people, so a colleague who takes over carries on where it was left."""
+    return (
+        FormDraft.objects.filter(advice_request=advice, submitted_at__isnull=True)
+        .select_related("version", "variant", "child")
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def advice_draft_open(
+    *, advice: AdviceRequest, membership: OrganisationMembership, request: HttpRequest | None = None
+) -> FormDraft:
+    """The request's advice form, started now if it is not yet (the request is taken by
+    whoever starts it, when nobody has). Raises ValidationError."""
+    locked = _locked(advice, membership)
+    draft = advice_draft(locked)
+    if draft is not None:
+        return draft
+    found = advice_form_for(locked)
+    if found is None:
+        raise ValidationError("The council has no form for this kind of advice: write it and attach files instead.")
+    variant, version = found
+    draft = FormDraft.objects.create(
+        child=locked.case.child,
+        advice_request=locked,
+        variant=variant,
+        version=version,
+        account=membership.account,
+    )
+    if locked.taken_by_id is None:
+        locked.taken_by_id, locked.status = membership.account_id, AdviceRequest.Status.TAKEN
+        locked.save(update_fields=["taken_by", "status", "updated_at"])
+    _audit(locked, membership, f"Started the advice form ({version.variant.title}, version {version.number})", request)
+    return draft
+
+
+def advice_form_send(
+    *,
+    advice: AdviceRequest,
+    membership: OrganisationMembership,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> AdviceRequest:
+    """Send the advice form: a submission on the case (its answers, files and PDF, as a
+    family's form is kept), then the advice recorded received today, on time or late, and
+    the SEND team told. Raises ValidationError, saying what is missing."""
+    today = today or timezone.localdate()
+    with sending() as stored:
+        locked = _locked(advice, membership)
+        draft = (
+            FormDraft.objects.select_for_update(of=("self",))
+            .select_related("version", "variant", "child")
+            .filter(advice_request=locked, submitted_at__isnull=True)
+            .first()
+        )
+        if draft is None:
+            raise ValidationError("Start the advice form first.")
+        problem = submission_problem(draft=draft)
+        if problem:
+            raise ValidationError(problem)
+        definition = definition_of(draft)
+        organisation = asked_of(locked)
+        submission_record(
+            draft=draft,
+            definition=definition,
+            answers=shown_answers(definition, draft.answers),
+            case=locked.case,
+            submitted_by=membership.account,
+            speaking_as="",
+            actor_role=PROFESSIONAL,
+            today=today,
+            stored=stored,
+            request=request,
+            child_text=f"{locked.case.child.full_name}, born {clock.long_date(locked.case.child.date_of_birth)}",
+            organisation=organisation,
+        )
+        return _arrived(locked, membership, note="", request=request, today=today)
 
 
 @transaction.atomic

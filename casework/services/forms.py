@@ -29,7 +29,22 @@ from tenants.models import Council, FormVariant, FormVersion
 if TYPE_CHECKING:
     from citizen.accounts.models import Account
 
-BUILTIN_TITLES = {FormVariant.BuiltIn.SECTION_A: "Section A", FormVariant.BuiltIn.APPENDIX_A: "Appendix A"}
+BUILTIN_TITLES = {
+    FormVariant.BuiltIn.SECTION_A: "Section A",
+    FormVariant.BuiltIn.APPENDIX_A: "Appendix A",
+    FormVariant.BuiltIn.ADVICE_EDUCATIONAL: "Educational advice",
+    FormVariant.BuiltIn.ADVICE_HEALTH: "Health advice",
+    FormVariant.BuiltIn.ADVICE_SOCIAL_CARE: "Social care advice",
+    FormVariant.BuiltIn.ADVICE_SETTING: "Setting advice",
+}
+# The platform's advice forms (issue 14): every council is offered them, as its
+# organisations' way to send advice of each kind.
+ADVICE_BUILTINS = (
+    FormVariant.BuiltIn.ADVICE_EDUCATIONAL,
+    FormVariant.BuiltIn.ADVICE_HEALTH,
+    FormVariant.BuiltIn.ADVICE_SOCIAL_CARE,
+    FormVariant.BuiltIn.ADVICE_SETTING,
+)
 
 
 def _audit(

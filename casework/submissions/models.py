@@ -18,7 +18,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
-from casework.models import AccessRequest, Case, Child, Relationship, VirusScanned
+from casework.models import AccessRequest, AdviceRequest, Case, Child, Relationship, VirusScanned
 from casework.submissions.flow import whose_words
 
 
@@ -87,6 +87,10 @@ class FormDraft(AboutChild, models.Model):
     access_request = models.ForeignKey(
         AccessRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="form_drafts"
     )
+    # A professional's advice form: the request it answers (the child is the case's).
+    advice_request = models.ForeignKey(
+        AdviceRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="form_drafts"
+    )
     variant = models.ForeignKey("tenants.FormVariant", on_delete=models.DO_NOTHING, related_name="+")
     version = models.ForeignKey("tenants.FormVersion", on_delete=models.DO_NOTHING, related_name="+")
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -118,6 +122,7 @@ class FormSubmission(AboutChild, models.Model):
         NEW_REQUEST = "new_request", "A new request for an EHC needs assessment"
         CONTRIBUTION = "contribution", "A contribution to an EHC needs assessment"
         ANNUAL_REVIEW = "annual_review", "An annual-review contribution"
+        ADVICE = "advice", "A professional's advice"
 
     reference = models.CharField(max_length=40, unique=True)
     draft = models.OneToOneField(FormDraft, on_delete=models.PROTECT, related_name="submission")
@@ -133,7 +138,8 @@ class FormSubmission(AboutChild, models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # Who is speaking: the submitter's relationship to the child when they sent it (the
     # young person themself, or a parent or carer on the child's behalf).
-    speaking_as = models.CharField(max_length=20, choices=Relationship.choices)
+    # Empty for a professional's advice (the organisation is on its advice request).
+    speaking_as = models.CharField(max_length=20, choices=Relationship.choices, blank=True)
     pdf = models.FileField(upload_to=submission_pdf_upload_to, max_length=300, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     submitted_at = models.DateTimeField()
@@ -160,6 +166,8 @@ class FormSubmission(AboutChild, models.Model):
 
     @property
     def speaking_as_text(self) -> str:
+        if not self.speaking_as:
+            return "A professional the SEND team asked for advice"
         if self.speaking_as == Relationship.YOUNG_PERSON:
             return "The young person, for themself"
         return f"A {self.get_speaking_as_display().lower()}, on the child's behalf"

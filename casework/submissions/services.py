@@ -17,8 +17,10 @@ counting from that day.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -40,6 +42,7 @@ from casework.services.documents import audited_download
 from casework.services.messages import account_alert, council_link
 from casework.services.scanning import upload_scan_enqueue
 from tenants.form_definitions import (
+    FEEDS_ADVICE,
     FEEDS_ANNUAL_REVIEW,
     FEEDS_CONTRIBUTION,
     FEEDS_NEW_REQUEST,
@@ -407,7 +410,10 @@ def submission_problem(*, draft: FormDraft) -> str:
 
 
 def draft_feed_problem(*, draft: FormDraft, definition: FormDefinition) -> str:
-    """Why the draft's form cannot be sent for its child (or its access request's) now."""
+    """Why the draft's form cannot be sent for its child (or its access request's) now.
+    A professional's advice answers its request, which says which case it joins."""
+    if definition.feeds == FEEDS_ADVICE:
+        return ""
     if draft.child is None:
         assert draft.access_request is not None
         return request_feed_problem(definition=definition, access_request=draft.access_request, account=draft.account)
@@ -478,15 +484,21 @@ def draft_submit(
 ) -> FormSubmission:
     """Send the draft (see the module's docstring). Sending it again returns the same
     submission. Raises ValidationError, saying why, when it cannot be sent."""
+    with sending() as stored:
+        return _submit(draft=draft, account=account, request=request, today=today, stored=stored)
+
+
+@contextlib.contextmanager
+def sending() -> Iterator[list[str]]:
+    """A transaction for sending a form: yields the list submission_record adds the
+    stored PDF's name to, and removes what was stored if the transaction fails."""
     stored: list[str] = []
-    storage = FormSubmission._meta.get_field("pdf").storage
     try:
         with transaction.atomic():
-            submission = _submit(draft=draft, account=account, request=request, today=today, stored=stored)
+            yield stored
     except BaseException:
-        _delete_stored(storage, stored)
+        _delete_stored(FormSubmission._meta.get_field("pdf").storage, stored)
         raise
-    return submission
 
 
 def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> FormSubmission:
@@ -510,7 +522,6 @@ def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> 
             raise ValidationError("You cannot send this form.")
     assert access is not None or locked.access_request is not None
     speaking_as = access.relationship if access is not None else locked.access_request.relationship
-    now = timezone.now()
     today = today or timezone.localdate()
     definition = definition_of(locked)
     problem = submission_problem(draft=locked)
@@ -524,17 +535,60 @@ def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> 
             definition=definition, child=locked.child, account=account, today=today, request=request
         )
 
+    submission = submission_record(
+        draft=locked,
+        definition=definition,
+        answers=answers,
+        case=case,
+        submitted_by=account,
+        speaking_as=speaking_as,
+        actor_role=FAMILY,
+        today=today,
+        stored=stored,
+        request=request,
+        child_text=f"{locked.about.full_name}, born {long_date(locked.about.date_of_birth)}"
+        + ("" if locked.child else " (as the family gave them; not yet checked by the SEND team)"),
+    )
+    if case is not None:
+        _alert_send_team(submission=submission, case=case, definition=definition, opened=opened)
+    else:
+        _alert_send_team_waiting(submission=submission, definition=definition)
+    _tell_sender_received(submission=submission, account=account, definition=definition)
+    return submission
+
+
+def submission_record(
+    *,
+    draft: FormDraft,
+    definition: FormDefinition,
+    answers: dict,
+    case: Case | None,
+    submitted_by,
+    speaking_as: str,
+    actor_role: str,
+    today: date,
+    stored: list[str],
+    request: HttpRequest | None,
+    child_text: str,
+    organisation=None,
+) -> FormSubmission:
+    """Keep a draft (locked by the caller, inside its transaction) as sent: the
+    submission with the answers shown, the files those answers name (the rest removed),
+    the draft marked sent, the audit event, and the PDF for the case file (its stored name
+    added to `stored`, so the caller removes it if the transaction fails). A family's form
+    (draft_submit) and a professional's advice (casework.services.advice) both end here."""
+    now = timezone.now()
     submission = FormSubmission(
         reference=_next_reference(today.year),
-        draft=locked,
-        child=locked.child,
+        draft=draft,
+        child=draft.child,
         case=case,
-        access_request=locked.access_request if locked.child is None else None,
-        variant=locked.variant,
-        version=locked.version,
+        access_request=draft.access_request if draft.child is None else None,
+        variant=draft.variant,
+        version=draft.version,
         feeds=definition.feeds,
         answers=answers,
-        submitted_by=account,
+        submitted_by=submitted_by,
         speaking_as=speaking_as,
         submitted_at=now,
     )
@@ -542,43 +596,38 @@ def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> 
     submission.save()
 
     sent_file_ids = [value.get("file_id") for value in file_answers(definition, answers) if value.get("file_id")]
-    FormFile.objects.filter(draft=locked, pk__in=sent_file_ids).update(submission=submission)
-    _forget_files_on_commit_delete(locked, sent_file_ids)
+    FormFile.objects.filter(draft=draft, pk__in=sent_file_ids).update(submission=submission)
+    _forget_files_on_commit_delete(draft, sent_file_ids)
 
-    locked.submitted_at = now
-    locked.save(update_fields=["submitted_at", "updated_at"])
+    draft.submitted_at = now
+    draft.save(update_fields=["submitted_at", "updated_at"])
     audit_record(
-        actor=account,
-        actor_role=FAMILY,
+        actor=submitted_by,
+        actor_role=actor_role,
         action=AuditEvent.Action.CREATED,
         subject=AuditEvent.Subject.FORM_SUBMISSION,
         subject_id=submission.pk,
         case=case,
-        child=locked.child,
-        summary=f"Sent {definition.short_title} (version {locked.version.number}), reference {submission.reference}"
+        child=draft.child,
+        summary=f"Sent {definition.short_title} (version {draft.version.number}), reference {submission.reference}"
         + ("" if case else f", with access request {submission.access_request_id}"),
         request=request,
+        organisation=organisation,
     )
-    if case is not None:
-        _alert_send_team(submission=submission, case=case, definition=definition, opened=opened)
-    else:
-        _alert_send_team_waiting(submission=submission, definition=definition)
-    _tell_sender_received(submission=submission, account=account, definition=definition)
 
     council = connection.tenant
     content = submission_pdf(
         council_name=council.name,
         council_colour=council.primary_colour,
         definition=definition,
-        version_number=locked.version.number,
+        version_number=draft.version.number,
         reference=submission.reference,
         case_reference=case.reference if case else WAITING_CASE,
         submitted_at=now,
-        submitted_by=account.get_full_name() or account.email,
+        submitted_by=submitted_by.get_full_name() or submitted_by.email,
         speaking_as=submission.speaking_as_text,
         answers=answers,
-        child=f"{locked.about.full_name}, born {long_date(locked.about.date_of_birth)}"
-        + ("" if locked.child else " (as the family gave them; not yet checked by the SEND team)"),
+        child=child_text,
     )
     submission.pdf.save(f"{submission.reference}.pdf", ContentFile(content), save=False)
     stored.append(submission.pdf.name)

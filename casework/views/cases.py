@@ -60,6 +60,7 @@ from casework.selectors.cases import (
 )
 from casework.selectors.professionals import (
     advice_files_by_request,
+    advice_forms_by_request,
     organisations_to_ask,
     overdue_advice_by_organisation,
 )
@@ -143,7 +144,9 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
     timeline = case_timeline(case, today, records)
     replies = family_replies(case)
     case_view_record(case=case, **_actor(request))
-    advice_files = advice_files_by_request(case=case) if any(a.organisation_id for a in records.advice) else {}
+    through_portal = any(a.organisation_id for a in records.advice)
+    advice_files = advice_files_by_request(case=case) if through_portal else {}
+    advice_forms = advice_forms_by_request(case=case) if through_portal else {}
     return render(
         request,
         f"{TEMPLATES}/case.html",
@@ -158,7 +161,12 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "transfer_kind": dict(TRANSFER_KINDS).get(case.transfer_kind, ""),
             "recorded": recorded_steps(case, records),
             "advice": [
-                {"request": a, "due": a.requested_on + clock.ADVICE, "documents": advice_files.get(a.pk, [])}
+                {
+                    "request": a,
+                    "due": a.requested_on + clock.ADVICE,
+                    "documents": advice_files.get(a.pk, []),
+                    "form": advice_forms.get(a.pk),
+                }
                 for a in records.advice
             ],
             "exceptions": [{"row": e, "reason": dict(EXCEPTION_REASONS)[e.reason]} for e in records.exceptions],

@@ -1,5 +1,5 @@
 """The staff preview of a form version (council admins, COUNCIL_SETTINGS): exactly the
-family's runner pages (citizen.runner.pages), with answers kept in the session and
+family's runner pages (casework.submissions.pages), with answers kept in the session and
 never saved. Routed under /staff/ in the "staff" namespace (config/urls_council.py
 adds staff_urls to casework's); it lives here, with the runner, because the SEND
 domain (casework) never imports the family area."""
@@ -13,11 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.submissions.forms import DeclarationForm
+from casework.submissions.pages import Runner, Urls
 from casework.views.forms import admin_form_version, admin_only
 from tenants.form_definitions import Question, form_definition
 from tenants.models import FormVersion
-
-from .pages import Runner, Urls
 
 # --- The preview -----------------------------------------------------------------------
 

@@ -20,20 +20,19 @@ from casework.selectors.access import child_for_family, children_for_family, fam
 from casework.submissions import services
 from casework.submissions.flow import progress
 from casework.submissions.models import FormDraft, RequestedChild
+from casework.submissions.pages import DraftStore, Runner, Urls
 from casework.submissions.selectors import (
-    draft_file_for_family,
     draft_for_family,
     form_offered,
     submission_for_family,
 )
 from citizen.accounts.decorators import two_step_required
 from citizen.selectors import access_request_for_family, access_requests_waiting
-from tenants.form_definitions import Question, form_definition
+from tenants.form_definitions import form_definition
 from tenants.models import Tile
 from tenants.selectors import council_tiles
 
 from .forms import DeclarationForm
-from .pages import Runner, Urls
 from .selectors import child_forms_summary, request_forms_summary
 
 TEMPLATES = "citizen/runner"
@@ -55,47 +54,6 @@ def family_page(view):
 
 
 # --- A draft's store and addresses -----------------------------------------------------
-
-
-class DraftStore:
-    """The runner's answers on the family's draft: every page saved as they go."""
-
-    def __init__(self, draft: FormDraft, account):
-        self.draft = draft
-        self.account = account
-
-    @property
-    def answers(self) -> dict:
-        return self.draft.answers
-
-    @property
-    def pages_done(self) -> list[str]:
-        return self.draft.pages_done
-
-    def save_page(self, page_id: str, answers: dict, *, done: bool) -> None:
-        services.draft_page_save(draft=self.draft, page_id=page_id, answers=answers, done=done)
-
-    def save_item(self, group: Question, index: int, item: dict) -> None:
-        services.draft_item_save(draft=self.draft, group=group, index=index, item=item)
-
-    def remove_item(self, group: Question, index: int) -> None:
-        services.draft_item_remove(draft=self.draft, group=group, index=index)
-
-    def store_file(self, question: Question, upload, checked) -> dict:
-        return services.draft_file_store(
-            draft=self.draft, question=question, upload=upload, checked=checked, account=self.account
-        )
-
-    def known_file(self, file_id: str, question: Question) -> dict | None:
-        form_file = draft_file_for_family(draft=self.draft, file_id=file_id)
-        if form_file is None or form_file.question_id != question.id:
-            return None
-        return {
-            "file_id": form_file.pk,
-            "name": form_file.name,
-            "size": form_file.size,
-            "content_type": form_file.content_type,
-        }
 
 
 def _urls(draft: FormDraft) -> Urls:

@@ -92,11 +92,12 @@ def rows(site, in_council, staff_account):
         (second,) = advice_ask(case=case, organisations=[school], **ask)
         document = Document.objects.get(advice_request=first)
     with in_council(site.other):  # the same names in the other council: ids there mean other rows
-        # One more organisation first, so the other council's professional's own
-        # organisation never has this council's school's id (asking for it on their own
-        # host would then rightly show their own).
-        organisation_with("Hillside Nursery", "school", {})
-        _, elsewhere_people = organisation_with("Greenfield Primary School", "school", {"lee": True})
+        # Each schema numbers its own rows: the other council's professional's own
+        # organisation must not happen to have this council's school's id (asking for it
+        # on their own host would then rightly show their own), so a spare one takes it.
+        elsewhere, elsewhere_people = organisation_with("Greenfield Primary School", "school", {"lee": True})
+        if elsewhere.pk == school.pk:
+            _, elsewhere_people = organisation_with("Hillside Nursery", "school", {"lee": True})
     return SimpleNamespace(
         open=second.pk,
         sent=first.pk,

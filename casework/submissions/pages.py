@@ -1,6 +1,7 @@
 """The form runner's pages, shared by the family's runner (citizen.runner, answers saved
-on a draft) and the council admins' preview (casework.views.forms, answers kept in the
-session and never saved), so a preview is exactly what a family sees.
+on a draft), the council admins' preview (citizen.runner.staff_preview, answers kept in
+the session and never saved), so a preview is exactly what a family sees, and the
+professionals' advice forms (casework.professionals, a draft of their own).
 
 GOV.UK patterns: a task list with each section's status; question pages with an error
 summary that keep everything typed when something is wrong; "add another" for a
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from casework.submissions import services
 from casework.submissions.answers import (
     ADDRESS_PARTS,
     PageForm,
@@ -38,6 +40,8 @@ from casework.submissions.flow import (
     progress,
     shown_answers,
 )
+from casework.submissions.models import FormDraft
+from casework.submissions.selectors import draft_file_for_family
 from tenants.form_definitions import FormDefinition, Page, Question
 from tenants.storage import StorageRefused
 
@@ -428,3 +432,45 @@ class _Errors:
 
     def __init__(self, errors: list):
         self.errors = errors
+
+
+class DraftStore:
+    """The runner's answers on a draft (a family member's, or a professional's advice):
+    every page saved as they go."""
+
+    def __init__(self, draft: FormDraft, account):
+        self.draft = draft
+        self.account = account
+
+    @property
+    def answers(self) -> dict:
+        return self.draft.answers
+
+    @property
+    def pages_done(self) -> list[str]:
+        return self.draft.pages_done
+
+    def save_page(self, page_id: str, answers: dict, *, done: bool) -> None:
+        services.draft_page_save(draft=self.draft, page_id=page_id, answers=answers, done=done)
+
+    def save_item(self, group: Question, index: int, item: dict) -> None:
+        services.draft_item_save(draft=self.draft, group=group, index=index, item=item)
+
+    def remove_item(self, group: Question, index: int) -> None:
+        services.draft_item_remove(draft=self.draft, group=group, index=index)
+
+    def store_file(self, question: Question, upload, checked) -> dict:
+        return services.draft_file_store(
+            draft=self.draft, question=question, upload=upload, checked=checked, account=self.account
+        )
+
+    def known_file(self, file_id: str, question: Question) -> dict | None:
+        form_file = draft_file_for_family(draft=self.draft, file_id=file_id)
+        if form_file is None or form_file.question_id != question.id:
+            return None
+        return {
+            "file_id": form_file.pk,
+            "name": form_file.name,
+            "size": form_file.size,
+            "content_type": form_file.content_type,
+        }
