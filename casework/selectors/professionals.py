@@ -153,9 +153,10 @@ def advice_files_by_request(*, case) -> dict[int, list[Document]]:
 
 def advice_forms_by_request(*, case) -> dict[int, FormSubmission]:
     """The advice forms organisations sent on the case, by request (one query)."""
-    return {
-        submission.draft.advice_request_id: submission
-        for submission in FormSubmission.objects.filter(
-            case=case, feeds=FormSubmission.Feeds.ADVICE, draft__advice_request__isnull=False
-        ).select_related("draft")
-    }
+    found: dict[int, FormSubmission] = {}
+    for submission in FormSubmission.objects.filter(
+        case=case, feeds=FormSubmission.Feeds.ADVICE, draft__advice_request__isnull=False
+    ).select_related("draft"):
+        if submission.draft.advice_request_id is not None:
+            found[submission.draft.advice_request_id] = submission
+    return found
