@@ -27,7 +27,7 @@ from casework.services.documents import document_upload
 from casework.services.messages import case_page_path, council_link, staff_alert_recipients
 from casework.services.organisations import PROFESSIONAL
 from casework.submissions.flow import shown_answers
-from casework.submissions.models import FormDraft
+from casework.submissions.models import FormDraft, FormFile
 from casework.submissions.services import definition_of, sending, submission_problem, submission_record
 from citizen.accounts.models import Account
 from tenants.configuration import council_configuration
@@ -193,14 +193,32 @@ def advice_send(
         raise ValidationError(
             {"note": f"Your advice must be {ADVICE_NOTE_MAX:,} characters or fewer: attach it as a file"}
         )
+    titled = [
+        (
+            upload,
+            f"{locked.get_kind_display() or 'Advice'} from {asked_of(locked).name}"
+            + (f" ({number} of {len(files)})" if len(files) > 1 else ""),
+        )
+        for number, upload in enumerate(files, start=1)
+    ]
+    _advice_documents(locked, membership, titled, request=request)
+    return _arrived(locked, membership, note=note, request=request, today=today)
+
+
+def _advice_documents(
+    locked: AdviceRequest, membership: OrganisationMembership, titled: list, *, request
+) -> list[Document]:
+    """Each (file, title) kept on the case as an advice document of the request: checked
+    and virus-scanned like any upload, seen by the SEND team, and by the family once
+    shared (at once where the council says so). Raises ValidationError naming the file."""
     council = current_council()
-    for number, upload in enumerate(files, start=1):
+    documents = []
+    for upload, title in titled:
         try:
             document = document_upload(
                 case=locked.case,
                 kind=Document.Kind.ADVICE,
-                title=f"{locked.get_kind_display() or 'Advice'} from {asked_of(locked).name}"
-                + (f" ({number} of {len(files)})" if len(files) > 1 else ""),
+                title=title,
                 upload=upload,
                 actor=membership.account,
                 actor_role=PROFESSIONAL,
@@ -214,7 +232,8 @@ def advice_send(
             document.shared_with_family_at = timezone.now()
             update.append("shared_with_family_at")
         document.save(update_fields=update)
-    return _arrived(locked, membership, note=note, request=request, today=today)
+        documents.append(document)
+    return documents
 
 
 def _arrived(
@@ -322,7 +341,7 @@ def advice_form_send(
             raise ValidationError(problem)
         definition = definition_of(draft)
         organisation = asked_of(locked)
-        submission_record(
+        submission = submission_record(
             draft=draft,
             definition=definition,
             answers=shown_answers(definition, draft.answers),
@@ -336,6 +355,20 @@ def advice_form_send(
             child_text=f"{locked.case.child.full_name}, born {clock.long_date(locked.case.child.date_of_birth)}",
             organisation=organisation,
         )
+        # The form as a document (its PDF) and each file it sent, so the SEND team shares
+        # them with the family as it shares any advice (or they go at once).
+        sent = [(submission.pdf, f"{definition.short_title} from {organisation.name} ({submission.reference})")]
+        sent += [
+            (form_file.file, f"{organisation.name}: {form_file.name}")
+            for form_file in FormFile.objects.filter(submission=submission).order_by("pk")
+        ]
+        for field_file, _ in sent:
+            field_file.open("rb")
+        try:
+            _advice_documents(locked, membership, sent, request=request)
+        finally:
+            for field_file, _ in sent:
+                field_file.close()
         return _arrived(locked, membership, note="", request=request, today=today)
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from casework import clock
-from casework.models import AdviceRequest
+from casework.models import AdviceRequest, Document
 from casework.submissions.models import FormDraft, FormSubmission
 from tenants.form_definitions import builtin_definition, builtin_slugs, definition_problems
 from tenants.models import FormVariant
@@ -103,6 +103,13 @@ def test_a_school_fills_in_the_councils_educational_advice_form_and_sends_it_on_
     assert told  # the request's email, earlier
     staff_case = world.client("worker").get(f"/staff/cases/{world.case.pk}/").content.decode()
     assert f'href="/staff/submissions/{submission.pk}/">Advice form {submission.reference}' in staff_case
+    with in_council(world.council):
+        documents = list(Document.objects.filter(advice_request=advice).order_by("pk"))
+    assert [d.title for d in documents] == [
+        f"Educational advice from Greenfield Primary School ({submission.reference})",
+        "Greenfield Primary School: report.pdf",
+    ]
+    assert all(d.kind == "advice" and d.shared_with_family_at is None for d in documents)  # the team shares them
     staff_page = world.client("worker").get(f"/staff/submissions/{submission.pk}/")
     assert staff_page.status_code == 200 and "20 minutes of 1:1 reading" in staff_page.content.decode()
     assert "A professional the SEND team asked for advice" in staff_page.content.decode()
@@ -147,3 +154,27 @@ def test_psychological_advice_uses_the_educational_form(world, post, in_council)
     with in_council(world.council):
         draft = FormDraft.objects.select_related("variant").get(advice_request=advice)
     assert draft.variant.based_on == "advice-educational" and draft.child_id == world.case.child_id
+
+
+def test_where_the_council_says_so_the_family_sees_an_advice_form_as_soon_as_it_arrives(
+    world, post, in_council, make_access, clamd
+):
+    from tenants.models import Council
+    from tests.casework.conftest import signed_in_client
+    from tests.factories import configuration_change
+
+    configuration_change(Council.objects.filter(pk=world.council.pk), advice_shared_at_once=True)
+    ask(world, post, world.school)
+    with in_council(world.council):
+        advice = AdviceRequest.objects.get(organisation=world.school)
+        access = make_access(child=world.case.child)
+    kim = world.client("kim")
+    post(kim, f"/professionals/advice/{advice.pk}/form/", {})
+    answer_every_page(kim, post, advice.pk)
+    post(kim, f"/professionals/advice/{advice.pk}/form/send/", {"confirm": "on"})
+
+    documents = signed_in_client(world.council, access.account).get(f"/send/cases/{world.case.pk}/documents/")
+
+    page = documents.content.decode()
+    assert "Educational advice from Greenfield Primary School (FS-" in page
+    assert "Greenfield Primary School: report.pdf" in page
