@@ -36,6 +36,17 @@ class OrganisationForm(GovukForm):
     )
 
 
+class OrganisationChangeForm(OrganisationForm):
+    is_active = forms.BooleanField(
+        label="The SEND team can ask it for advice",
+        required=False,
+        help_text="Untick when the organisation closes or stops working with the council: its people lose "
+        "access at once, and any request it has not answered stays on its case for the SEND team to ask "
+        "someone else.",
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+    )
+
+
 class MemberInviteForm(GovukForm):
     email = forms.EmailField(
         label="Email address",

@@ -76,14 +76,18 @@ def organisation_save(
     actor: Account,
     actor_role: str,
     request: HttpRequest | None = None,
+    is_active: bool = True,
 ) -> Organisation:
-    """Register an organisation (`organisation` None) or change one. Raises ValidationError."""
+    """Register an organisation (`organisation` None) or change one; one no longer
+    registered (`is_active` False) is not offered to the SEND team, and its people lose
+    access at once (casework.selectors.professionals). Raises ValidationError."""
     name = " ".join((name or "").split())
     creating = organisation is None
     row = Organisation() if organisation is None else Organisation.objects.select_for_update().get(pk=organisation.pk)
     if Organisation.objects.filter(name__iexact=name).exclude(pk=row.pk).exists():
         raise ValidationError({"name": f"{name} is already registered"})
     row.name, row.kind, row.contact_email = name, kind, (contact_email or "").strip().lower()
+    row.is_active = is_active
     row.full_clean()
     row.save()
     _audit(
@@ -92,7 +96,8 @@ def organisation_save(
         action=AuditEvent.Action.CREATED if creating else AuditEvent.Action.CHANGED,
         subject=AuditEvent.Subject.ORGANISATION,
         subject_id=row.pk,
-        summary=f"{'Registered' if creating else 'Changed'} an organisation ({OrganisationKind(kind).label.lower()})",
+        summary=f"{'Registered' if creating else 'Changed'} an organisation ({OrganisationKind(kind).label.lower()})"
+        + ("" if is_active else ", no longer registered"),
         organisation=row,
         request=request,
     )

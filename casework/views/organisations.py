@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.decorators import staff_required
-from casework.forms_organisations import MemberInviteForm, OrganisationForm
+from casework.forms_organisations import MemberInviteForm, OrganisationChangeForm, OrganisationForm
 from casework.models import Organisation
 from casework.permissions import COUNCIL_SETTINGS
 from casework.selectors.professionals import (
@@ -66,10 +66,10 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
         raise Http404
     posted = request.POST if request.method == "POST" else None
     action = request.POST.get("action")
-    details = OrganisationForm(
+    details = OrganisationChangeForm(
         posted if action == "details" else None,
         prefix="details",
-        initial={"name": row.name, "kind": row.kind, "contact_email": row.contact_email},
+        initial={"name": row.name, "kind": row.kind, "contact_email": row.contact_email, "is_active": row.is_active},
     )
     invite = MemberInviteForm(posted if action == "invite" else None, prefix="invite", initial={"is_admin": True})
     if action == "details" and details.is_valid():

@@ -154,3 +154,30 @@ def test_a_professional_signs_in_to_their_tray_with_two_step(world):
     answer = client.get("/professionals/")
     assert answer.status_code == 302 and answer["Location"].startswith("/sign-in/")
     assert world.client("kim").get("/professionals/").status_code == 200
+
+
+def test_an_organisation_no_longer_registered_is_not_offered_and_its_people_lose_access(
+    world, post, in_council, staff_client
+):
+    from .test_advice import ask
+
+    ask(world, post, world.school)
+    admin = staff_client(world.council, StaffRole.COUNCIL_ADMIN)
+    changed = post(
+        admin,
+        f"/staff/organisations/{world.school.pk}/",
+        {
+            "action": "details",
+            "details-name": world.school.name,
+            "details-kind": "school",
+            "details-contact_email": world.school.contact_email,
+        },
+    )
+
+    assert changed.status_code == 302
+    with in_council(world.council):
+        assert not Organisation.objects.get(pk=world.school.pk).is_active
+        assert AdviceRequest.objects.get(organisation=world.school).status == "open"  # on its case still
+    assert world.client("kim").get("/professionals/").status_code == 403
+    asking = world.client("worker").get(f"/staff/cases/{world.case.pk}/advice/ask/").content.decode()
+    assert "Greenfield Primary School" not in asking and "Educational Psychology Service" in asking
