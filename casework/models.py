@@ -186,6 +186,12 @@ class Case(models.Model):
     # Cached from casework.clock on every write (casework.services.cases.case_refresh).
     stage = models.CharField(max_length=40, blank=True)
     next_deadline = models.DateField(null=True, blank=True)
+    # An annual review the SEND team gave to the child's school or setting to run
+    # (casework.services.reviews): its people book the meeting, give notice and send
+    # the report; the council still decides.
+    review_organisation = models.ForeignKey(
+        "Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,7 @@ from django import forms
 from casework.file_checks import ACCEPTED_TEXT, DOCUMENT_MAX_BYTES, size_text
 from casework.forms_documents import ACCEPT_ATTRIBUTE
 from casework.services.advice import ADVICE_NOTE_MAX
+from themes.dates import GovukDateField
 from themes.forms import GovukFileField, GovukForm, GovukRadioSelect
 
 
@@ -85,3 +86,36 @@ class AdviceGiveForm(GovukForm):
             ("", "Choose a colleague"),
             *[(str(m.pk), m.account.get_full_name() or m.account.email) for m in colleagues],
         ]
+
+
+class ReviewStepForm(GovukForm):
+    """One step of an annual review the setting records: its date (a meeting may be
+    booked ahead; the rest have happened), and the report's file for the report."""
+
+    occurred_on = GovukDateField(label="Date", help_text="For example, 27 3 2026")
+    report = GovukFileField(
+        label="The report of the review meeting",
+        required=False,
+        help_text=f"Send {ACCEPTED_TEXT}, {size_text(DOCUMENT_MAX_BYTES)} or smaller. The SEND team shares it "
+        "with the family.",
+        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
+    def __init__(self, *args, key: str, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        date = self.fields["occurred_on"]
+        date.label = LABELS.get(key, label)
+        date.not_in_future = key != "meeting"
+        if key != "report_sent":
+            del self.fields["report"]
+        else:
+            self.fields["report"].required = True
+            self.fields["report"].error_messages["required"] = "Attach the report of the review meeting"
+
+
+LABELS = {
+    "meeting": "Date of the review meeting",
+    "notice_sent": "Date you invited the family",
+    "advice_circulated": "Date you shared the reports",
+    "report_sent": "Date you sent the report",
+}

@@ -5,6 +5,7 @@
 |---|---|---|
 | invitation | invitations/<token>/ | anyone with the emailed link |
 | tray, advice, advice-take, advice-send, advice-decline, advice-document | … | the request's organisation's people |
+| review, review-step | reviews/<case id>/… | the people of the organisation running that annual review |
 | people, member-remove, invitation-withdraw | organisations/<id>/… | that organisation's admins |
 """
 
@@ -37,6 +38,8 @@ urlpatterns = [
     ),
     path("advice/<int:advice_id>/form/check/", views.advice_form_check, name="advice-form-check"),
     path("advice/<int:advice_id>/form/send/", views.advice_form_send_view, name="advice-form-send"),
+    path("reviews/<int:case_id>/", views.review, name="review"),
+    path("reviews/<int:case_id>/steps/<str:key>/", views.review_step, name="review-step"),
     path("organisations/<int:organisation_id>/people/", views.people, name="people"),
     path(
         "organisations/<int:organisation_id>/people/<int:member_id>/remove/",

@@ -22,6 +22,7 @@ from casework.decorators import stronger_two_step
 from casework.file_checks import DOCUMENT_MAX_BYTES
 from casework.forms_organisations import MemberInviteForm
 from casework.models import AuditEvent, OrganisationInvitation, OrganisationMembership
+from casework.selectors.cases import case_records, case_timeline, step_kinds, steps_accepted
 from casework.selectors.professionals import (
     advice_document_for_professional,
     advice_documents,
@@ -32,6 +33,8 @@ from casework.selectors.professionals import (
     organisation_open_invitations,
     organisation_people,
     professional_memberships,
+    review_for_professional,
+    reviews_for,
 )
 from casework.services.advice import (
     advice_decline,
@@ -55,6 +58,7 @@ from casework.services.organisations import (
     organisation_invitation_withdraw,
     organisation_member_remove,
 )
+from casework.services.reviews import SETTING_STEPS, review_step_record
 from casework.submissions.flow import progress
 from casework.submissions.forms import DeclarationForm
 from casework.submissions.pages import DraftStore, Runner, Urls
@@ -63,7 +67,7 @@ from citizen.accounts.decorators import two_step_required
 from tenants.form_definitions import form_definition
 from themes.forms import add_errors
 
-from .forms import AdviceDeclineForm, AdviceGiveForm, AdviceSendForm, MemberRemoveForm
+from .forms import AdviceDeclineForm, AdviceGiveForm, AdviceSendForm, MemberRemoveForm, ReviewStepForm
 
 TEMPLATES = "casework/professionals"
 HOME = "/professionals/"
@@ -131,6 +135,7 @@ def tray(request: HttpRequest) -> HttpResponse:
             "page_title": "Requests for advice",
             "rows": advice_tray(memberships=memberships, today=today),
             "closed": advice_recently_closed(memberships=memberships, council=request.tenant)[:50],
+            "reviews": reviews_for(memberships=memberships, council=request.tenant),
             "memberships": memberships,
             "several": len(memberships) > 1,
         },
@@ -377,6 +382,81 @@ def advice_form_send_view(request: HttpRequest, advice_id: int) -> HttpResponse:
             "form": form,
             "action": request.path,
         },
+    )
+
+
+# --- Annual reviews run by the school or setting ------------------------------------------------
+
+
+def _review(request: HttpRequest, case_id: int):
+    return review_for_professional(
+        memberships=request.professional_memberships, case_id=case_id, council=request.tenant
+    )
+
+
+@never_cache
+@require_GET
+@professional_required
+def review(request: HttpRequest, case_id: int) -> HttpResponse:
+    """An annual review the organisation runs: the child, its steps with their deadlines
+    (on time or late), and the steps the setting can record now."""
+    case, _ = _review(request, case_id)
+    audit_record(
+        actor=request.user,
+        actor_role=PROFESSIONAL,
+        action=AuditEvent.Action.VIEWED,
+        subject=AuditEvent.Subject.CASE,
+        subject_id=case.pk,
+        case=case,
+        summary="Looked at an annual review",
+        request=request,
+        organisation=case.review_organisation,
+    )
+    today = timezone.localdate()
+    records = case_records(case)
+    return render(
+        request,
+        f"{TEMPLATES}/review.html",
+        {
+            "page_title": f"Annual review: case {case.reference}",
+            "case": case,
+            "child": case.child,
+            "timeline": case_timeline(case, today, records),
+            "next": [s for s in steps_accepted(case, records, today) if s.key in SETTING_STEPS],
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@professional_required
+def review_step(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
+    case, membership = _review(request, case_id)
+    step = next((s for s in step_kinds(case.kind) if s.key == key and key in SETTING_STEPS), None)
+    if step is None:
+        raise Http404
+    form = ReviewStepForm(
+        *((request.POST, request.FILES) if request.method == "POST" else ()), key=key, label=step.label
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_step_record(
+                case=case,
+                membership=membership,
+                key=key,
+                occurred_on=form.cleaned_data["occurred_on"],
+                report=form.cleaned_data.get("report"),
+                request=request,
+            )
+        except ValidationError as refused:
+            add_errors(form, refused)
+        else:
+            messages.success(request, f"Recorded: {step.label}")
+            return redirect("professionals:review", case_id=case.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/review_step.html",
+        {"page_title": step.label, "case": case, "step": step, "form": form},
     )
 
 

@@ -10,12 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from casework import clock
-from casework.models import AdviceRequest, Document, Organisation, OrganisationInvitation, OrganisationMembership
+from casework.models import (
+    AdviceRequest,
+    Case,
+    CaseKind,
+    Document,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+)
 from casework.submissions.models import FormSubmission
 from citizen.accounts.models import Account
 from tenants.models import Council
@@ -160,3 +168,29 @@ def advice_forms_by_request(*, case) -> dict[int, FormSubmission]:
         if submission.draft.advice_request_id is not None:
             found[submission.draft.advice_request_id] = submission
     return found
+
+
+def reviews_for(*, memberships: list[OrganisationMembership], council: Council) -> QuerySet[Case]:
+    """The annual reviews the person's organisations run: open, or finished within the
+    council's access period, soonest deadline first (one query)."""
+    since = timezone.localdate() - timedelta(days=council.professional_access_days)
+    return (
+        Case.objects.filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gte=since),
+            kind=CaseKind.ANNUAL_REVIEW,
+            review_organisation__in=[m.organisation_id for m in memberships],
+        )
+        .select_related("child", "review_organisation")
+        .order_by(F("next_deadline").asc(nulls_last=True), "pk")
+    )
+
+
+def review_for_professional(
+    *, memberships: list[OrganisationMembership], case_id: int, council: Council
+) -> tuple[Case, OrganisationMembership]:
+    """A review the person's organisation runs, and their membership of it; or 404."""
+    by_organisation = {m.organisation_id: m for m in memberships}
+    case = reviews_for(memberships=memberships, council=council).filter(pk=case_id).first()
+    if case is None or case.review_organisation_id is None:
+        raise Http404
+    return case, by_organisation[case.review_organisation_id]

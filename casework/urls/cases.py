@@ -19,5 +19,6 @@ urlpatterns = [
         name="case-advice-received",
     ),
     path("cases/<int:case_id>/caseworker/", views.case_caseworker, name="case-caseworker"),
+    path("cases/<int:case_id>/review-setting/", views.case_review_setting, name="case-review-setting"),
     path("children/<int:child_id>/cases/new/", views.case_new, name="case-new"),
 ]

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casework import clock
 from casework.decorators import staff_required
@@ -75,6 +75,7 @@ from casework.services.cases import (
     milestone_record,
 )
 from casework.services.corrections import milestone_correct, milestone_withdraw
+from casework.services.reviews import review_setting_set
 from casework.submissions.selectors import submissions_for_case
 from themes.forms import add_errors
 from themes.wording import in_sentence
@@ -176,6 +177,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "corrections": case_corrections(case),
             "exceptions_apply": case.kind in KINDS_WITH_EXCEPTIONS,
             "takes_advice": case.kind == CaseKind.ASSESSMENT,
+            "review_organisations": list(organisations_to_ask()) if case.kind == CaseKind.ANNUAL_REVIEW else [],
             "family": list(case_family_members(case)),
             "audit_trail": case_audit_trail(case),
             "submissions": submissions_for_case(case=case),
@@ -318,6 +320,30 @@ def case_advice(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request, f"{TEMPLATES}/advice.html", {"page_title": "Record a request for advice", "case": case, "form": form}
     )
+
+
+@require_POST
+@staff_required(roles=CASEWORK)
+@never_cache
+def case_review_setting(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Give an annual review to the child's school or setting to run (or take it back)."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    if case.kind != CaseKind.ANNUAL_REVIEW:
+        raise Http404
+    chosen = request.POST.get("organisation", "")
+    organisation = next((o for o in organisations_to_ask() if str(o.pk) == chosen), None)
+    if chosen and organisation is None:
+        messages.error(request, "Choose an organisation registered with the council")
+        return redirect(reverse("staff:case", args=[case.pk]) + "#review-setting")
+    try:
+        review_setting_set(case=case, organisation=organisation, **_actor(request))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request, f"{organisation.name} runs this review" if organisation else "The SEND team runs this review"
+        )
+    return redirect(reverse("staff:case", args=[case.pk]) + "#review-setting")
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,8 +1,10 @@
-"""Issue 14's journey on both demo councils: the SEND team asks a school and the
+"""Issue 14's journeys on both demo councils. Advice: the SEND team asks a school and the
 educational psychology service for advice from the case page; the school's admin invites
 a colleague, who joins, takes the request and sends the advice with a file (on time); the
 EP service declines; the SEND team sees both on the case; the family sees who was asked
-and what arrived. Every page is checked with axe; the professionals' pages also at 320 px."""
+and what arrived. An annual review: the school books the meeting, invites the family,
+shares the reports and sends its report; the council decides; the family sees each step on
+time or late. Every page is checked with axe; the professionals' pages also at 320 px."""
 
 from __future__ import annotations
 
@@ -272,6 +274,120 @@ def test_staff_ask_a_school_and_the_ep_service_the_school_answers_the_ep_service
         page = family.get_by_role("main").inner_text()
         assert f"Advice from {names['school']}" in page
         assert f"Advice from {names['service']}" not in page  # declined: no advice is coming from it
+    finally:
+        committed(
+            world_remove,
+            slug=demo.slug,
+            emails=list(emails.values()),
+            reference=reference,
+            names=list(names.values()),
+        )
+
+
+def review_create(*, slug: str, emails: dict, reference: str, last_name: str, names: dict) -> int:
+    """A child with a plan (issued 11 months ago) whose annual review is due, a parent,
+    the school with its admin; the review given to the school. Returns the case's id."""
+    from casework.services.reviews import review_setting_set
+
+    today = timezone.localdate()
+    worker_id = staff_member_create(
+        slug=slug, email=emails["worker"], role=StaffRole.CASEWORKER, first_name="Casey", last_name="Worker"
+    )
+    family_id = family_member_create(email=emails["family"])
+    head = Account.objects.create_user(
+        emails["head"], PASSWORD, first_name="Head", last_name="Admin", is_active=True, email_verified_at=timezone.now()
+    )
+    council = Council.objects.get(slug=slug)
+    with tenant_context(council):
+        worker = Account.objects.get(pk=worker_id)
+        child = child_create(
+            legal_first_name="Robin",
+            legal_last_name=last_name,
+            date_of_birth=today.replace(year=today.year - 9, day=min(today.day, 28)),
+            council_reference=reference,
+            service_area=ServiceArea.objects.filter(council=council).first(),
+            actor=worker,
+        )
+        ChildAccess.objects.create(child=child, account_id=family_id, relationship=Relationship.PARENT)
+        case = case_open(
+            child=child,
+            kind=CaseKind.ANNUAL_REVIEW,
+            started_on=today - timedelta(days=330),
+            caseworker=worker,
+            actor=worker,
+        )
+        school = Organisation.objects.create(name=names["school"], kind="school", contact_email=emails["school"])
+        OrganisationMembership.objects.create(organisation=school, account=head, is_admin=True)
+        review_setting_set(case=case, organisation=school, actor=worker, actor_role="caseworker")
+    return case.pk
+
+
+def record_review_step(page, label: str, day) -> None:
+    page.get_by_role("link", name=label).click()
+    reflows(page)
+    assert_accessible(page)
+    for part, value in (("day", day.day), ("month", day.month), ("year", day.year)):
+        page.fill(f"input[name=occurred_on_{part}]", str(value))
+
+
+@pytest.mark.parametrize("demo", [CUMBRIA, SOMERSET], ids=lambda demo: demo.slug)
+def test_the_school_runs_an_annual_review_and_the_council_decides_on_time(
+    debug, committed, new_context, live_server_url, demo
+):
+    base = live_server_url(demo.domain)
+    emails = {who: f"{unique(who)}@example.org" for who in ("worker", "family", "head", "school")}
+    reference = unique("REV").upper()
+    last_name = letters_only(uuid.uuid4().hex[:8])
+    names = {"school": f"Fellside School {letters_only(uuid.uuid4().hex[:6])}"}
+    case_id = committed(
+        review_create, slug=demo.slug, emails=emails, reference=reference, last_name=last_name, names=names
+    )
+    today = timezone.localdate()
+    meeting = today - timedelta(days=3)
+    try:
+        # --- The school: the meeting, the invitation, the reports, the report.
+        head = new_context(viewport=NARROW).new_page()
+        professional_sign_in(head, base, emails["head"])
+        head.get_by_role("link", name=re.compile(f"^Robin {last_name}")).click()
+        reflows(head)
+        assert_accessible(head)
+        record_review_step(head, "Review meeting booked or held", meeting)
+        head.get_by_role("button", name="Record it").click()
+        assert "Recorded: Review meeting booked or held" in head.get_by_role("alert").inner_text()
+        record_review_step(head, "Notice of the meeting sent", meeting - timedelta(days=15))
+        head.get_by_role("button", name="Record it").click()
+        record_review_step(head, "Reports shared before the meeting", meeting - timedelta(days=14))
+        head.get_by_role("button", name="Record it").click()
+        record_review_step(head, "Review meeting report sent", today)
+        head.get_by_label("The report of the review meeting").set_input_files(
+            {"name": "review.pdf", "mimeType": "application/pdf", "buffer": small_pdf("Review report")}
+        )
+        head.get_by_role("button", name="Record it").click()
+        reflows(head)
+        assert_accessible(head)
+        assert "Recorded: Review meeting report sent" in head.get_by_role("alert").inner_text()
+        head.context.close()
+
+        # --- The council decides.
+        staff = new_context().new_page()
+        staff_sign_in(staff, base, emails["worker"], path=f"staff/cases/{case_id}/")
+        assert names["school"] in staff.locator("#review-setting").inner_text()
+        staff.locator("#record").get_by_role("link", name=re.compile("^Decision sent")).click()
+        for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
+            staff.fill(f"input[name=occurred_on_{part}]", str(value))
+        staff.get_by_label("Keep the plan as it is").check()
+        staff.get_by_role("button", name="Record this step").click()
+        assert_accessible(staff)
+        staff.context.close()
+
+        # --- The family sees each step, on time or late.
+        family = new_context(viewport=NARROW).new_page()
+        staff_sign_in(family, base, emails["family"], path=f"send/cases/{case_id}/")
+        reflows(family)
+        assert_accessible(family)
+        progress = family.get_by_role("main").inner_text()
+        assert "Decision: keep, change or end the plan" in progress
+        assert "on time" in progress.lower()
     finally:
         committed(
             world_remove,

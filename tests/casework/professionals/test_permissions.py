@@ -13,8 +13,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from casework.models import AdviceRequest, Document, OrganisationInvitation, StaffRole
+from casework.models import AdviceRequest, CaseKind, Document, OrganisationInvitation, StaffRole
 from casework.services.advice import advice_ask, advice_send
+from casework.services.cases import case_open
+from casework.services.reviews import review_setting_set
 from tests.casework.conftest import make_account, signed_in_client
 from tests.casework.documents.conftest import pdf_bytes, upload
 
@@ -65,6 +67,9 @@ PAGES = [
     ("post", "/professionals/advice/{open}/decline/", expect(200)),
     ("get", "/professionals/advice/{sent}/documents/{document}/", expect(200)),
     ("get", "/professionals/advice/{open}/documents/{document}/", expect(404, who_ok=())),  # not this request's
+    ("get", "/professionals/reviews/{review}/", expect(200)),
+    ("get", "/professionals/reviews/{review}/steps/meeting/", expect(200)),
+    ("post", "/professionals/reviews/{review}/steps/meeting/", expect(200)),  # nothing posted: the form's errors
     ("get", "/professionals/organisations/{school}/people/", expect(200, who_ok=("school admin",))),
     ("post", "/professionals/organisations/{school}/people/", expect(200, who_ok=("school admin",))),  # errors
     ("get", "/professionals/organisations/{school}/people/{member}/remove/", expect(200, who_ok=("school admin",))),
@@ -91,6 +96,13 @@ def rows(site, in_council, staff_account):
         advice_send(advice=first, membership=member, note="Advice", files=[upload("report.pdf", pdf_bytes())])
         (second,) = advice_ask(case=case, organisations=[school], **ask)
         document = Document.objects.get(advice_request=first)
+        review = case_open(
+            child=case.child,
+            kind=CaseKind.ANNUAL_REVIEW,
+            started_on=timezone.localdate() - timedelta(days=300),
+            actor=worker,
+        )
+        review_setting_set(case=review, organisation=school, actor=worker, actor_role="caseworker")
     with in_council(site.other):  # the same names in the other council: ids there mean other rows
         # Each schema numbers its own rows: the other council's professional's own
         # organisation must not happen to have this council's school's id (asking for it
@@ -100,6 +112,7 @@ def rows(site, in_council, staff_account):
             _, elsewhere_people = organisation_with("Hillside Nursery", "school", {"lee": True})
     return SimpleNamespace(
         open=second.pk,
+        review=review.pk,
         sent=first.pk,
         document=document.pk,
         school=school.pk,
@@ -137,6 +150,7 @@ def test_who_may_open_each_professionals_page(site, rows, clients, in_council, m
             AdviceRequest.objects.filter(pk=rows.open).update(status="open", taken_by=None)
         url = path.format(
             open=rows.open,
+            review=rows.review,
             sent=rows.sent,
             document=rows.document,
             school=rows.school,
