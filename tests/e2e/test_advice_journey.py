@@ -49,17 +49,16 @@ from .test_staff_journey import (
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
 
 
-def world_create(*, slug: str, emails: dict, reference: str, last_name: str, names: dict) -> int:
-    """A case waiting for advice (decided 'yes' 5 days ago) with a parent, and the two
-    organisations with their admins. Returns the case's id."""
+def child_with_family(*, slug: str, emails: dict, reference: str, last_name: str, admins: tuple[str, ...]):
+    """The caseworker, a parent, the organisations' admins (accounts with the shared
+    password) and a child the parent can see, in the council: (caseworker, child, admins)."""
     today = timezone.localdate()
     worker_id = staff_member_create(
         slug=slug, email=emails["worker"], role=StaffRole.CASEWORKER, first_name="Casey", last_name="Worker"
     )
     family_id = family_member_create(email=emails["family"])
-    admins = {}
-    for who in ("head", "ep"):
-        admins[who] = Account.objects.create_user(
+    accounts = {
+        who: Account.objects.create_user(
             emails[who],
             PASSWORD,
             first_name=who.title(),
@@ -67,6 +66,8 @@ def world_create(*, slug: str, emails: dict, reference: str, last_name: str, nam
             is_active=True,
             email_verified_at=timezone.now(),
         )
+        for who in admins
+    }
     council = Council.objects.get(slug=slug)
     with tenant_context(council):
         worker = Account.objects.get(pk=worker_id)
@@ -80,6 +81,17 @@ def world_create(*, slug: str, emails: dict, reference: str, last_name: str, nam
             actor=worker,
         )
         ChildAccess.objects.create(child=child, account_id=family_id, relationship=Relationship.PARENT)
+    return worker, child, accounts
+
+
+def world_create(*, slug: str, emails: dict, reference: str, last_name: str, names: dict) -> int:
+    """A case waiting for advice (decided 'yes' 5 days ago) with a parent, and the two
+    organisations with their admins. Returns the case's id."""
+    today = timezone.localdate()
+    worker, child, admins = child_with_family(
+        slug=slug, emails=emails, reference=reference, last_name=last_name, admins=("head", "ep")
+    )
+    with tenant_context(Council.objects.get(slug=slug)):
         case = case_open(
             child=child,
             kind=CaseKind.ASSESSMENT,
@@ -289,35 +301,19 @@ def review_create(*, slug: str, emails: dict, reference: str, last_name: str, na
     the school with its admin; the review given to the school. Returns the case's id."""
     from casework.services.reviews import review_setting_set
 
-    today = timezone.localdate()
-    worker_id = staff_member_create(
-        slug=slug, email=emails["worker"], role=StaffRole.CASEWORKER, first_name="Casey", last_name="Worker"
+    worker, child, admins = child_with_family(
+        slug=slug, emails=emails, reference=reference, last_name=last_name, admins=("head",)
     )
-    family_id = family_member_create(email=emails["family"])
-    head = Account.objects.create_user(
-        emails["head"], PASSWORD, first_name="Head", last_name="Admin", is_active=True, email_verified_at=timezone.now()
-    )
-    council = Council.objects.get(slug=slug)
-    with tenant_context(council):
-        worker = Account.objects.get(pk=worker_id)
-        child = child_create(
-            legal_first_name="Robin",
-            legal_last_name=last_name,
-            date_of_birth=today.replace(year=today.year - 9, day=min(today.day, 28)),
-            council_reference=reference,
-            service_area=ServiceArea.objects.filter(council=council).first(),
-            actor=worker,
-        )
-        ChildAccess.objects.create(child=child, account_id=family_id, relationship=Relationship.PARENT)
+    with tenant_context(Council.objects.get(slug=slug)):
         case = case_open(
             child=child,
             kind=CaseKind.ANNUAL_REVIEW,
-            started_on=today - timedelta(days=330),
+            started_on=timezone.localdate() - timedelta(days=330),
             caseworker=worker,
             actor=worker,
         )
         school = Organisation.objects.create(name=names["school"], kind="school", contact_email=emails["school"])
-        OrganisationMembership.objects.create(organisation=school, account=head, is_admin=True)
+        OrganisationMembership.objects.create(organisation=school, account=admins["head"], is_admin=True)
         review_setting_set(case=case, organisation=school, actor=worker, actor_role="caseworker")
     return case.pk
 
