@@ -402,6 +402,7 @@ class FormVariant(models.Model):
     class BuiltIn(models.TextChoices):
         SECTION_A = "section-a", "Section A (the child's and family's views)"
         APPENDIX_A = "appendix-a", "Appendix A (request for an EHC needs assessment)"
+        ANNUAL_REVIEW_VIEWS = "annual-review-views", "Annual review: the family's views"
         ADVICE_EDUCATIONAL = "advice-educational", "Educational advice (filled in by the school or psychologist asked)"
         ADVICE_HEALTH = "advice-health", "Health advice (filled in by the health professional asked)"
         ADVICE_SOCIAL_CARE = "advice-social-care", "Social care advice (filled in by the social care team asked)"

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 BUILTIN_TITLES = {
     FormVariant.BuiltIn.SECTION_A: "Section A",
     FormVariant.BuiltIn.APPENDIX_A: "Appendix A",
+    FormVariant.BuiltIn.ANNUAL_REVIEW_VIEWS: "Annual review: your views",
     FormVariant.BuiltIn.ADVICE_EDUCATIONAL: "Educational advice",
     FormVariant.BuiltIn.ADVICE_HEALTH: "Health advice",
     FormVariant.BuiltIn.ADVICE_SOCIAL_CARE: "Social care advice",

@@ -118,3 +118,21 @@ def test_only_an_annual_review_can_be_given_to_a_setting(world, post, in_council
     assert answer.status_code == 404
     with in_council(world.council):
         assert Case.objects.get(pk=world.case.pk).review_organisation_id is None
+
+
+def test_the_familys_views_for_an_annual_review_ship_as_a_built_in_that_joins_the_review(site, in_council):
+    from casework.services.forms import builtin_publish
+    from casework.submissions.services import feed_problem
+    from tenants.form_definitions import builtin_definition, definition_problems, form_definition
+
+    assert definition_problems(builtin_definition("annual-review-views")) == []
+    version = builtin_publish(council=site.council, builtin="annual-review-views").version
+    definition = form_definition(version.definition)
+    today = timezone.localdate()
+    with in_council(site.council):
+        child = make_child(first="Sam", last="Hale")
+        refused = feed_problem(definition=definition, child=child)
+        case_open(child=child, kind=CaseKind.ANNUAL_REVIEW, started_on=today - timedelta(days=330), actor=None)
+        accepted = feed_problem(definition=definition, child=child)
+    assert definition.feeds == "annual_review" and "annual review" in refused.lower()
+    assert accepted == ""
