@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import clock
 from casework.decorators import stronger_two_step
 from casework.file_checks import DOCUMENT_MAX_BYTES
 from casework.forms_organisations import MemberInviteForm
@@ -182,7 +181,6 @@ def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
             "give_form": AdviceGiveForm(colleagues=colleagues) if membership.is_admin and found.is_open else None,
             "advice_form": advice_form_for(found) if found.is_open else None,
             "advice_draft": advice_draft(found) if found.is_open else None,
-            "long_date": clock.long_date,
         },
     )
 
