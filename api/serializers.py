@@ -195,7 +195,7 @@ class AdviceRequestSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.DateField())
     def get_due_on(self, advice) -> str:
-        return (advice.requested_on + clock.ADVICE).isoformat()
+        return advice.due_on.isoformat()
 
 
 class OrganisationSerializer(serializers.Serializer):
@@ -221,7 +221,7 @@ class AdviceRequestFullSerializer(AdviceRequestSerializer):
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_on_time(self, advice) -> bool | None:
-        return None if advice.received_on is None else advice.received_on <= advice.requested_on + clock.ADVICE
+        return advice.on_time
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_documents(self, advice) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -389,6 +391,18 @@ class AdviceRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.OPEN, self.Status.TAKEN)
+
+    @property
+    def due_on(self) -> date:
+        """6 weeks after the council asked (reg 8): every page and email reads it here."""
+        from casework.clock import ADVICE
+
+        return self.requested_on + ADVICE
+
+    @property
+    def on_time(self) -> bool | None:
+        """Whether the advice arrived by its due date; None until it arrives."""
+        return None if self.received_on is None else self.received_on <= self.due_on
 
 
 class CaseException(models.Model):

@@ -453,9 +453,9 @@ class AdviceAsked:
 def advice_asked(advice: Iterable[AdviceRequest]) -> tuple[AdviceAsked, ...]:
     rows = []
     for a in advice:
-        due = a.requested_on + clock.ADVICE
+        due = a.due_on
         if a.received_on is not None:
-            verdict = "on time" if a.received_on <= due else "late"
+            verdict = "on time" if a.on_time else "late"
             status = f"Arrived on {clock.long_date(a.received_on)}, {verdict}"
         elif a.status == AdviceRequest.Status.DECLINED and a.declined_on is not None:
             status = f"They could not give this advice (told the SEND team on {clock.long_date(a.declined_on)})"

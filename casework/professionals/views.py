@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casework.decorators import stronger_two_step
 from casework.file_checks import DOCUMENT_MAX_BYTES
 from casework.forms_organisations import MemberInviteForm
-from casework.models import AuditEvent, OrganisationInvitation, OrganisationMembership
+from casework.models import AuditEvent, OrganisationInvitation
 from casework.selectors.cases import case_records, case_timeline, step_kinds, steps_accepted
 from casework.selectors.professionals import (
     advice_document_for_professional,
@@ -39,7 +39,6 @@ from casework.services.advice import (
     advice_decline,
     advice_draft,
     advice_draft_open,
-    advice_due,
     advice_form_for,
     advice_form_send,
     advice_send,
@@ -165,7 +164,7 @@ def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
         organisation=found.organisation,
     )
     colleagues = [m for m in organisation_people(found.organisation) if m.account_id != found.taken_by_id]
-    due = advice_due(found)
+    due = found.due_on
     return render(
         request,
         f"{TEMPLATES}/advice.html",
@@ -176,7 +175,7 @@ def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
             "child": found.case.child,
             "due": due,
             "days_left": (due - timezone.localdate()).days,
-            "on_time": found.received_on <= due if found.received_on else None,
+            "on_time": found.on_time,
             "documents": advice_documents(found),
             "give_form": AdviceGiveForm(colleagues=colleagues) if membership.is_admin and found.is_open else None,
             "advice_form": advice_form_for(found) if found.is_open else None,
@@ -192,11 +191,12 @@ def advice_take_view(request: HttpRequest, advice_id: int) -> HttpResponse:
     found, membership = _request(request, advice_id)
     to = None
     if "to" in request.POST:
-        form = AdviceGiveForm(request.POST, colleagues=organisation_people(found.organisation))
+        colleagues = list(organisation_people(found.organisation))
+        form = AdviceGiveForm(request.POST, colleagues=colleagues)
         if not form.is_valid():
             messages.error(request, "Choose a colleague to give the request to")
             return redirect("professionals:advice", advice_id=found.pk)
-        to = OrganisationMembership.objects.get(pk=form.cleaned_data["to"])
+        to = next(m for m in colleagues if str(m.pk) == form.cleaned_data["to"])
     try:
         advice_take(advice=found, membership=membership, to=to, request=request)
     except ValidationError as refused:
@@ -231,7 +231,7 @@ def advice_send_view(request: HttpRequest, advice_id: int) -> HttpResponse:
     return render(
         request,
         f"{TEMPLATES}/send.html",
-        {"page_title": "Send your advice", "advice": found, "form": form, "due": advice_due(found)},
+        {"page_title": "Send your advice", "advice": found, "form": form, "due": found.due_on},
     )
 
 

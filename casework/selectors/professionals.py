@@ -63,7 +63,7 @@ def advice_tray(*, memberships: list[OrganisationMembership], today: date) -> li
         .select_related("case__child", "organisation", "taken_by")
         .order_by("requested_on", "id")
     )
-    return [TrayRow(a, a.requested_on + clock.ADVICE, (a.requested_on + clock.ADVICE - today).days) for a in rows]
+    return [TrayRow(a, a.due_on, (a.due_on - today).days) for a in rows]
 
 
 def advice_recently_closed(*, memberships: list[OrganisationMembership], council: Council) -> QuerySet[AdviceRequest]:
@@ -123,6 +123,14 @@ def organisation_open_invitations(organisation: Organisation) -> QuerySet[Organi
     return OrganisationInvitation.objects.filter(
         organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("email")
+
+
+def organisation_for_staff(*, organisation_id: int) -> Organisation:
+    """One of this council's organisations (a council admin's page), or 404."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404
+    return organisation
 
 
 def organisations_for_council() -> QuerySet[Organisation]:

@@ -38,10 +38,6 @@ from tenants.outbox.services import email_queue
 ADVICE_NOTE_MAX = 20_000
 
 
-def advice_due(advice: AdviceRequest) -> date:
-    return advice.requested_on + clock.ADVICE
-
-
 def asked_of(advice: AdviceRequest) -> Organisation:
     """The organisation a request through the portal was asked of (every one has one)."""
     if advice.organisation is None:
@@ -107,12 +103,12 @@ def advice_ask(
         link = council_link(professional_request_path(advice.pk))
         email_queue(
             to=[asked_of(advice).contact_email],
-            subject=f"Advice requested for case {case.reference}: due {clock.long_date(advice_due(advice))}",
+            subject=f"Advice requested for case {case.reference}: due {clock.long_date(advice.due_on)}",
             body="\n\n".join(
                 [
                     f"{council.name}'s SEND team has asked {asked_of(advice).name} for "
                     f"{AdviceKind(kind).label.lower()} for an EHC needs assessment, case {case.reference}.",
-                    f"It is due by {clock.long_date(advice_due(advice))} (6 weeks, regulation 8 of the SEND "
+                    f"It is due by {clock.long_date(advice.due_on)} (6 weeks, regulation 8 of the SEND "
                     "Regulations 2014).",
                     *([f"Sign in to see the request and send the advice:\n{link}"] if link else []),
                     "This email does not include the child's name or details: sign in to see them.",
@@ -252,8 +248,7 @@ def _arrived(
         request=request,
         today=today,
     )
-    on_time = today <= advice_due(locked)
-    verdict = "on time" if on_time else f"late (it was due by {clock.long_date(advice_due(locked))})"
+    verdict = "on time" if locked.on_time else f"late (it was due by {clock.long_date(locked.due_on)})"
     _tell_send_team(
         locked,
         subject=f"Advice received for case {locked.case.reference}",
@@ -457,7 +452,7 @@ def advice_reminders_send(*, today: date) -> int:
 
 
 def _remind(advice: AdviceRequest, *, overdue: bool) -> None:
-    organisation, due = asked_of(advice), clock.long_date(advice_due(advice))
+    organisation, due = asked_of(advice), clock.long_date(advice.due_on)
     what = f"{advice.get_kind_display() or 'Advice'} for case {advice.case.reference}"
     news = (
         f"{what} was due by {due} and has not arrived. The family's EHC needs assessment is waiting for it."

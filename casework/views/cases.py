@@ -164,7 +164,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "advice": [
                 {
                     "request": a,
-                    "due": a.requested_on + clock.ADVICE,
+                    "due": a.due_on,
                     "documents": advice_files.get(a.pk, []),
                     "form": advice_forms.get(a.pk),
                 }

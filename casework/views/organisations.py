@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.decorators import staff_required
 from casework.forms_organisations import MemberInviteForm, OrganisationChangeForm, OrganisationForm
-from casework.models import Organisation
 from casework.permissions import COUNCIL_SETTINGS
 from casework.selectors.professionals import (
+    organisation_for_staff,
     organisation_open_invitations,
     organisation_people,
     organisations_for_council,
@@ -61,9 +61,7 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required(roles=COUNCIL_SETTINGS)
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    row = Organisation.objects.filter(pk=organisation_id).first()
-    if row is None:
-        raise Http404
+    row = organisation_for_staff(organisation_id=organisation_id)
     posted = request.POST if request.method == "POST" else None
     action = request.POST.get("action")
     details = OrganisationChangeForm(
