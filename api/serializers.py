@@ -441,15 +441,17 @@ class FormSubmissionSerializer(serializers.Serializer):
             ("contribution", "contribution"),
             ("annual_review", "annual_review"),
             ("advice", "advice"),
+            ("review_report", "review_report"),
         ],
-        help_text="What it was: a new request for an assessment, a contribution to one, or to an annual review; or "
-        "`advice`, a professional's advice form answering an advice request (see /api/v1/advice-requests/).",
+        help_text="What it was: a new request for an assessment, a contribution to one, or to an annual review; "
+        "`advice`, a professional's advice form answering an advice request (see /api/v1/advice-requests/); or "
+        "`review_report`, the report of an annual review meeting from the school or setting that ran it.",
     )
     speaking_as = serializers.ChoiceField(
         choices=Relationship.choices,
         allow_blank=True,
         help_text="Who was speaking: the sender's relationship to the child when they sent it; empty for a "
-        "professional's advice.",
+        "professional's advice or review report.",
     )
     answers = serializers.DictField(
         child=serializers.JSONField(),

@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 
 from casework.models import Organisation
 from casework.services.councils import Provisioned, council_create
-from casework.services.forms import ADVICE_BUILTINS, builtin_ensure
+from casework.services.forms import PROFESSIONAL_BUILTINS, builtin_ensure
 from casework.services.organisations import organisation_invitation_create
 from citizen.accounts.models import Account
 from tenants.models import Council, CouncilLink, FormVariant, ServiceArea, SignInPolicy, Tile
@@ -160,8 +160,9 @@ def seed_demo(*, platform_domain: str) -> list[Provisioned]:
             # The council's form, published from the built-in (a council seeded before
             # forms were versioned gets its first version now; otherwise nothing changes).
             builtin_ensure(council=result.council, builtin=demo.form)
-            for advice_form in ADVICE_BUILTINS:  # how its organisations send each kind of advice
-                builtin_ensure(council=result.council, builtin=advice_form)
+            # How its organisations send each kind of advice, and a review's report.
+            for professional_form in PROFESSIONAL_BUILTINS:
+                builtin_ensure(council=result.council, builtin=professional_form)
             with tenant_context(result.council):
                 _organisations_ensure(demo)
         results.append(result)

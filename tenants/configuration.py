@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from .form_definitions import FEEDS_ADVICE
+from .form_definitions import FEEDS_ADVICE, FEEDS_REVIEW_REPORT, PROFESSIONAL_FEEDS
 from .models import (
     Council,
     CouncilLink,
@@ -47,6 +47,9 @@ class Configuration:
     # The enabled advice forms (those a family is never offered: the definition feeds
     # "advice"), by the kind of advice each is for (the first by title, when two are).
     advice_forms: dict[str, tuple[FormVariant, FormVersion]] = field(default_factory=dict)
+    # The enabled form a school or setting running an annual review sends its report
+    # with (feeds "review_report"; the first by title), or None: it attaches a file.
+    review_report_form: tuple[FormVariant, FormVersion] | None = None
 
 
 _lock = threading.Lock()
@@ -82,8 +85,9 @@ def _read(council: Council) -> Configuration:
     published = [v for v in variants if v.pk in latest]
     advice: dict[str, tuple[FormVariant, FormVersion]] = {}
     for variant in published:
-        if _feeds_advice(latest[variant.pk]):
+        if _feeds(latest[variant.pk]) == FEEDS_ADVICE:
             advice.setdefault(latest[variant.pk].definition.get("advice_kind", ""), (variant, latest[variant.pk]))
+    review_report = next((v for v in published if _feeds(latest[v.pk]) == FEEDS_REVIEW_REPORT), None)
     return Configuration(
         sign_in_policy=SignInPolicy.objects.filter(council=council).first() or SignInPolicy(council=council),
         tiles=tuple(Tile.objects.filter(council=council, enabled=True)),
@@ -92,13 +96,14 @@ def _read(council: Council) -> Configuration:
         stage_explanations={
             (r.case_kind, r.stage_key): r.text for r in StageExplanation.objects.filter(council=council)
         },
-        forms=tuple((v, latest[v.pk]) for v in published if not _feeds_advice(latest[v.pk])),
+        forms=tuple((v, latest[v.pk]) for v in published if _feeds(latest[v.pk]) not in PROFESSIONAL_FEEDS),
         advice_forms=advice,
+        review_report_form=(review_report, latest[review_report.pk]) if review_report else None,
     )
 
 
-def _feeds_advice(version: FormVersion) -> bool:
-    return version.definition.get("feeds") == FEEDS_ADVICE
+def _feeds(version: FormVersion) -> str:
+    return version.definition.get("feeds", "")
 
 
 def cached_configurations() -> int:

@@ -40,11 +40,16 @@ FEEDS_NEW_REQUEST = "new_request"
 FEEDS_CONTRIBUTION = "contribution"
 FEEDS_ANNUAL_REVIEW = "annual_review"
 FEEDS_ADVICE = "advice"  # filled in by the organisation the SEND team asked, never by a family
+# Filled in by the school or setting the SEND team gave an annual review to run, never by a family.
+FEEDS_REVIEW_REPORT = "review_report"
+# The forms professionals fill in: never offered to families.
+PROFESSIONAL_FEEDS = (FEEDS_ADVICE, FEEDS_REVIEW_REPORT)
 FEEDS_LABELS = {
     FEEDS_NEW_REQUEST: "A new request for an EHC needs assessment",
     FEEDS_CONTRIBUTION: "A contribution to the child's EHC needs assessment",
     FEEDS_ANNUAL_REVIEW: "A contribution to the child's annual review",
     FEEDS_ADVICE: "A professional's advice for an EHC needs assessment",
+    FEEDS_REVIEW_REPORT: "The report of an annual review meeting, from the school or setting that ran it",
 }
 EVERYONE = ("parent", "carer", "young_person")
 YES_NO_OPTIONS = (("yes", "Yes"), ("no", "No"))

@@ -407,6 +407,7 @@ class FormVariant(models.Model):
         ADVICE_HEALTH = "advice-health", "Health advice (filled in by the health professional asked)"
         ADVICE_SOCIAL_CARE = "advice-social-care", "Social care advice (filled in by the social care team asked)"
         ADVICE_SETTING = "advice-setting", "Advice from the school or setting (filled in by the setting asked)"
+        ANNUAL_REVIEW_REPORT = "annual-review-report", "Annual review report (filled in by the setting running it)"
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="form_variants")
     slug = models.SlugField(max_length=60, help_text="Part of the form's address on the council's site.")

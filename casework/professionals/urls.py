@@ -5,7 +5,7 @@
 |---|---|---|
 | invitation | invitations/<token>/ | anyone with the emailed link |
 | tray, advice, advice-take, advice-send, advice-decline, advice-document | … | the request's organisation's people |
-| review, review-step | reviews/<case id>/… | the people of the organisation running that annual review |
+| review, review-step, review-report-* | reviews/<case id>/… | the people of the organisation running that review |
 | people, member-remove, invitation-withdraw | organisations/<id>/… | that organisation's admins |
 """
 
@@ -40,6 +40,21 @@ urlpatterns = [
     path("advice/<int:advice_id>/form/send/", views.advice_form_send_view, name="advice-form-send"),
     path("reviews/<int:case_id>/", views.review, name="review"),
     path("reviews/<int:case_id>/steps/<str:key>/", views.review_step, name="review-step"),
+    path("reviews/<int:case_id>/report/", views.review_report_start, name="review-report-start"),
+    path("reviews/<int:case_id>/report/tasks/", views.review_report_tasks, name="review-report-tasks"),
+    path("reviews/<int:case_id>/report/pages/<str:page_id>/", views.review_report_page, name="review-report-page"),
+    path(
+        "reviews/<int:case_id>/report/items/<str:page_id>/<int:index>/",
+        views.review_report_item,
+        name="review-report-item",
+    ),
+    path(
+        "reviews/<int:case_id>/report/items/<str:page_id>/<int:index>/remove/",
+        views.review_report_item_remove,
+        name="review-report-item-remove",
+    ),
+    path("reviews/<int:case_id>/report/check/", views.review_report_check, name="review-report-check"),
+    path("reviews/<int:case_id>/report/send/", views.review_report_send, name="review-report-send"),
     path("organisations/<int:organisation_id>/people/", views.people, name="people"),
     path(
         "organisations/<int:organisation_id>/people/<int:member_id>/remove/",

@@ -56,7 +56,14 @@ from casework.services.organisations import (
     organisation_invitation_withdraw,
     organisation_member_remove,
 )
-from casework.services.reviews import SETTING_STEPS, review_step_record
+from casework.services.reviews import (
+    SETTING_STEPS,
+    review_report_draft,
+    review_report_draft_open,
+    review_report_form,
+    review_report_form_send,
+    review_step_record,
+)
 from casework.submissions.flow import progress
 from casework.submissions.forms import DeclarationForm
 from casework.submissions.pages import DraftStore, Runner, Urls
@@ -273,27 +280,42 @@ def advice_document(request: HttpRequest, advice_id: int, document_id: int) -> H
 # --- The council's advice form (forms as data, filled in with the family's runner pages) -------------
 
 
-def _advice_runner(request: HttpRequest, found, draft) -> Runner:
+def _runner(request: HttpRequest, draft, *, prefix: str, pk: int, speaking_for: str, leave_url: str) -> Runner:
+    """The family's runner pages over a professional's form: `prefix` names the URLs
+    ("professionals:<prefix>-tasks" and so on), each taking `pk` first."""
+
+    def url(name: str, *args) -> str:
+        return reverse(f"professionals:{prefix}-{name}", args=[pk, *args])
+
     return Runner(
         definition=form_definition(draft.version.definition),
         store=DraftStore(draft, request.user),
         urls=Urls(
-            tasks=reverse("professionals:advice-form-tasks", args=[found.pk]),
-            check=reverse("professionals:advice-form-check", args=[found.pk]),
-            declaration=reverse("professionals:advice-form-send", args=[found.pk]),
-            page=lambda page_id: reverse("professionals:advice-form-page", args=[found.pk, page_id]),
-            item=lambda page_id, index: reverse("professionals:advice-form-item", args=[found.pk, page_id, index]),
-            item_remove=lambda page_id, index: reverse(
-                "professionals:advice-form-item-remove", args=[found.pk, page_id, index]
-            ),
+            tasks=url("tasks"),
+            check=url("check"),
+            declaration=url("send"),
+            page=lambda page_id: url("page", page_id),
+            item=lambda page_id, index: url("item", page_id, index),
+            item_remove=lambda page_id, index: url("item-remove", page_id, index),
         ),
         council_max_mb=DOCUMENT_MAX_BYTES // (1024 * 1024),
         context={
-            "child": found.case.child,
-            "speaking_for": f"You are giving {found.organisation.name}'s advice for case {found.case.reference}. "
-            "Your answers are saved as you go, and your colleagues can carry on where you left off.",
-            "leave_url": reverse("professionals:advice", args=[found.pk]),
+            "child": draft.child,
+            "speaking_for": speaking_for + " Your answers are saved as you go, and your colleagues can carry on "
+            "where you left off.",
+            "leave_url": leave_url,
         },
+    )
+
+
+def _advice_runner(request: HttpRequest, found, draft) -> Runner:
+    return _runner(
+        request,
+        draft,
+        prefix="advice-form",
+        pk=found.pk,
+        speaking_for=f"You are giving {found.organisation.name}'s advice for case {found.case.reference}.",
+        leave_url=reverse("professionals:advice", args=[found.pk]),
     )
 
 
@@ -369,6 +391,11 @@ def advice_form_send_view(request: HttpRequest, advice_id: int) -> HttpResponse:
         else:
             messages.success(request, "Your advice has been sent to the SEND team")
             return redirect("professionals:advice", advice_id=found.pk)
+    return _declaration(request, runner, form)
+
+
+def _declaration(request: HttpRequest, runner: Runner, form: DeclarationForm) -> HttpResponse:
+    definition = runner.definition
     return render(
         request,
         "citizen/runner/declaration.html",
@@ -421,8 +448,16 @@ def review(request: HttpRequest, case_id: int) -> HttpResponse:
             "child": case.child,
             "timeline": case_timeline(case, today, records),
             "next": [s for s in steps_accepted(case, records, today) if s.key in SETTING_STEPS],
+            "report_form": review_report_form(),
+            "meeting_held": _meeting_held(records, today),  # the report form opens then
+            "report_draft": review_report_draft(case) if case.closed_on is None else None,
         },
     )
+
+
+def _meeting_held(records, today) -> bool:
+    meeting = records.milestones.get("meeting")
+    return meeting is not None and meeting.occurred_on <= today
 
 
 @never_cache
@@ -433,6 +468,8 @@ def review_step(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
     step = next((s for s in step_kinds(case.kind) if s.key == key and key in SETTING_STEPS), None)
     if step is None:
         raise Http404
+    if key == "report_sent" and review_report_form() is not None:
+        return redirect("professionals:review", case_id=case.pk)  # the council's form carries the report
     form = ReviewStepForm(
         *((request.POST, request.FILES) if request.method == "POST" else ()), key=key, label=step.label
     )
@@ -456,6 +493,98 @@ def review_step(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
         f"{TEMPLATES}/review_step.html",
         {"page_title": step.label, "case": case, "step": step, "form": form},
     )
+
+
+# --- The review's report through the council's form ---------------------------------------------
+
+
+def _review_report_runner(request: HttpRequest, case, draft) -> Runner:
+    return _runner(
+        request,
+        draft,
+        prefix="review-report",
+        pk=case.pk,
+        speaking_for=f"You are writing {case.review_organisation.name}'s report of the annual review for case "
+        f"{case.reference}.",
+        leave_url=reverse("professionals:review", args=[case.pk]),
+    )
+
+
+def _open_review_report(request: HttpRequest, case_id: int):
+    """The review and its report being filled in; or the way back to the review (it is
+    closed, the report is sent, or it is not started)."""
+    case, membership = _review(request, case_id)
+    draft = review_report_draft(case) if case.closed_on is None else None
+    if draft is None:
+        return redirect("professionals:review", case_id=case.pk)
+    return case, membership, draft
+
+
+@never_cache
+@require_POST
+@professional_required
+def review_report_start(request: HttpRequest, case_id: int) -> HttpResponse:
+    case, membership = _review(request, case_id)
+    if case.closed_on is not None:
+        return redirect("professionals:review", case_id=case.pk)
+    try:
+        review_report_draft_open(case=case, membership=membership, request=request)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("professionals:review", case_id=case.pk)
+    return redirect("professionals:review-report-tasks", case_id=case.pk)
+
+
+def _review_report_page(method: str):
+    """A runner page of the review's report form (tasks, a page, an item, check)."""
+
+    @never_cache
+    @require_http_methods(["GET", "POST"] if method != "check" and method != "tasks" else ["GET"])
+    @professional_required
+    def view(request: HttpRequest, case_id: int, **where) -> HttpResponse:
+        opened = _open_review_report(request, case_id)
+        if isinstance(opened, HttpResponse):
+            return opened
+        case, _, draft = opened
+        return getattr(_review_report_runner(request, case, draft), method)(request, **where)
+
+    view.__name__ = f"review_report_{method}"
+    return view
+
+
+review_report_tasks = _review_report_page("tasks")
+review_report_page = _review_report_page("page")
+review_report_item = _review_report_page("item")
+review_report_item_remove = _review_report_page("item_remove")
+review_report_check = _review_report_page("check")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@professional_required
+def review_report_send(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The form's declaration; confirming it sends the report (once)."""
+    opened = _open_review_report(request, case_id)
+    if isinstance(opened, HttpResponse):
+        return opened
+    case, membership, draft = opened
+    runner = _review_report_runner(request, case, draft)
+    definition = runner.definition
+    if not progress(definition, draft.answers, draft.pages_done).complete:
+        messages.info(request, "Complete every section before you send the report.")
+        return redirect("professionals:review-report-tasks", case_id=case.pk)
+    form = DeclarationForm(
+        request.POST if request.method == "POST" else None, confirmation=definition.declaration.confirmation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_report_form_send(case=case, membership=membership, request=request)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            messages.success(request, "The review report has been sent to the SEND team")
+            return redirect("professionals:review", case_id=case.pk)
+    return _declaration(request, runner, form)
 
 
 # --- The organisation's people (its admins) ---------------------------------------------------

@@ -37,6 +37,7 @@ BUILTIN_TITLES = {
     FormVariant.BuiltIn.ADVICE_HEALTH: "Health advice",
     FormVariant.BuiltIn.ADVICE_SOCIAL_CARE: "Social care advice",
     FormVariant.BuiltIn.ADVICE_SETTING: "Setting advice",
+    FormVariant.BuiltIn.ANNUAL_REVIEW_REPORT: "Annual review report",
 }
 # The platform's advice forms (issue 14): every council is offered them, as its
 # organisations' way to send advice of each kind.
@@ -46,6 +47,9 @@ ADVICE_BUILTINS = (
     FormVariant.BuiltIn.ADVICE_SOCIAL_CARE,
     FormVariant.BuiltIn.ADVICE_SETTING,
 )
+# Every form a professional fills in (advice, and a setting's annual review report): the
+# demo councils publish them all; none is ever offered to a family.
+PROFESSIONAL_BUILTINS = (*ADVICE_BUILTINS, FormVariant.BuiltIn.ANNUAL_REVIEW_REPORT)
 
 
 def _audit(

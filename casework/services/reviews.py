@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from casework import clock
 from casework.models import AuditEvent, Case, CaseKind, Document, Milestone, Organisation, OrganisationMembership
+from casework.selectors.cases import case_timeline
 from casework.selectors.messages import family_accesses_for_case
 from casework.services.audit import audit_record
 from casework.services.cases import milestone_record
@@ -33,8 +34,13 @@ from casework.services.messages import (
     staff_alert_recipients,
 )
 from casework.services.organisations import PROFESSIONAL
+from casework.submissions.flow import shown_answers
+from casework.submissions.models import FormDraft, FormFile
+from casework.submissions.services import definition_of, sending, submission_problem, submission_record
 from citizen.accounts.models import Account
+from tenants.configuration import council_configuration
 from tenants.current import current_council
+from tenants.models import FormVariant, FormVersion
 from tenants.outbox.services import email_queue
 
 # What the setting records; the decision and any amendments stay the SEND team's.
@@ -91,6 +97,14 @@ def review_setting_set(
     return locked
 
 
+def _review_locked(case: Case, membership: OrganisationMembership) -> Case:
+    """The review's case, locked, when it is the member's organisation's to run."""
+    locked = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    if locked.review_organisation_id != membership.organisation_id or not membership.is_active:
+        raise ValidationError("This review is not your organisation's.")
+    return locked
+
+
 @transaction.atomic
 def review_step_record(
     *,
@@ -104,13 +118,15 @@ def review_step_record(
 ) -> Milestone:
     """The setting records one of its steps (SETTING_STEPS), checked against the law's
     order like the SEND team's. Giving notice emails the family the meeting's date; the
-    report is sent with its file, kept as the review's document for the SEND team to
-    share. Raises ValidationError."""
+    report is sent with its file (or through the council's review report form,
+    review_report_form_send), kept as the review's document for the SEND team to share.
+    Raises ValidationError."""
     today = today or timezone.localdate()
     if key not in SETTING_STEPS:
         raise ValidationError({"key": "Choose what has happened"})
-    if case.review_organisation_id != membership.organisation_id or not membership.is_active:
-        raise ValidationError("This review is not your organisation's.")
+    case = _review_locked(case, membership)
+    if key == "report_sent" and review_report_form() is not None:
+        raise ValidationError("The council asks for the review report through its form: fill it in instead.")
     if key == "report_sent" and report is None:
         raise ValidationError({"report": "Attach the report of the review meeting"})
     milestone = milestone_record(
@@ -124,15 +140,7 @@ def review_step_record(
     )
     organisation = membership.organisation
     if key == "report_sent":
-        document_upload(
-            case=case,
-            kind=Document.Kind.ANNUAL_REVIEW,
-            title=f"Annual review report from {organisation.name}",
-            upload=report,
-            actor=membership.account,
-            actor_role=PROFESSIONAL,
-            request=request,
-        )
+        _report_documents(case, membership, [(report, f"Annual review report from {organisation.name}")], request)
         _tell_send_team(case, f"{organisation.name} has sent the annual review report for case {case.reference}.")
     if key == "notice_sent":
         meeting = Milestone.objects.filter(case=case, key="meeting").values_list("occurred_on", flat=True).first()
@@ -149,6 +157,154 @@ def review_step_record(
                 path=family_case_path(case.pk),
             )
     return milestone
+
+
+def _report_documents(case: Case, membership: OrganisationMembership, titled: list, request) -> None:
+    """Each (file, title) kept on the case as an annual review document: checked and
+    virus-scanned like any upload, for the SEND team to share with the family. Raises
+    ValidationError naming the file."""
+    for upload, title in titled:
+        try:
+            document_upload(
+                case=case,
+                kind=Document.Kind.ANNUAL_REVIEW,
+                title=title,
+                upload=upload,
+                actor=membership.account,
+                actor_role=PROFESSIONAL,
+                request=request,
+            )
+        except ValidationError as refused:
+            raise ValidationError({"report": [f"{upload.name}: {m}" for m in refused.messages]}) from None
+
+
+# --- The review report through the council's form (forms as data) ----------------------------------
+
+
+def review_report_form() -> tuple[FormVariant, FormVersion] | None:
+    """The council's published review report form, or None: the setting then attaches
+    the report as a file."""
+    return council_configuration(council=current_council()).review_report_form
+
+
+def review_report_draft(case: Case) -> FormDraft | None:
+    """The review's report being filled in: one per review, shared by the organisation's
+    people, so a colleague carries on where it was left."""
+    return (
+        FormDraft.objects.filter(review_case=case, submitted_at__isnull=True)
+        .select_related("version", "variant", "child")
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def _report_sent(case: Case) -> bool:
+    return Milestone.objects.filter(case=case, key="report_sent").exists()
+
+
+@transaction.atomic
+def review_report_draft_open(
+    *, case: Case, membership: OrganisationMembership, request: HttpRequest | None = None
+) -> FormDraft:
+    """The review's report form, started now if it is not yet. Raises ValidationError."""
+    locked = _review_locked(case, membership)
+    draft = review_report_draft(locked)
+    if draft is not None:
+        return draft
+    if _report_sent(locked):
+        raise ValidationError("The review's report has already been sent.")
+    found = review_report_form()
+    if found is None:
+        raise ValidationError("The council has no form for the review report: attach the report instead.")
+    variant, version = found
+    draft = FormDraft.objects.create(
+        child=locked.child, review_case=locked, variant=variant, version=version, account=membership.account
+    )
+    audit_record(
+        actor=membership.account,
+        actor_role=PROFESSIONAL,
+        action=AuditEvent.Action.CREATED,
+        subject=AuditEvent.Subject.CASE,
+        subject_id=locked.pk,
+        case=locked,
+        summary=f"Started the annual review report ({variant.title}, version {version.number})",
+        request=request,
+        organisation=membership.organisation,
+    )
+    return draft
+
+
+def review_report_form_send(
+    *,
+    case: Case,
+    membership: OrganisationMembership,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> Milestone:
+    """Send the review report form: a submission on the case (answers, files, PDF), the
+    PDF and each file kept as the review's documents, "report sent" recorded today (on
+    time or late: 2 weeks after the meeting) and the SEND team told. Raises
+    ValidationError, saying what is missing or out of order (nothing is sent then)."""
+    today = today or timezone.localdate()
+    with sending() as stored:
+        locked = _review_locked(case, membership)
+        draft = (
+            FormDraft.objects.select_for_update(of=("self",))
+            .select_related("version", "variant", "child")
+            .filter(review_case=locked, submitted_at__isnull=True)
+            .first()
+        )
+        if draft is None:
+            raise ValidationError("Start the review report first.")
+        problem = submission_problem(draft=draft)
+        if problem:
+            raise ValidationError(problem)
+        milestone = milestone_record(
+            case=locked,
+            key="report_sent",
+            occurred_on=today,
+            actor=membership.account,
+            actor_role=PROFESSIONAL,
+            request=request,
+            today=today,
+        )
+        definition = definition_of(draft)
+        organisation = membership.organisation
+        submission = submission_record(
+            draft=draft,
+            definition=definition,
+            answers=shown_answers(definition, draft.answers),
+            case=locked,
+            submitted_by=membership.account,
+            speaking_as="",
+            actor_role=PROFESSIONAL,
+            today=today,
+            stored=stored,
+            request=request,
+            child_text=f"{locked.child.full_name}, born {clock.long_date(locked.child.date_of_birth)}",
+            organisation=organisation,
+        )
+        sent = [(submission.pdf, f"{definition.short_title} from {organisation.name} ({submission.reference})")]
+        sent += [
+            (form_file.file, f"{organisation.name}: {form_file.name}")
+            for form_file in FormFile.objects.filter(submission=submission).order_by("pk")
+        ]
+        for field_file, _ in sent:
+            field_file.open("rb")
+        try:
+            _report_documents(locked, membership, sent, request)
+        finally:
+            for field_file, _ in sent:
+                field_file.close()
+        step = next(s for s in case_timeline(locked, today).steps if s.key == "review_report")
+        due = step.due_by
+        verdict = "on time" if step.on_time or due is None else f"late (it was due by {clock.long_date(due)})"
+        _tell_send_team(
+            locked,
+            f"{organisation.name} has sent the annual review report for case {locked.reference} "
+            f"({submission.reference}), {verdict}.",
+        )
+        return milestone
 
 
 def _tell_send_team(case: Case, line: str) -> None:

@@ -91,6 +91,10 @@ class FormDraft(AboutChild, models.Model):
     advice_request = models.ForeignKey(
         AdviceRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="form_drafts"
     )
+    # A school's or setting's annual review report: the review it reports on.
+    review_case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="review_report_drafts"
+    )
     variant = models.ForeignKey("tenants.FormVariant", on_delete=models.DO_NOTHING, related_name="+")
     version = models.ForeignKey("tenants.FormVersion", on_delete=models.DO_NOTHING, related_name="+")
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -123,6 +127,7 @@ class FormSubmission(AboutChild, models.Model):
         CONTRIBUTION = "contribution", "A contribution to an EHC needs assessment"
         ANNUAL_REVIEW = "annual_review", "An annual-review contribution"
         ADVICE = "advice", "A professional's advice"
+        REVIEW_REPORT = "review_report", "An annual review report from the school or setting"
 
     reference = models.CharField(max_length=40, unique=True)
     draft = models.OneToOneField(FormDraft, on_delete=models.PROTECT, related_name="submission")
@@ -138,7 +143,8 @@ class FormSubmission(AboutChild, models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # Who is speaking: the submitter's relationship to the child when they sent it (the
     # young person themself, or a parent or carer on the child's behalf).
-    # Empty for a professional's advice (the organisation is on its advice request).
+    # Empty for a professional's advice or review report (the organisation is on its
+    # advice request, or the review's case).
     speaking_as = models.CharField(max_length=20, choices=Relationship.choices, blank=True)
     pdf = models.FileField(upload_to=submission_pdf_upload_to, max_length=300, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
@@ -166,6 +172,8 @@ class FormSubmission(AboutChild, models.Model):
 
     @property
     def speaking_as_text(self) -> str:
+        if self.feeds == self.Feeds.REVIEW_REPORT:
+            return "The school or setting running the annual review"
         if not self.speaking_as:
             return "A professional the SEND team asked for advice"
         if self.speaking_as == Relationship.YOUNG_PERSON:

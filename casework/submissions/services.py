@@ -42,10 +42,10 @@ from casework.services.documents import audited_download
 from casework.services.messages import account_alert, council_link
 from casework.services.scanning import upload_scan_enqueue
 from tenants.form_definitions import (
-    FEEDS_ADVICE,
     FEEDS_ANNUAL_REVIEW,
     FEEDS_CONTRIBUTION,
     FEEDS_NEW_REQUEST,
+    PROFESSIONAL_FEEDS,
     FormDefinition,
     Question,
     form_definition,
@@ -411,8 +411,9 @@ def submission_problem(*, draft: FormDraft) -> str:
 
 def draft_feed_problem(*, draft: FormDraft, definition: FormDefinition) -> str:
     """Why the draft's form cannot be sent for its child (or its access request's) now.
-    A professional's advice answers its request, which says which case it joins."""
-    if definition.feeds == FEEDS_ADVICE:
+    A professional's advice answers its request, and a review report its review, which
+    say which case each joins."""
+    if definition.feeds in PROFESSIONAL_FEEDS:
         return ""
     if draft.child is None:
         assert draft.access_request is not None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from casework.models import AccessRequest, Case, CaseKind, Child, Document, Message, Milestone, Relationship
+from casework.services.forms import PROFESSIONAL_BUILTINS
 from casework.submissions.models import FormDraft, FormSubmission
 from tenants.models import FormVersion
 
@@ -82,7 +83,7 @@ def _rows(n: int) -> Case:
     FormVersion.objects.filter(variant__council_id=connection.tenant.pk, number__gte=1000).delete()
     version = (
         FormVersion.objects.filter(variant__council_id=connection.tenant.pk, published_at__isnull=False)
-        .exclude(variant__based_on__startswith="advice-")
+        .exclude(variant__based_on__in=PROFESSIONAL_BUILTINS)
         .select_related("variant")
         .order_by("number")
         .first()

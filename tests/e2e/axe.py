@@ -10,6 +10,7 @@ import pytest
 from .csp import assert_no_csp_violations
 
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TIME_LIMIT_MS = 60_000
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa")
 
 
@@ -40,9 +41,14 @@ def assert_accessible(page) -> None:
     # Evaluated through the DevTools protocol, which the page's CSP does not govern: an
     # added <script> tag would be inline script, refused (and reported) like any other.
     page.evaluate(_axe_source())
+    # Playwright's evaluate has no time limit of its own: a run that never settles would
+    # hold the whole suite (seen once in CI), so it is raced against a clock.
     results = page.evaluate(
-        """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}})""",
-        list(WCAG_TAGS),
+        """([tags, ms]) => Promise.race([
+             axe.run(document, {runOnly: {type: "tag", values: tags}}),
+             new Promise((_, reject) => setTimeout(() => reject(new Error(`axe-core did not finish in ${ms} ms`)), ms)),
+           ])""",
+        [list(WCAG_TAGS), AXE_TIME_LIMIT_MS],
     )
     violations = results["violations"]
     if violations:

@@ -18,6 +18,7 @@ from django.conf import settings
 
 from casework.demo import CUMBRIA, SOMERSET
 from casework.models import StaffRole
+from casework.services.forms import PROFESSIONAL_BUILTINS
 from citizen.accounts.models import Account
 from tenants.models import Council, FormVariant, FormVersion
 from tests.casework.conftest import signed_in_client
@@ -31,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
 def admin_create(*, slug: str, email: str) -> dict:
     staff_member_create(slug=slug, email=email, role=StaffRole.COUNCIL_ADMIN, first_name="Alex", last_name="Moss")
     council = Council.objects.get(slug=slug)
-    variant = FormVariant.objects.exclude(based_on__startswith="advice-").get(council=council)
+    variant = FormVariant.objects.exclude(based_on__in=PROFESSIONAL_BUILTINS).get(council=council)
     session = signed_in_client(council, Account.objects.get(email=email)).cookies[settings.SESSION_COOKIE_NAME].value
     return {"variant": variant.pk, "session": session}
 

@@ -21,9 +21,11 @@ def test_demo_councils_have_the_configuration_from_their_guidance(cumbria, somer
         "Allerdale & Copeland",
         "Barrow & South Lakeland",
     ]
-    advice = ["advice-educational", "advice-health", "advice-setting", "advice-social-care"]  # sorted
-    assert sorted(v.slug for v in cumbria.form_variants.all()) == [*advice, "section-a"]
-    assert sorted(v.slug for v in somerset.form_variants.all()) == [*advice, "appendix-a"]
+    # The professionals' forms, sorted: four kinds of advice and a review's report.
+    professional = ["advice-educational", "advice-health", "advice-setting", "advice-social-care"]
+    professional += ["annual-review-report"]
+    assert sorted(v.slug for v in cumbria.form_variants.all()) == [*professional, "section-a"]
+    assert sorted(v.slug for v in somerset.form_variants.all()) == sorted([*professional, "appendix-a"])
     policy = SignInPolicy.objects.get(council=somerset)
     assert (policy.password_min_length, policy.password_max_length) == (10, 128)
     assert policy.require_uppercase and policy.require_lowercase and policy.require_digit and policy.require_special

@@ -190,7 +190,7 @@ def test_a_minimum_above_the_maximum_is_refused():
         (
             lambda d: d.update(feeds="everything"),
             "$.feeds: 'everything' is not something a form can feed; use one of: new_request, contribution, "
-            "annual_review, advice",
+            "annual_review, advice, review_report",
         ),
         (lambda d: d.pop("declaration"), "$: 'declaration' is a required property"),
         (

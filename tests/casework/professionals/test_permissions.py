@@ -13,10 +13,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from casework.models import AdviceRequest, CaseKind, Document, OrganisationInvitation, StaffRole
-from casework.services.advice import advice_ask, advice_send
+from casework.models import AdviceRequest, CaseKind, Document, Milestone, OrganisationInvitation, StaffRole
+from casework.services.advice import advice_ask, advice_draft_open, advice_send
 from casework.services.cases import case_open
-from casework.services.reviews import review_setting_set
+from casework.services.reviews import review_report_draft_open, review_setting_set
 from tests.casework.conftest import make_account, signed_in_client
 from tests.casework.documents.conftest import pdf_bytes, upload
 
@@ -70,6 +70,19 @@ PAGES = [
     ("get", "/professionals/reviews/{review}/", expect(200)),
     ("get", "/professionals/reviews/{review}/steps/meeting/", expect(200)),
     ("post", "/professionals/reviews/{review}/steps/meeting/", expect(200)),  # nothing posted: the form's errors
+    # The council's forms, filled in by the organisation (an advice form, the review's report).
+    ("post", "/professionals/advice/{open}/form/", expect(302)),
+    ("get", "/professionals/advice/{open}/form/tasks/", expect(200)),
+    ("get", "/professionals/advice/{open}/form/pages/involvement/", expect(200)),
+    ("post", "/professionals/advice/{open}/form/pages/involvement/", expect(200)),  # errors
+    ("get", "/professionals/advice/{open}/form/check/", expect(200)),
+    ("get", "/professionals/advice/{open}/form/send/", expect(302)),  # not complete: back to the tasks
+    ("post", "/professionals/reviews/{review}/report/", expect(302)),
+    ("get", "/professionals/reviews/{review}/report/tasks/", expect(200)),
+    ("get", "/professionals/reviews/{review}/report/pages/meeting/", expect(200)),
+    ("post", "/professionals/reviews/{review}/report/pages/meeting/", expect(200)),  # errors
+    ("get", "/professionals/reviews/{review}/report/check/", expect(200)),
+    ("get", "/professionals/reviews/{review}/report/send/", expect(302)),  # not complete: back to the tasks
     ("get", "/professionals/organisations/{school}/people/", expect(200, who_ok=("school admin",))),
     ("post", "/professionals/organisations/{school}/people/", expect(200, who_ok=("school admin",))),  # errors
     ("get", "/professionals/organisations/{school}/people/{member}/remove/", expect(200, who_ok=("school admin",))),
@@ -103,6 +116,9 @@ def rows(site, in_council, staff_account):
             actor=worker,
         )
         review_setting_set(case=review, organisation=school, actor=worker, actor_role="caseworker")
+        Milestone.objects.create(case=review, key="meeting", occurred_on=timezone.localdate() - timedelta(days=1))
+        review_report_draft_open(case=review, membership=member)
+        advice_draft_open(advice=second, membership=member)
     with in_council(site.other):  # the same names in the other council: ids there mean other rows
         # Each schema numbers its own rows: the other council's professional's own
         # organisation must not happen to have this council's school's id (asking for it

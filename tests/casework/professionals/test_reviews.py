@@ -15,8 +15,11 @@ from django.utils import timezone
 from casework import clock
 from casework.models import Case, CaseKind, Document, Milestone
 from casework.services.cases import case_open
+from casework.submissions.models import FormDraft, FormSubmission
+from tenants.models import FormVariant
 from tests.casework.cases.conftest import make_child
 from tests.casework.documents.conftest import pdf_bytes, upload
+from tests.factories import configuration_change
 
 from .conftest import emails_to
 
@@ -44,11 +47,17 @@ def review(world, in_council, make_access):
     return case, access
 
 
+def without_a_report_form(council) -> None:
+    """The council takes the review report form down: settings then attach the report."""
+    configuration_change(FormVariant.objects.filter(council=council, based_on="annual-review-report"), enabled=False)
+
+
 def test_the_send_team_gives_the_review_to_the_school_which_runs_it_step_by_step(
     world, review, post, in_council, clamd
 ):
     case, access = review
     today = timezone.localdate()
+    without_a_report_form(world.council)
     staff = world.client("worker")
 
     given = post(staff, f"/staff/cases/{case.pk}/review-setting/", {"organisation": str(world.school.pk)})
@@ -97,6 +106,136 @@ def test_the_send_team_gives_the_review_to_the_school_which_runs_it_step_by_step
     family = signed_in_client(world.council, access.account).get(f"/send/cases/{case.pk}/").content.decode()
     decision_due = clock.long_date(today - timedelta(days=3) + timedelta(weeks=4))
     assert decision_due in family
+
+
+def held_meeting(world, case, post, in_council, days_ago: int) -> None:
+    """The review given to the school, whose meeting was held `days_ago`."""
+    today = timezone.localdate()
+    post(world.client("worker"), f"/staff/cases/{case.pk}/review-setting/", {"organisation": str(world.school.pk)})
+    post(world.client("kim"), f"/professionals/reviews/{case.pk}/steps/meeting/", date_fields("occurred_on", today))
+    with in_council(world.council):
+        Milestone.objects.filter(case=case, key="meeting").update(occurred_on=today - timedelta(days=days_ago))
+
+
+def answer_the_report(client, post, case_id: int, *, recommendation: str = "amend") -> None:
+    base = f"/professionals/reviews/{case_id}/report/pages"
+    post(
+        client,
+        f"{base}/meeting/",
+        {
+            "author_role": "Kim Lee, SENCO",
+            "attended": "Sky, their mother, the class teacher, the SENCO",
+            "child_took_part": "yes",
+            "how_took_part": "Came to the first half and showed their photo book",
+        },
+    )
+    post(client, f"{base}/views/", {"child_views": "I like my new reading group", "family_views": ""})
+    post(
+        client,
+        f"{base}/outcomes/",
+        {"outcomes_progress": "Reads at age level: on track", "provision_delivered": "All made", "attendance": "94"},
+    )
+    post(client, f"{base}/recommendation/", {"recommendation": recommendation, "family_agrees": "yes"})
+    if recommendation == "amend":
+        post(client, f"{base}/changes/", {"changes": "Section F: speech and language therapy weekly"})
+    post(client, f"{base}/preparing_for_adulthood/", {"preparing_for_adulthood": ""})
+    post(client, f"{base}/papers/", {"minutes": upload("minutes.pdf", pdf_bytes("Minutes")), "anything_else": ""})
+
+
+def test_the_school_sends_the_review_report_through_the_councils_form_late_and_the_team_is_told(
+    world, review, post, in_council, clamd
+):
+    case, _ = review
+    held_meeting(world, case, post, in_council, days_ago=20)  # the report was due 6 days ago
+    kim = world.client("kim")
+    page = kim.get(f"/professionals/reviews/{case.pk}/").content.decode()
+    assert "Fill in the review report" in page
+    assert f"/professionals/reviews/{case.pk}/steps/report_sent/" not in page  # the form carries it
+    assert kim.get(f"/professionals/reviews/{case.pk}/steps/report_sent/")["Location"] == (
+        f"/professionals/reviews/{case.pk}/"
+    )
+
+    started = post(kim, f"/professionals/reviews/{case.pk}/report/", {})
+    assert started["Location"] == f"/professionals/reviews/{case.pk}/report/tasks/"
+    tasks = kim.get(started["Location"]).content.decode()
+    assert "The meeting" in tasks and "Greenfield Primary School" in tasks and "Sky Rowe" in tasks
+    answer_the_report(kim, post, case.pk)
+    # A colleague carries on with the same report, and sees it complete.
+    assert "You have completed every section" in world.client("sam").get(started["Location"]).content.decode()
+    check = kim.get(f"/professionals/reviews/{case.pk}/report/check/").content.decode()
+    assert "Section F: speech and language therapy weekly" in check and "Amend the plan" in check
+    refused = post(kim, f"/professionals/reviews/{case.pk}/report/send/", {})
+    assert "Confirm the declaration to send the form" in refused.content.decode()
+    sent = post(kim, f"/professionals/reviews/{case.pk}/report/send/", {"confirm": "on"})
+
+    assert sent["Location"] == f"/professionals/reviews/{case.pk}/"
+    today = timezone.localdate()
+    with in_council(world.council):
+        submission = FormSubmission.objects.get(draft__review_case=case)
+        report_sent = Milestone.objects.get(case=case, key="report_sent")
+        documents = list(Document.objects.filter(case=case, kind="annual_review").order_by("pk"))
+    assert (submission.case_id, submission.feeds, submission.speaking_as) == (case.pk, "review_report", "")
+    assert submission.answers["recommendation"] == "amend" and submission.files.count() == 1
+    assert report_sent.occurred_on == today
+    assert [d.title for d in documents] == [
+        f"Annual review report from Greenfield Primary School ({submission.reference})",
+        "Greenfield Primary School: minutes.pdf",
+    ]
+    assert all(d.shared_with_family_at is None for d in documents)  # the SEND team shares them
+    from casework.services.messages import staff_alert_recipients
+
+    with in_council(world.council):
+        (address,) = staff_alert_recipients(Case.objects.select_related("child__service_area").get(pk=case.pk))
+    (told,) = [e for e in emails_to(world.council, in_council, address) if "Annual review report" in e.subject]
+    due = clock.long_date(today - timedelta(days=6))
+    assert f"({submission.reference}), late (it was due by {due})" in told.body and "Sky" not in told.body
+    done = kim.get(f"/professionals/reviews/{case.pk}/").content.decode()
+    assert "Fill in the review report" not in done and "Carry on with the review report" not in done
+    assert (
+        kim.get(f"/professionals/reviews/{case.pk}/report/tasks/")["Location"] == f"/professionals/reviews/{case.pk}/"
+    )
+    assert post(kim, f"/professionals/reviews/{case.pk}/report/", {})["Location"] == (
+        f"/professionals/reviews/{case.pk}/"
+    )
+    staff_page = world.client("worker").get(f"/staff/submissions/{submission.pk}/").content.decode()
+    assert "The school or setting running the annual review" in staff_page and "Reads at age level" in staff_page
+    with in_council(world.council):
+        assert FormDraft.objects.filter(review_case=case, submitted_at__isnull=True).count() == 0
+
+
+def test_the_report_form_waits_for_the_meeting_and_only_the_reviews_organisation_may_write_it(
+    world, review, post, in_council
+):
+    case, _ = review
+    today = timezone.localdate()
+    post(world.client("worker"), f"/staff/cases/{case.pk}/review-setting/", {"organisation": str(world.school.pk)})
+    kim = world.client("kim")
+    post(kim, f"/professionals/reviews/{case.pk}/steps/meeting/", date_fields("occurred_on", today + timedelta(days=9)))
+    assert "Fill in the review report" not in kim.get(f"/professionals/reviews/{case.pk}/").content.decode()
+    with in_council(world.council):
+        Milestone.objects.filter(case=case, key="meeting").update(occurred_on=today - timedelta(days=1))
+
+    assert world.client("pat").post(f"/professionals/reviews/{case.pk}/report/").status_code == 404
+    assert world.client("pat").get(f"/professionals/reviews/{case.pk}/report/tasks/").status_code == 404
+    post(kim, f"/professionals/reviews/{case.pk}/report/", {})
+    answer_the_report(kim, post, case.pk, recommendation="keep")
+    # The SEND team takes the review back: the school's draft can no longer be reached or sent.
+    post(world.client("worker"), f"/staff/cases/{case.pk}/review-setting/", {"organisation": ""})
+    assert kim.get(f"/professionals/reviews/{case.pk}/report/check/").status_code == 404
+    assert kim.post(f"/professionals/reviews/{case.pk}/report/send/", {"confirm": "on"}).status_code == 404
+    with in_council(world.council):
+        assert not FormSubmission.objects.filter(draft__review_case=case).exists()
+        assert not Milestone.objects.filter(case=case, key="report_sent").exists()
+
+
+def test_the_report_form_is_never_offered_to_a_family(world, review, in_council):
+    from tests.casework.conftest import signed_in_client
+
+    _, access = review
+    forms = signed_in_client(world.council, access.account).get("/send/forms/").content.decode()
+    with in_council(world.council):
+        slug = FormVariant.objects.get(council=world.council, based_on="annual-review-report").slug
+    assert "/send/forms/" in forms and slug not in forms
 
 
 def test_only_the_organisation_running_the_review_sees_it(world, review, post, in_council):

@@ -16,6 +16,7 @@ import pytest
 from casework.forms_form_editor import options_text
 from casework.models import StaffRole
 from casework.services import form_editor as editor
+from casework.services.forms import PROFESSIONAL_BUILTINS
 from tenants.form_definitions import form_definition
 from tenants.models import FormVariant, FormVersion
 
@@ -73,7 +74,7 @@ def single_question_page(definition: dict) -> dict:
 @pytest.fixture
 def draft(site, staff_client) -> Editor:
     client = staff_client(site.council, StaffRole.COUNCIL_ADMIN)
-    variant = FormVariant.objects.exclude(based_on__startswith="advice-").get(council=site.council)
+    variant = FormVariant.objects.exclude(based_on__in=PROFESSIONAL_BUILTINS).get(council=site.council)
     published = variant.versions.get()
     answer = client.post(f"/staff/settings/forms/{variant.pk}/", {"source": str(published.pk)})
     version = variant.versions.get(number=2)

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from casework.models import AuditEvent, StaffRole
-from casework.services.forms import form_version_update
+from casework.services.forms import PROFESSIONAL_BUILTINS, form_version_update
 from casework.submissions.models import FormDraft, FormSubmission
 from tenants.models import FormVariant, FormVersion, FrozenVersion
 
@@ -39,7 +39,7 @@ def admin(site, staff_client):
 
 
 def own_form(council) -> FormVariant:
-    return FormVariant.objects.exclude(based_on__startswith="advice-").get(council=council)  # its family form
+    return FormVariant.objects.exclude(based_on__in=PROFESSIONAL_BUILTINS).get(council=council)  # its family form
 
 
 def new_form(admin, title="Section A (early years)", builtin="section-a") -> FormVersion:
@@ -374,7 +374,7 @@ def test_writes_by_staff_without_the_role_change_nothing(objects, cumbria, staff
     assert caseworker.post(f"{base}offer/", {"enabled": "no"}).status_code == 403
     draft.refresh_from_db()
     assert not draft.is_published and draft.definition == KITCHEN_SINK
-    assert FormVariant.objects.filter(council=cumbria).exclude(based_on__startswith="advice-").count() == 2
+    assert FormVariant.objects.filter(council=cumbria).exclude(based_on__in=PROFESSIONAL_BUILTINS).count() == 2
 
 
 # --- The SEND team's view of a submission --------------------------------------------------------
@@ -392,7 +392,7 @@ def test_the_case_page_lists_the_submissions_and_the_submission_page_shows_answe
     caseworker = staff_client(family.council, StaffRole.CASEWORKER)
 
     case_page = text(caseworker.get(f"/staff/cases/{submission.case_id}/"))
-    assert "Forms from the family" in case_page
+    assert "Forms sent" in case_page
     assert f'href="/staff/submissions/{submission.pk}/"' in case_page and "A parent, on the child's behalf" in case_page
 
     page = text(caseworker.get(f"/staff/submissions/{submission.pk}/"))
