@@ -174,15 +174,21 @@ class ProfessionalsForm(GovukModelForm):
 
     class Meta:
         model = Council
-        fields = ["advice_shared_at_once", "professional_access_days"]
+        fields = ["advice_shared_at_once", "professional_access_days", "settings_open_reviews"]
         labels = {"professional_access_days": "Days an organisation keeps access after it answers"}
         help_texts = {
             "advice_shared_at_once": "Families see the advice organisations send through the portal at once. "
             "Without this, the SEND team shares each piece of advice from the case page when it is ready.",
             "professional_access_days": "After an organisation sends its advice or declines, its people can still "
             "see the request and the child's details for this many days, from 0 to 365.",
+            "settings_open_reviews": "A school or college the SEND team has given a child's annual review to may "
+            "open the child's next review itself, from 16 weeks before it is due, and run it. Without this, the "
+            "SEND team opens every review.",
         }
-        widgets = {"advice_shared_at_once": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})}
+        widgets = {
+            "advice_shared_at_once": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+            "settings_open_reviews": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+        }
 
     widths = {"professional_access_days": "4"}
 

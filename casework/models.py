@@ -59,6 +59,11 @@ class Child(models.Model):
     known_as = models.CharField("Name known by", max_length=80, blank=True)
     date_of_birth = models.DateField()
     setting = models.CharField("School or college", max_length=160, blank=True)
+    # The registered school, college or setting the child attends: named when the SEND team
+    # gives it the child's annual review, so it may open the next one where the council allows.
+    setting_organisation = models.ForeignKey(
+        "Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils"
+    )
     service_area = models.ForeignKey("tenants.ServiceArea", null=True, on_delete=models.SET_NULL, related_name="+")
     council_reference = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -142,6 +142,11 @@ class Council(TenantMixin):
         default=False,
         help_text="Otherwise the SEND team shares each piece of advice when it is ready.",
     )
+    settings_open_reviews = models.BooleanField(
+        "Schools and settings may open a child's annual review themselves",
+        default=False,
+        help_text="Otherwise the SEND team opens every review and gives it to the setting to run.",
+    )
     # How the council's emails are delivered: the platform's own backend (EMAIL_URL or SES),
     # or the council's own GOV.UK Notify service (tenants.outbox.delivery.email_connection).
     email_provider = models.CharField(max_length=10, choices=EmailProvider.choices, default=EmailProvider.PLATFORM)

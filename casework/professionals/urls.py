@@ -6,6 +6,7 @@
 | invitation | invitations/<token>/ | anyone with the emailed link |
 | tray, advice, advice-take, advice-send, advice-decline, advice-document | … | the request's organisation's people |
 | review, review-step, review-report-* | reviews/<case id>/… | the people of the organisation running that review |
+| review-open | reviews/open/<child id>/ | the child's setting, where the council lets settings open reviews |
 | people, member-remove, invitation-withdraw | organisations/<id>/… | that organisation's admins |
 """
 
@@ -38,6 +39,7 @@ urlpatterns = [
     ),
     path("advice/<int:advice_id>/form/check/", views.advice_form_check, name="advice-form-check"),
     path("advice/<int:advice_id>/form/send/", views.advice_form_send_view, name="advice-form-send"),
+    path("reviews/open/<int:child_id>/", views.review_open, name="review-open"),
     path("reviews/<int:case_id>/", views.review, name="review"),
     path("reviews/<int:case_id>/steps/<str:key>/", views.review_step, name="review-step"),
     path("reviews/<int:case_id>/report/", views.review_report_start, name="review-report-start"),

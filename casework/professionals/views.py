@@ -34,6 +34,7 @@ from casework.selectors.professionals import (
     professional_memberships,
     review_for_professional,
     reviews_for,
+    reviews_to_open,
 )
 from casework.services.advice import (
     advice_decline,
@@ -58,6 +59,7 @@ from casework.services.organisations import (
 )
 from casework.services.reviews import (
     SETTING_STEPS,
+    review_open_by_setting,
     review_report_draft,
     review_report_draft_open,
     review_report_form,
@@ -141,6 +143,8 @@ def tray(request: HttpRequest) -> HttpResponse:
             "rows": advice_tray(memberships=memberships, today=today),
             "closed": advice_recently_closed(memberships=memberships, council=request.tenant)[:50],
             "reviews": reviews_for(memberships=memberships, council=request.tenant),
+            "to_open": reviews_to_open(memberships=memberships, council=request.tenant, today=today),
+            "today": today,
             "memberships": memberships,
             "several": len(memberships) > 1,
         },
@@ -417,6 +421,33 @@ def _review(request: HttpRequest, case_id: int):
     return review_for_professional(
         memberships=request.professional_memberships, case_id=case_id, council=request.tenant
     )
+
+
+@never_cache
+@require_POST
+@professional_required
+def review_open(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The child's setting opens the child's next annual review (where the council lets
+    it): 404 for a child whose review it may not open."""
+    memberships = request.professional_memberships
+    found = next(
+        (
+            r
+            for r in reviews_to_open(memberships=memberships, council=request.tenant, today=timezone.localdate())
+            if r.child.pk == child_id
+        ),
+        None,
+    )
+    if found is None:
+        raise Http404
+    membership = next(m for m in memberships if m.organisation_id == found.organisation.pk)
+    try:
+        case = review_open_by_setting(child_id=child_id, membership=membership, request=request)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("professionals:tray")
+    messages.success(request, f"You have opened the annual review (case {case.reference}). The SEND team has been told")
+    return redirect("professionals:review", case_id=case.pk)
 
 
 @never_cache

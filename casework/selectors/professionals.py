@@ -19,7 +19,9 @@ from casework.models import (
     AdviceRequest,
     Case,
     CaseKind,
+    Child,
     Document,
+    Milestone,
     Organisation,
     OrganisationInvitation,
     OrganisationMembership,
@@ -202,3 +204,61 @@ def review_for_professional(
     if case is None or case.review_organisation_id is None:
         raise Http404
     return case, by_organisation[case.review_organisation_id]
+
+
+# A setting may open a child's next review from this long before it is due (the meeting
+# needs 2 weeks' notice and the reports 2 weeks before it; most are booked a term ahead).
+REVIEW_OPENS_AHEAD = timedelta(weeks=16)
+
+
+@dataclass(frozen=True)
+class ReviewToOpen:
+    """A child whose next annual review the setting may open: the plan's issue date and
+    its last review meeting (what the new review counts from), and when it is due."""
+
+    child: Child
+    organisation: Organisation
+    plan_issued: date
+    last_reviewed: date | None
+    due_on: date
+
+
+def reviews_to_open(*, memberships: list[OrganisationMembership], council: Council, today: date) -> list[ReviewToOpen]:
+    """The children at the person's organisations whose next annual review they may open
+    now: only where the council lets settings open reviews, only children the SEND team
+    named the organisation the setting of (by giving it a review), with no review under
+    way, due within REVIEW_OPENS_AHEAD (or overdue); soonest due first (three queries)."""
+    if not council.settings_open_reviews or not memberships:
+        return []
+    children = {
+        child.pk: child
+        for child in Child.objects.filter(setting_organisation__in=[m.organisation_id for m in memberships])
+        .exclude(cases__kind=CaseKind.ANNUAL_REVIEW, cases__closed_on__isnull=True)
+        .select_related("setting_organisation")
+    }
+    last = {
+        case.child_id: case
+        for case in Case.objects.filter(child__in=list(children), kind=CaseKind.ANNUAL_REVIEW)
+        .order_by("child_id", "-started_on", "-pk")
+        .distinct("child_id")
+    }
+    held: dict[int, dict[str, date]] = {}
+    ended = set()  # the last review decided to stop maintaining the plan: no plan to review
+    for case_id, key, occurred_on, outcome in Milestone.objects.filter(
+        case__in=list(last.values()), key__in=("meeting", "last_reviewed", "decision_notified"), occurred_on__lte=today
+    ).values_list("case_id", "key", "occurred_on", "outcome"):
+        held.setdefault(case_id, {})[key] = occurred_on
+        if key == "decision_notified" and outcome == clock.ReviewOutcome.CEASE:
+            ended.add(case_id)
+    found = []
+    for child_id, case in last.items():
+        child = children[child_id]
+        assert child.setting_organisation is not None
+        if case.pk in ended:
+            continue
+        dates = held.get(case.pk, {})
+        last_reviewed = dates.get("meeting") or dates.get("last_reviewed")
+        due_on = clock.annual_review_due(plan_issued=case.started_on, last_reviewed=last_reviewed)
+        if due_on - today <= REVIEW_OPENS_AHEAD:
+            found.append(ReviewToOpen(child, child.setting_organisation, case.started_on, last_reviewed, due_on))
+    return sorted(found, key=lambda r: (r.due_on, r.child.pk))

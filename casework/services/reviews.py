@@ -19,11 +19,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import clock
-from casework.models import AuditEvent, Case, CaseKind, Document, Milestone, Organisation, OrganisationMembership
+from casework.models import (
+    AuditEvent,
+    Case,
+    CaseKind,
+    Child,
+    Document,
+    Milestone,
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
+)
 from casework.selectors.cases import case_timeline
 from casework.selectors.messages import family_accesses_for_case
+from casework.selectors.professionals import reviews_to_open
 from casework.services.audit import audit_record
-from casework.services.cases import milestone_record
+from casework.services.cases import case_open, milestone_record
 from casework.services.documents import document_upload
 from casework.services.messages import (
     case_kind_phrase,
@@ -45,6 +56,9 @@ from tenants.outbox.services import email_queue
 
 # What the setting records; the decision and any amendments stay the SEND team's.
 SETTING_STEPS = ("meeting", "notice_sent", "advice_circulated", "report_sent")
+# The organisations a child attends: giving one of them the child's review names it the
+# child's setting (Child.setting_organisation), which may then open the next review itself.
+SETTING_KINDS = (OrganisationKind.SCHOOL, OrganisationKind.COLLEGE)
 
 
 @transaction.atomic
@@ -65,6 +79,8 @@ def review_setting_set(
         raise ValidationError({"organisation": f"{organisation.name} is no longer registered"})
     locked.review_organisation = organisation
     locked.save(update_fields=["review_organisation", "updated_at"])
+    if organisation is not None and organisation.kind in SETTING_KINDS:
+        Child.objects.filter(pk=locked.child_id).update(setting_organisation=organisation)
     audit_record(
         actor=actor,
         actor_role=actor_role,
@@ -103,6 +119,81 @@ def _review_locked(case: Case, membership: OrganisationMembership) -> Case:
     if locked.review_organisation_id != membership.organisation_id or not membership.is_active:
         raise ValidationError("This review is not your organisation's.")
     return locked
+
+
+@transaction.atomic
+def review_open_by_setting(
+    *,
+    child_id: int,
+    membership: OrganisationMembership,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> Case:
+    """The child's setting opens its next annual review itself (where the council lets
+    settings do so): a new review case counting from the plan's issue date and its last
+    review meeting, run by the setting, and the SEND team told. Raises ValidationError
+    when the review is not the organisation's to open (now)."""
+    today = today or timezone.localdate()
+    council = current_council()
+    child = Child.objects.select_for_update().filter(pk=child_id).first()  # one opening at a time
+    found = next(
+        (
+            r
+            for r in reviews_to_open(memberships=[membership], council=council, today=today)
+            if child is not None and r.child.pk == child.pk
+        ),
+        None,
+    )
+    if found is None or not membership.is_active:
+        raise ValidationError("You cannot open this child's annual review.")
+    organisation = membership.organisation
+    case = case_open(
+        child=found.child,
+        kind=CaseKind.ANNUAL_REVIEW,
+        started_on=found.plan_issued,
+        actor=membership.account,
+        actor_role=PROFESSIONAL,
+        request=request,
+        today=today,
+    )
+    if found.last_reviewed is not None:
+        milestone_record(
+            case=case,
+            key="last_reviewed",
+            occurred_on=found.last_reviewed,
+            actor=membership.account,
+            actor_role=PROFESSIONAL,
+            request=request,
+            today=today,
+        )
+    case.review_organisation = organisation
+    case.save(update_fields=["review_organisation", "updated_at"])
+    audit_record(
+        actor=membership.account,
+        actor_role=PROFESSIONAL,
+        action=AuditEvent.Action.CREATED,
+        subject=AuditEvent.Subject.CASE,
+        subject_id=case.pk,
+        case=case,
+        summary="Opened the annual review, to run it",
+        request=request,
+        organisation=organisation,
+    )
+    link = council_link(case_page_path(case.pk))
+    for address in staff_alert_recipients(case):
+        email_queue(
+            to=[address],
+            subject=f"Annual review opened by {organisation.name}: case {case.reference}",
+            body="\n\n".join(
+                [
+                    f"{organisation.name} has opened the annual review of an EHC plan, case {case.reference}, and "
+                    f"will run it. The review is due by {clock.long_date(found.due_on)}.",
+                    "The council decides what happens to the plan within 4 weeks of the meeting.",
+                    *([f"See the case:\n{link}"] if link else []),
+                ]
+            ),
+        )
+    return case
 
 
 @transaction.atomic

@@ -54,6 +54,7 @@ COUNCIL_FIELDS = frozenset(
         "show_staff_names_to_families",
         "professional_access_days",
         "advice_shared_at_once",
+        "settings_open_reviews",
     }
 )
 POLICY_FIELDS = frozenset(

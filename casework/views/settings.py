@@ -185,8 +185,8 @@ def professionals(request: HttpRequest) -> HttpResponse:
         request,
         ProfessionalsForm,
         section="Advice from professionals",
-        intro="What families see of the advice organisations send through the portal, and how long an "
-        "organisation can still see a child's request after it answers.",
+        intro="What families see of the advice organisations send through the portal, how long an "
+        "organisation can still see a child's request after it answers, and whether schools may open annual reviews.",
     )
 
 

@@ -406,3 +406,68 @@ def test_the_school_runs_an_annual_review_and_the_council_decides_on_time(
             reference=reference,
             names=list(names.values()),
         )
+
+
+def last_years_review_create(*, slug: str, emails: dict, reference: str, last_name: str, names: dict) -> None:
+    """A child whose plan was issued 2 years ago; last year's review was given to the
+    school (naming it the child's setting), met 340 days ago and closed; the council lets
+    settings open reviews."""
+    from casework.models import Milestone
+    from casework.services.reviews import review_setting_set
+
+    today = timezone.localdate()
+    worker, child, admins = child_with_family(
+        slug=slug, emails=emails, reference=reference, last_name=last_name, admins=("head",)
+    )
+    council = Council.objects.get(slug=slug)
+    with tenant_context(council):
+        case = case_open(child=child, kind=CaseKind.ANNUAL_REVIEW, started_on=today - timedelta(days=700), actor=worker)
+        school = Organisation.objects.create(name=names["school"], kind="school", contact_email=emails["school"])
+        OrganisationMembership.objects.create(organisation=school, account=admins["head"], is_admin=True)
+        review_setting_set(case=case, organisation=school, actor=worker, actor_role="caseworker")
+        Milestone.objects.create(case=case, key="meeting", occurred_on=today - timedelta(days=340))
+        case.closed_on = today - timedelta(days=300)
+        case.save(update_fields=["closed_on"])
+    council_allows(slug=slug, allowed=True)
+
+
+def council_allows(*, slug: str, allowed: bool) -> None:
+    council = Council.objects.get(slug=slug)
+    council.settings_open_reviews = allowed
+    council.save(update_fields=["settings_open_reviews"])  # every process forgets its cached council
+
+
+@pytest.mark.parametrize("demo", [CUMBRIA, SOMERSET], ids=lambda demo: demo.slug)
+def test_where_the_council_allows_it_the_school_opens_the_childs_next_review_itself(
+    debug, committed, new_context, live_server_url, demo
+):
+    base = live_server_url(demo.domain)
+    emails = {who: f"{unique(who)}@example.org" for who in ("worker", "family", "head", "school")}
+    reference = unique("NXT").upper()
+    last_name = letters_only(uuid.uuid4().hex[:8])
+    names = {"school": f"Fellside School {letters_only(uuid.uuid4().hex[:6])}"}
+    committed(
+        last_years_review_create, slug=demo.slug, emails=emails, reference=reference, last_name=last_name, names=names
+    )
+    try:
+        head = new_context(viewport=NARROW).new_page()
+        professional_sign_in(head, base, emails["head"])
+        reflows(head)
+        assert_accessible(head)
+        tray = head.get_by_role("main").inner_text()
+        assert "Annual reviews you can open" in tray and f"Robin {last_name}" in tray
+        head.get_by_role("button", name=f"Open the review for Robin {last_name}").click()
+        reflows(head)
+        assert_accessible(head)
+        assert "You have opened the annual review" in head.get_by_role("alert").inner_text()
+        assert "Review meeting booked or held" in head.get_by_role("main").inner_text()
+        head.context.close()
+    finally:
+        committed(council_allows, slug=demo.slug, allowed=False)
+        committed(
+            world_remove,
+            slug=demo.slug,
+            emails=list(emails.values()),
+            reference=reference,
+            names=list(names.values()),
+        )

@@ -275,3 +275,138 @@ def test_the_familys_views_for_an_annual_review_ship_as_a_built_in_that_joins_th
         accepted = feed_problem(definition=definition, child=child)
     assert definition.feeds == "annual_review" and "annual review" in refused.lower()
     assert accepted == ""
+
+
+# --- A setting opening the child's next review itself, where the council lets it ----------------
+
+
+@pytest.fixture
+def last_years_review(world, in_council, make_access):
+    """A child whose plan was issued about 2 years ago; last year's review, given to the
+    school (which names it the child's setting), met 340 days ago and closed: the next is
+    due in 25 days. Returns (last review, the family's access)."""
+    today = timezone.localdate()
+    with in_council(world.council):
+        child = make_child(first="Ash", last="Moor")
+        access = make_access(child=child)
+        case = case_open(
+            child=child,
+            kind=CaseKind.ANNUAL_REVIEW,
+            started_on=today - timedelta(days=700),
+            actor=world.accounts["worker"],
+            today=today,
+        )
+    from casework.services.reviews import review_setting_set
+
+    with in_council(world.council):
+        review_setting_set(
+            case=case, organisation=world.school, actor=world.accounts["worker"], actor_role="caseworker"
+        )
+        Milestone.objects.create(case=case, key="meeting", occurred_on=today - timedelta(days=340))
+        Case.objects.filter(pk=case.pk).update(closed_on=today - timedelta(days=300))
+    return case, access
+
+
+def settings_may_open_reviews(council, allowed: bool = True) -> None:
+    from tenants.models import Council
+
+    configuration_change(Council.objects.filter(pk=council.pk), settings_open_reviews=allowed)
+
+
+def test_where_the_council_allows_it_the_childs_school_opens_the_next_review_and_runs_it(
+    world, last_years_review, post, in_council
+):
+    last, access = last_years_review
+    today = timezone.localdate()
+    kim = world.client("kim")
+    with in_council(world.council):
+        assert Case.objects.get(pk=last.pk).child.setting_organisation_id == world.school.pk
+    assert "Annual reviews you can open" not in kim.get("/professionals/").content.decode()  # not allowed yet
+    assert kim.post(f"/professionals/reviews/open/{last.child_id}/").status_code == 404
+
+    settings_may_open_reviews(world.council)
+    tray = kim.get("/professionals/").content.decode()
+    assert "Annual reviews you can open" in tray and "Ash Moor" in tray
+    due = clock.annual_review_due(plan_issued=last.started_on, last_reviewed=today - timedelta(days=340))
+    assert clock.long_date(due) in tray
+    assert "Ash Moor" not in world.client("pat").get("/professionals/").content.decode()  # not their pupil
+    assert world.client("pat").post(f"/professionals/reviews/open/{last.child_id}/").status_code == 404
+
+    opened = post(kim, f"/professionals/reviews/open/{last.child_id}/", {})
+
+    with in_council(world.council):
+        case = Case.objects.exclude(pk=last.pk).get(child_id=last.child_id)
+        last_reviewed = Milestone.objects.get(case=case, key="last_reviewed").occurred_on
+    assert opened["Location"] == f"/professionals/reviews/{case.pk}/"
+    assert (case.kind, case.started_on, case.review_organisation_id) == (
+        "annual_review",
+        last.started_on,
+        world.school.pk,
+    )
+    assert last_reviewed == today - timedelta(days=340)
+    page = kim.get(opened["Location"]).content.decode()
+    assert "You have opened the annual review" in page and "Review meeting booked or held" in page
+    from casework.services.messages import staff_alert_recipients
+
+    with in_council(world.council):
+        (address,) = staff_alert_recipients(Case.objects.select_related("child__service_area").get(pk=case.pk))
+    (told,) = [e for e in emails_to(world.council, in_council, address) if "opened by" in e.subject]
+    assert case.reference in told.subject and clock.long_date(due) in told.body and "Ash" not in told.body
+    # Under way now: not offered again, and a second opening is refused.
+    assert "Annual reviews you can open" not in kim.get("/professionals/").content.decode()
+    assert kim.post(f"/professionals/reviews/open/{last.child_id}/").status_code == 404
+    from tests.casework.conftest import signed_in_client
+
+    family = signed_in_client(world.council, access.account).get(f"/send/cases/{case.pk}/")
+    assert family.status_code == 200 and clock.long_date(due) in family.content.decode()
+
+
+def test_a_setting_is_not_offered_a_review_far_from_due_or_of_a_plan_that_ended(world, last_years_review, in_council):
+    last, _ = last_years_review
+    settings_may_open_reviews(world.council)
+    kim = world.client("kim")
+    today = timezone.localdate()
+    with in_council(world.council):
+        Milestone.objects.filter(case=last, key="meeting").update(occurred_on=today - timedelta(days=200))
+    assert "Ash Moor" not in kim.get("/professionals/").content.decode()  # due in about 5 months
+    with in_council(world.council):
+        Milestone.objects.filter(case=last, key="meeting").update(occurred_on=today - timedelta(days=340))
+        Milestone.objects.create(
+            case=last, key="decision_notified", occurred_on=today - timedelta(days=320), outcome="cease"
+        )
+    assert "Ash Moor" not in kim.get("/professionals/").content.decode()  # the council ended the plan
+    assert kim.post(f"/professionals/reviews/open/{last.child_id}/").status_code == 404
+
+
+def test_only_the_childs_setting_may_open_its_review(world, last_years_review, staff_client, site):
+    from django.test import Client
+
+    last, access = last_years_review
+    settings_may_open_reviews(world.council)
+    path = f"/professionals/reviews/open/{last.child_id}/"
+    from tests.casework.conftest import signed_in_client
+
+    assert Client(HTTP_HOST=site.domain).post(path).status_code == 302  # to sign in
+    assert signed_in_client(world.council, access.account).post(path).status_code == 403  # the family
+    assert world.client("worker").post(path).status_code == 403  # staff open reviews from the case page
+    assert world.client("pat").post(path).status_code == 404  # another organisation
+    assert world.client("kim").get(path).status_code == 405  # opening is a POST
+
+
+def test_a_council_admin_lets_settings_open_reviews(world, staff_client, post, in_council):
+    from casework.models import StaffRole
+    from tenants.models import Council
+
+    admin = staff_client(world.council, StaffRole.COUNCIL_ADMIN)
+    page = admin.get("/staff/settings/professionals/").content.decode()
+    assert "Schools and settings may open a child" in page
+
+    saved = post(
+        admin,
+        "/staff/settings/professionals/",
+        {"professional_access_days": "28", "settings_open_reviews": "on"},
+    )
+
+    assert saved.status_code == 302
+    assert Council.objects.get(pk=world.council.pk).settings_open_reviews
+    assert "Schools and settings may open a child" in admin.get("/staff/settings/").content.decode()
