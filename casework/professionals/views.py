@@ -379,27 +379,35 @@ def advice_form_send_view(request: HttpRequest, advice_id: int) -> HttpResponse:
     if isinstance(opened, HttpResponse):
         return opened
     found, membership, draft = opened
-    runner = _advice_runner(request, found, draft)
+    return _declaration(
+        request,
+        _advice_runner(request, found, draft),
+        draft,
+        send=lambda: advice_form_send(advice=found, membership=membership, request=request),
+        what="the advice",
+        sent="Your advice has been sent to the SEND team",
+        done=reverse("professionals:advice", args=[found.pk]),
+    )
+
+
+def _declaration(request: HttpRequest, runner: Runner, draft, *, send, what: str, sent: str, done: str) -> HttpResponse:
+    """A professional form's declaration: back to the task list until every section is
+    complete; confirming it calls `send` (once), then goes to `done`."""
     definition = runner.definition
     if not progress(definition, draft.answers, draft.pages_done).complete:
-        messages.info(request, "Complete every section before you send the advice.")
-        return redirect("professionals:advice-form-tasks", advice_id=found.pk)
+        messages.info(request, f"Complete every section before you send {what}.")
+        return redirect(runner.urls.tasks)
     form = DeclarationForm(
         request.POST if request.method == "POST" else None, confirmation=definition.declaration.confirmation
     )
     if request.method == "POST" and form.is_valid():
         try:
-            advice_form_send(advice=found, membership=membership, request=request)
+            send()
         except ValidationError as refused:
             form.add_error(None, refused)
         else:
-            messages.success(request, "Your advice has been sent to the SEND team")
-            return redirect("professionals:advice", advice_id=found.pk)
-    return _declaration(request, runner, form)
-
-
-def _declaration(request: HttpRequest, runner: Runner, form: DeclarationForm) -> HttpResponse:
-    definition = runner.definition
+            messages.success(request, sent)
+            return redirect(done)
     return render(
         request,
         "citizen/runner/declaration.html",
@@ -599,23 +607,15 @@ def review_report_send(request: HttpRequest, case_id: int) -> HttpResponse:
     if isinstance(opened, HttpResponse):
         return opened
     case, membership, draft = opened
-    runner = _review_report_runner(request, case, draft)
-    definition = runner.definition
-    if not progress(definition, draft.answers, draft.pages_done).complete:
-        messages.info(request, "Complete every section before you send the report.")
-        return redirect("professionals:review-report-tasks", case_id=case.pk)
-    form = DeclarationForm(
-        request.POST if request.method == "POST" else None, confirmation=definition.declaration.confirmation
+    return _declaration(
+        request,
+        _review_report_runner(request, case, draft),
+        draft,
+        send=lambda: review_report_form_send(case=case, membership=membership, request=request),
+        what="the report",
+        sent="The review report has been sent to the SEND team",
+        done=reverse("professionals:review", args=[case.pk]),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            review_report_form_send(case=case, membership=membership, request=request)
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
-            messages.success(request, "The review report has been sent to the SEND team")
-            return redirect("professionals:review", case_id=case.pk)
-    return _declaration(request, runner, form)
 
 
 # --- The organisation's people (its admins) ---------------------------------------------------

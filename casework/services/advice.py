@@ -26,9 +26,8 @@ from casework.services.cases import advice_received, advice_request_record, case
 from casework.services.documents import document_upload
 from casework.services.messages import case_page_path, council_link, staff_alert_recipients
 from casework.services.organisations import PROFESSIONAL
-from casework.submissions.flow import shown_answers
-from casework.submissions.models import FormDraft, FormFile
-from casework.submissions.services import definition_of, sending, submission_problem, submission_record
+from casework.submissions.models import FormDraft
+from casework.submissions.services import professional_submission_record, sending
 from citizen.accounts.models import Account
 from tenants.configuration import council_configuration
 from tenants.current import current_council
@@ -331,39 +330,19 @@ def advice_form_send(
         )
         if draft is None:
             raise ValidationError("Start the advice form first.")
-        problem = submission_problem(draft=draft)
-        if problem:
-            raise ValidationError(problem)
-        definition = definition_of(draft)
-        organisation = asked_of(locked)
-        submission = submission_record(
+        # The form as a document (its PDF) and each file it sent, so the SEND team shares
+        # them with the family as it shares any advice (or they go at once).
+        professional_submission_record(
             draft=draft,
-            definition=definition,
-            answers=shown_answers(definition, draft.answers),
             case=locked.case,
-            submitted_by=membership.account,
-            speaking_as="",
+            account=membership.account,
+            organisation=asked_of(locked),
             actor_role=PROFESSIONAL,
             today=today,
             stored=stored,
             request=request,
-            child_text=f"{locked.case.child.full_name}, born {clock.long_date(locked.case.child.date_of_birth)}",
-            organisation=organisation,
+            file_as=lambda sent: _advice_documents(locked, membership, sent, request=request),
         )
-        # The form as a document (its PDF) and each file it sent, so the SEND team shares
-        # them with the family as it shares any advice (or they go at once).
-        sent = [(submission.pdf, f"{definition.short_title} from {organisation.name} ({submission.reference})")]
-        sent += [
-            (form_file.file, f"{organisation.name}: {form_file.name}")
-            for form_file in FormFile.objects.filter(submission=submission).order_by("pk")
-        ]
-        for field_file, _ in sent:
-            field_file.open("rb")
-        try:
-            _advice_documents(locked, membership, sent, request=request)
-        finally:
-            for field_file, _ in sent:
-                field_file.close()
         return _arrived(locked, membership, note="", request=request, today=today)
 
 

@@ -45,9 +45,8 @@ from casework.services.messages import (
     staff_alert_recipients,
 )
 from casework.services.organisations import PROFESSIONAL
-from casework.submissions.flow import shown_answers
-from casework.submissions.models import FormDraft, FormFile
-from casework.submissions.services import definition_of, sending, submission_problem, submission_record
+from casework.submissions.models import FormDraft
+from casework.submissions.services import professional_submission_record, sending
 from citizen.accounts.models import Account
 from tenants.configuration import council_configuration
 from tenants.current import current_council
@@ -347,9 +346,18 @@ def review_report_form_send(
         )
         if draft is None:
             raise ValidationError("Start the review report first.")
-        problem = submission_problem(draft=draft)
-        if problem:
-            raise ValidationError(problem)
+        organisation = membership.organisation
+        submission = professional_submission_record(
+            draft=draft,
+            case=locked,
+            account=membership.account,
+            organisation=organisation,
+            actor_role=PROFESSIONAL,
+            today=today,
+            stored=stored,
+            request=request,
+            file_as=lambda sent: _report_documents(locked, membership, sent, request),
+        )
         milestone = milestone_record(
             case=locked,
             key="report_sent",
@@ -359,34 +367,6 @@ def review_report_form_send(
             request=request,
             today=today,
         )
-        definition = definition_of(draft)
-        organisation = membership.organisation
-        submission = submission_record(
-            draft=draft,
-            definition=definition,
-            answers=shown_answers(definition, draft.answers),
-            case=locked,
-            submitted_by=membership.account,
-            speaking_as="",
-            actor_role=PROFESSIONAL,
-            today=today,
-            stored=stored,
-            request=request,
-            child_text=f"{locked.child.full_name}, born {clock.long_date(locked.child.date_of_birth)}",
-            organisation=organisation,
-        )
-        sent = [(submission.pdf, f"{definition.short_title} from {organisation.name} ({submission.reference})")]
-        sent += [
-            (form_file.file, f"{organisation.name}: {form_file.name}")
-            for form_file in FormFile.objects.filter(submission=submission).order_by("pk")
-        ]
-        for field_file, _ in sent:
-            field_file.open("rb")
-        try:
-            _report_documents(locked, membership, sent, request)
-        finally:
-            for field_file, _ in sent:
-                field_file.close()
         step = next(s for s in case_timeline(locked, today).steps if s.key == "review_report")
         due = step.due_by
         verdict = "on time" if step.on_time or due is None else f"late (it was due by {clock.long_date(due)})"

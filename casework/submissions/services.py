@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -634,6 +634,56 @@ def submission_record(
     stored.append(submission.pdf.name)
     submission.pdf_sha256 = hashlib.sha256(content).hexdigest()
     submission.save(update_fields=["pdf", "pdf_sha256", "updated_at"])
+    return submission
+
+
+def professional_submission_record(
+    *,
+    draft: FormDraft,
+    case: Case,
+    account,
+    organisation,
+    actor_role: str,
+    today: date,
+    stored: list[str],
+    request: HttpRequest | None,
+    file_as: Callable[[list[tuple[Any, str]]], object],
+) -> FormSubmission:
+    """A professional's form (advice, a review's report; the draft locked by the caller,
+    inside `sending()`) kept as sent, as submission_record keeps a family's; then its PDF
+    and each file it sent, open and titled for the SEND team, are given to `file_as` to
+    keep as the case's documents. Raises ValidationError, saying what is missing."""
+    problem = submission_problem(draft=draft)
+    if problem:
+        raise ValidationError(problem)
+    definition = definition_of(draft)
+    child = case.child
+    submission = submission_record(
+        draft=draft,
+        definition=definition,
+        answers=shown_answers(definition, draft.answers),
+        case=case,
+        submitted_by=account,
+        speaking_as="",
+        actor_role=actor_role,
+        today=today,
+        stored=stored,
+        request=request,
+        child_text=f"{child.full_name}, born {long_date(child.date_of_birth)}",
+        organisation=organisation,
+    )
+    sent = [(submission.pdf, f"{definition.short_title} from {organisation.name} ({submission.reference})")]
+    sent += [
+        (form_file.file, f"{organisation.name}: {form_file.name}")
+        for form_file in FormFile.objects.filter(submission=submission).order_by("pk")
+    ]
+    for field_file, _ in sent:
+        field_file.open("rb")
+    try:
+        file_as(sent)
+    finally:
+        for field_file, _ in sent:
+            field_file.close()
     return submission
 
 
