@@ -12,6 +12,7 @@ from casework.models import Organisation
 from casework.services.councils import Provisioned, council_create
 from casework.services.forms import PROFESSIONAL_BUILTINS, builtin_ensure
 from casework.services.organisations import organisation_invitation_create
+from casework.services.waiting_times import waiting_times_publish
 from citizen.accounts.models import Account
 from tenants.models import Council, CouncilLink, FormVariant, ServiceArea, SignInPolicy, Tile
 from tenants.services import platform_ensure
@@ -106,6 +107,7 @@ def _configure(council: Council, demo: DemoCouncil) -> None:
     council.sender_name = f"{council.name} SEND service"
     council.contact_phone = demo.phone
     council.feedback_questionnaire_url = f"https://forms.example.org/{demo.slug}-ehcp-feedback"
+    council.publish_waiting_times = True
     council.full_clean()
     council.save()
     for order, (name, email) in enumerate(demo.service_areas):
@@ -165,5 +167,6 @@ def seed_demo(*, platform_domain: str) -> list[Provisioned]:
                 builtin_ensure(council=result.council, builtin=professional_form)
             with tenant_context(result.council):
                 _organisations_ensure(demo)
+                waiting_times_publish()  # what `make run` shows at once; nightly after that
         results.append(result)
     return results

@@ -142,7 +142,7 @@ class FamilyAreaForm(GovukModelForm):
 
     class Meta:
         model = Council
-        fields = ["family_upload_max_mb", "show_staff_names_to_families", "privacy_notice_url"]
+        fields = ["family_upload_max_mb", "show_staff_names_to_families", "privacy_notice_url", "publish_waiting_times"]
         labels = {
             "privacy_notice_url": "Privacy notice address",
             "family_upload_max_mb": "Largest file a family may send, in MB",
@@ -155,11 +155,17 @@ class FamilyAreaForm(GovukModelForm):
             "Without this, they see the team and role (for example “Caseworker, SEND team”), not the person's name.",
             "privacy_notice_url": "Linked from the declaration of every form families send, for example "
             "https://www.example.gov.uk/privacy/send. Leave it empty if there is none yet.",
+            "publish_waiting_times": "A public page, linked from your home page, of how long each stage of an "
+            "assessment took over the last 12 months and how many are under way, worked out each night from your "
+            "casework. Numbers from 1 to 4 are shown as “fewer than 5”.",
         }
         error_messages = {
             "privacy_notice_url": {"invalid": "Enter a web address, like https://www.example.gov.uk/privacy"}
         }
-        widgets = {"show_staff_names_to_families": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})}
+        widgets = {
+            "show_staff_names_to_families": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+            "publish_waiting_times": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+        }
 
     widths = {"family_upload_max_mb": "4"}
 

@@ -79,3 +79,15 @@ def rescan_waiting_uploads() -> int:
     if sent:
         logger.info("scan sweep in %s enqueued %s uploads", connection.schema_name, len(sent))
     return len(sent)
+
+
+@shared_task
+def publish_waiting_times() -> str:
+    """Nightly in each council, and when a council admin turns publishing on or off: its
+    waiting times worked out and published, or taken down (casework.services.waiting_times)."""
+    if connection.schema_name == "public":
+        logger.error("publish_waiting_times ran in the public schema; it must run in a council")
+        return "public"
+    from casework.services.waiting_times import waiting_times_publish
+
+    return "published" if waiting_times_publish() else "not published"

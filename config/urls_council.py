@@ -11,6 +11,7 @@ from config.security_headers import csp_report
 urlpatterns = [
     path("", citizen_views.home, name="home"),
     path("branding.css", citizen_views.branding_css, name="branding-css"),
+    path("waiting-times/", citizen_views.waiting_times, name="waiting-times"),
     path(settings.CSP_REPORT_PATH.lstrip("/"), csp_report, name="csp-report"),
     path("send/", citizen_views.send_home, name="send-home"),
     path("send/", include("citizen.urls")),  # the family's SEND area (namespace "family")

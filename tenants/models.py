@@ -142,6 +142,11 @@ class Council(TenantMixin):
         default=False,
         help_text="Otherwise the SEND team shares each piece of advice when it is ready.",
     )
+    publish_waiting_times = models.BooleanField(
+        "Publish how long EHC needs assessments are taking",
+        default=False,
+        help_text="On the council's public pages, worked out each night from the casework.",
+    )
     settings_open_reviews = models.BooleanField(
         "Schools and settings may open a child's annual review themselves",
         default=False,
@@ -502,3 +507,20 @@ class StageExplanation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_kind}/{self.stage_key}"
+
+
+class PublishedWaitingTimes(models.Model):
+    """A council's waiting times as it publishes them (casework.selectors.waiting_times):
+    figures already suppressed, worked out in the background from its casework, kept here
+    in the platform's schema so that its public page and the platform's page of every
+    publishing council read them without touching a case."""
+
+    council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="published_waiting_times")
+    figures = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "published waiting times"
+
+    def __str__(self) -> str:
+        return f"Waiting times of {self.council_id} at {self.computed_at:%Y-%m-%d %H:%M}"

@@ -24,6 +24,7 @@ from django.http import HttpRequest
 
 from casework.models import AuditEvent, CaseKind, StaffMembership
 from casework.services.audit import audit_record
+from tenants.enqueue import enqueue_on_commit
 from tenants.models import (
     Council,
     CouncilLink,
@@ -55,6 +56,7 @@ COUNCIL_FIELDS = frozenset(
         "professional_access_days",
         "advice_shared_at_once",
         "settings_open_reviews",
+        "publish_waiting_times",
     }
 )
 POLICY_FIELDS = frozenset(
@@ -110,6 +112,10 @@ def council_settings_update(
     row.full_clean(exclude=["logo"])
     row.save(update_fields=changed)
     _audit(council=row, by=by, summary=f"{section}: changed {_labels(Council, changed)}", request=request)
+    if "publish_waiting_times" in changed:  # published (or taken down) now, not at tonight's run
+        from casework.tasks import publish_waiting_times
+
+        enqueue_on_commit(publish_waiting_times)
     return changed
 
 

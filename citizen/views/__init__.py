@@ -1,6 +1,8 @@
 """The council's home page, branding, and the family's SEND area (its pages are in
 citizen.views.children, .cases and .alerts; citizen.urls maps them)."""
 
+from datetime import date
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_GET
 from citizen.accounts.decorators import password_change_pending
 from citizen.runner.selectors import child_forms_summary
 from citizen.selectors import family_home
-from tenants.selectors import council_tiles
+from tenants.selectors import council_tiles, published_waiting_times
 
 from .common import send_area
 
@@ -21,6 +23,27 @@ def home(request: HttpRequest) -> HttpResponse:
     if password_change_pending(request):
         return redirect("accounts:password-change-required")
     return render(request, "citizen/home.html", {"tiles": council_tiles(council=request.tenant)})
+
+
+@require_GET
+def waiting_times(request: HttpRequest) -> HttpResponse:
+    """How long the council's assessments are taking, where it publishes that (404 where
+    it does not): anyone may read it, signed in or not."""
+    published = published_waiting_times(council=request.tenant)
+    if published is None:
+        raise Http404
+    figures = published.figures
+    return render(
+        request,
+        "citizen/waiting_times.html",
+        {
+            "page_title": "How long EHC needs assessments are taking",
+            "figures": figures,
+            "period_start": date.fromisoformat(figures["period_start"]),
+            "period_end": date.fromisoformat(figures["period_end"]),
+            "computed_at": published.computed_at,
+        },
+    )
 
 
 @require_GET

@@ -572,6 +572,12 @@ API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/minute")
 # Lists leave out rows changed in the last this many seconds, so a transaction that
 # commits a little after its timestamp is never skipped by a client polling for changes.
 API_SYNC_SETTLE_SECONDS = env.int("API_SYNC_SETTLE_SECONDS", default=10)
+# Each council's published waiting times, worked out after midnight (casework.tasks).
+CELERY_BEAT_SCHEDULE["publish-waiting-times"] = {
+    "task": "casework.tasks.publish_waiting_times",
+    "schedule": crontab(hour=1, minute=0),
+    "options": {"expires": 6 * 60 * 60},
+}
 CELERY_BEAT_SCHEDULE["prune-api-records"] = {
     "task": "api.tasks.prune_api_records",
     "schedule": crontab(hour=2, minute=15),

@@ -88,3 +88,29 @@ def test_the_privacy_notice_is_linked_from_every_forms_declaration(site, staff_c
     declaration = client.get(f"/send/forms/drafts/{draft_id}/declaration/").content.decode()
     assert 'href="https://www.example.gov.uk/privacy/send"' in declaration
     assert "privacy notice</a>: how it uses and protects the information you send." in declaration
+
+
+def test_a_council_admin_publishes_waiting_times_and_takes_them_down_at_once(
+    site, staff_client, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from tenants.models import PublishedWaitingTimes
+
+    client = staff_client(site.council, StaffRole.COUNCIL_ADMIN)
+    public = Client(HTTP_HOST=site.domain)
+    assert public.get("/waiting-times/").status_code == 200  # the demo councils publish theirs
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PATH, {"family_upload_max_mb": "10"})  # the box left unticked
+
+    assert not PublishedWaitingTimes.objects.filter(council=site.council).exists()
+    assert public.get("/waiting-times/").status_code == 404
+    assert "Waiting times are not published" in client.get("/staff/settings/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PATH, {"family_upload_max_mb": "10", "publish_waiting_times": "on"})
+
+    assert PublishedWaitingTimes.objects.filter(council=site.council).exists()
+    page = public.get("/waiting-times/")
+    assert page.status_code == 200 and "How long EHC needs assessments are taking" in page.content.decode()
+    assert PublishedWaitingTimes.objects.filter(council=site.other).exists()  # the other council's own choice

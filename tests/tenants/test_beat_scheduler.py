@@ -22,6 +22,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
         "citizen.tasks.send_password_expiry_warnings",
         "casework.tasks.refresh_stale_cases",
         "casework.tasks.send_deadline_reminders",
+        "casework.tasks.publish_waiting_times",
         "citizen.tasks.send_draft_reply_reminders",
         "api.tasks.prune_api_records",
         "casework.tasks.rescan_waiting_uploads",
@@ -40,6 +41,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
         ("password-expiry-warnings", "citizen.tasks.password_expiry_warnings_send"),
         ("refresh-stale-cases", "casework.services.cases.cases_refresh_stale"),
         ("deadline-reminders", "casework.services.reminders.deadline_reminders_send"),
+        ("publish-waiting-times", "casework.services.waiting_times.waiting_times_publish"),
         ("draft-reply-reminders", "citizen.services_family.draft_reply_reminders_send"),
         ("prune-api-records", "api.tasks.api_records_prune"),
         ("sweep-address-requests", "citizen.accounts.tasks.address_requests_sweep"),
@@ -48,6 +50,7 @@ def test_beat_uses_the_council_scheduler_and_runs_the_outbox_sweep_and_expiry_wa
 def test_each_scheduled_task_runs_once_in_each_active_council(
     entry_name, service, cumbria, somerset, tmp_path, monkeypatch
 ):
+    celery_app.loader.import_default_modules()  # the tasks known, so they run here (eager), not to a broker
     ran_in: list[str] = []
     monkeypatch.setattr(service, lambda **kwargs: ran_in.append(connection.schema_name) or [])
     scheduler = CouncilBeatScheduler(app=celery_app, schedule_filename=str(tmp_path / "beat-schedule"))
