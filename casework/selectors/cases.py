@@ -692,23 +692,7 @@ def timeliness_summary(*, today: date) -> TimelinessSummary:
     tables count them (casework.clock.timeliness); open assessments by stage; overdue
     cases by kind. Four queries whatever the caseload."""
     start = clock.add_months(today, -12) + timedelta(days=1)
-    # A final plan counts only after a draft plan sent (reg 13(1)): one recorded without
-    # one, before the order of steps was enforced, was never issued as the law means.
-    drafted = Milestone.objects.filter(
-        case=OuterRef("case"), key="draft_served", occurred_on__lte=OuterRef("occurred_on")
-    )
-    finals = list(
-        Milestone.objects.filter(key="final_issued", case__kind=CaseKind.ASSESSMENT, occurred_on__range=(start, today))
-        .filter(Exists(drafted))
-        .select_related("case")
-    )
-    periods: dict[int, list[clock.ExceptionPeriod]] = {}
-    for row in CaseException.objects.filter(case_id__in=[m.case_id for m in finals]):
-        periods.setdefault(row.case_id, []).append(exception_period(row))
-    verdicts = [
-        clock.timeliness(received=m.case.started_on, final_issued=m.occurred_on, exceptions=periods.get(m.case_id, ()))
-        for m in finals
-    ]
+    verdicts = [verdict for _, verdict in _plans_issued(start, today)]
     excluding = [
         v.within_20_weeks_excluding_exceptions for v in verdicts if v.within_20_weeks_excluding_exceptions is not None
     ]
@@ -740,6 +724,69 @@ def timeliness_summary(*, today: date) -> TimelinessSummary:
         open_by_stage=[(stage_label(stage), open_counts[stage]) for stage in _stage_order(open_counts)],
         overdue_by_kind=[(label, overdue_counts.get(kind, 0)) for kind, label in CaseKind.choices],
     )
+
+
+def _plans_issued(start: date, end: date) -> list[tuple[date, clock.Timeliness]]:
+    """New plans issued from `start` to `end`: each one's issue date and its verdict (two
+    queries). A final plan counts only after a draft plan sent (reg 13(1)): one recorded
+    without one, before the order of steps was enforced, was never issued as the law means."""
+    drafted = Milestone.objects.filter(
+        case=OuterRef("case"), key="draft_served", occurred_on__lte=OuterRef("occurred_on")
+    )
+    finals = list(
+        Milestone.objects.filter(key="final_issued", case__kind=CaseKind.ASSESSMENT, occurred_on__range=(start, end))
+        .filter(Exists(drafted))
+        .select_related("case")
+    )
+    periods: dict[int, list[clock.ExceptionPeriod]] = {}
+    for row in CaseException.objects.filter(case_id__in=[m.case_id for m in finals]):
+        periods.setdefault(row.case_id, []).append(exception_period(row))
+    return [
+        (
+            m.occurred_on,
+            clock.timeliness(
+                received=m.case.started_on, final_issued=m.occurred_on, exceptions=periods.get(m.case_id, ())
+            ),
+        )
+        for m in finals
+    ]
+
+
+@dataclass(frozen=True)
+class MonthOfPlans:
+    month: date  # its first day
+    plans_issued: int
+    within_20_weeks: Percentage
+    within_20_weeks_excluding_exceptions: Percentage
+
+
+def timeliness_by_month(*, today: date) -> list[MonthOfPlans]:
+    """The dashboard's 12 months, month by month (the first and the current month are part
+    months): new plans issued, and the share within 20 weeks with and without exceptions,
+    counted as timeliness_summary counts them. Two queries."""
+    start = clock.add_months(today, -12) + timedelta(days=1)
+    by_month: dict[date, list[clock.Timeliness]] = {}
+    for issued, verdict in _plans_issued(start, today):
+        by_month.setdefault(issued.replace(day=1), []).append(verdict)
+    months = []
+    month = start.replace(day=1)
+    while month <= today:
+        verdicts = by_month.get(month, [])
+        excluding = [
+            v.within_20_weeks_excluding_exceptions
+            for v in verdicts
+            if v.within_20_weeks_excluding_exceptions is not None
+        ]
+        months.append(
+            MonthOfPlans(
+                month=month,
+                plans_issued=len(verdicts),
+                within_20_weeks=Percentage(sum(bool(v.within_20_weeks) for v in verdicts), len(verdicts)),
+                within_20_weeks_excluding_exceptions=Percentage(sum(excluding), len(excluding)),
+            )
+        )
+        month = clock.add_months(month, 1)
+    return months
 
 
 def _stage_order(stages: Sequence[str] | Mapping[str, int]) -> list[str]:

@@ -7,6 +7,7 @@ from casework.views import cases as views
 urlpatterns = [
     path("", views.caseload_view, name="caseload"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:table>.csv", views.dashboard_csv, name="dashboard-csv"),
     path("cases/<int:case_id>/", views.case_view, name="case"),
     path("cases/<int:case_id>/steps/new/", views.case_step, name="case-step"),
     path("cases/<int:case_id>/steps/<int:milestone_id>/correct/", views.case_step_correct, name="case-step-correct"),

@@ -4,6 +4,7 @@ Thin: parse, call a selector or a service, render."""
 
 from __future__ import annotations
 
+import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -56,6 +57,7 @@ from casework.selectors.cases import (
     step_kind,
     steps_accepted,
     steps_waiting,
+    timeliness_by_month,
     timeliness_summary,
 )
 from casework.selectors.professionals import (
@@ -495,6 +497,74 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Timeliness",
             "summary": timeliness_summary(today=today),
+            "months": _months_drawn(timeliness_by_month(today=today)),
             "overdue_advice": overdue_advice_by_organisation(today=today),
         },
     )
+
+
+def _months_drawn(months) -> list[tuple]:
+    """Each month with the width of its bar (its share within 20 weeks, as a whole
+    percentage; a month with no plans has none)."""
+    return [(m, None if m.within_20_weeks.value is None else round(m.within_20_weeks.value)) for m in months]
+
+
+def _csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text: one that starts like a formula is quoted."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _dashboard_table(table: str, today) -> tuple[list[str], list[list]]:
+    if table == "plans":
+        summary = timeliness_summary(today=today)
+        head = ["Measure", "Value", "Plans counted in", "Plans counted"]
+        return head, [
+            ["Final plans issued", summary.plans_issued, "", ""],
+            *[
+                [label, str(p), p.numerator, p.denominator]
+                for label, p in (
+                    ("Issued within 20 weeks, including exceptions", summary.within_20_weeks),
+                    ("Issued within 20 weeks, excluding exceptions", summary.within_20_weeks_excluding_exceptions),
+                    ("Issued by the deadline extended for exceptions", summary.within_extended_deadline),
+                )
+            ],
+        ]
+    if table == "plans-by-month":
+        head = ["Month", "Final plans issued", "Within 20 weeks, including exceptions", "Within, excluding exceptions"]
+        return head, [
+            [
+                m.month.strftime("%Y-%m"),
+                m.plans_issued,
+                str(m.within_20_weeks),
+                str(m.within_20_weeks_excluding_exceptions),
+            ]
+            for m in timeliness_by_month(today=today)
+        ]
+    if table == "open-by-stage":
+        return ["Stage", "Cases"], [list(row) for row in timeliness_summary(today=today).open_by_stage]
+    if table == "overdue-by-kind":
+        return ["Kind of case", "Overdue"], [list(row) for row in timeliness_summary(today=today).overdue_by_kind]
+    if table == "overdue-advice":
+        return ["Organisation", "Overdue", "Oldest asked"], [
+            [row["organisation__name"], row["overdue"], row["oldest"].isoformat()]
+            for row in overdue_advice_by_organisation(today=today)
+        ]
+    raise Http404
+
+
+@require_safe
+@staff_required(roles=DASHBOARD)
+@never_cache
+def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
+    """One of the dashboard's tables as CSV, as the page shows it today (figures only:
+    no child is named)."""
+    today = timezone.localdate()
+    head, rows = _dashboard_table(table, today)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-{table}-{today.isoformat()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(head)
+    for row in rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return response

@@ -136,3 +136,69 @@ def test_the_dashboard_page_shows_the_same_numbers(cases, cumbria, staff_client,
     )
     assert "Decision whether to assess 2 Decision whether to issue a plan 1" in words
     assert "EHC needs assessment 1 Annual review 1 Re-assessment 0 Phase transfer 0" in words
+
+
+def test_month_by_month_counts_each_plan_in_the_month_it_was_issued(cases, cumbria, in_council):
+    from casework.selectors.cases import timeliness_by_month
+
+    with in_council(cumbria):
+        months = timeliness_by_month(today=TODAY)
+
+    assert [m.month for m in months][:2] == [date(2025, 6, 1), date(2025, 7, 1)]  # 16 June 2025 onwards
+    assert months[-1].month == date(2026, 6, 1) and len(months) == 13
+    shown = {
+        m.month: (m.plans_issued, str(m.within_20_weeks), str(m.within_20_weeks_excluding_exceptions)) for m in months
+    }
+    assert shown[date(2026, 2, 1)] == (2, "50%", "100%")  # 20 February on time; 2 February late, excepted
+    assert shown[date(2026, 3, 1)] == (1, "100%", "100%")
+    assert shown[date(2026, 5, 1)] == (1, "100%", "100%")
+    assert shown[date(2025, 6, 1)] == (0, "No plans", "No plans")  # 15 June 2025 is a day too early
+    assert sum(m.plans_issued for m in months) == 4  # as the 12 months' summary counts
+
+
+def test_each_dashboard_table_downloads_as_csv_with_the_pages_figures(cases, cumbria, staff_client, in_council):
+    import csv
+    import io
+
+    from casework.models import Organisation
+    from casework.services.advice import advice_ask
+
+    with in_council(cumbria):
+        organisation = Organisation.objects.create(name="=HYPERLINK(1)", kind="school", contact_email="s@example.org")
+        case = assessment(make_account(), date(2026, 3, 2), decided=date(2026, 3, 20))
+        advice_ask(
+            case=case,
+            organisations=[organisation],
+            kind="educational",
+            cover="Learning",
+            family_consent=True,
+            actor=None,
+            actor_role="caseworker",
+            today=date(2026, 4, 1),
+        )
+    manager = staff_client(cumbria, StaffRole.TEAM_MANAGER)
+
+    def table(name: str) -> list[list[str]]:
+        with mock.patch("django.utils.timezone.localdate", return_value=TODAY):
+            answer = manager.get(f"/staff/dashboard/{name}.csv")
+        assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
+        assert f'filename="cumbria-{name}-2026-06-15.csv"' in answer["Content-Disposition"]
+        return list(csv.reader(io.StringIO(answer.content.decode())))
+
+    assert table("plans")[1:3] == [
+        ["Final plans issued", "4", "", ""],
+        ["Issued within 20 weeks, including exceptions", "75%", "3", "4"],
+    ]
+    by_month = table("plans-by-month")
+    assert by_month[0][0] == "Month" and ["2026-02", "2", "50%", "100%"] in by_month and len(by_month) == 14
+    assert table("open-by-stage")[1:] == [
+        ["Decision whether to assess", "2"],
+        ["Advice from professionals", "1"],  # the case the school was asked about
+        ["Decision whether to issue a plan", "1"],
+    ]
+    assert ["Annual review", "1"] in table("overdue-by-kind")
+    assert table("overdue-advice")[1:] == [["'=HYPERLINK(1)", "1", "2026-04-01"]]  # never a formula
+    with mock.patch("django.utils.timezone.localdate", return_value=TODAY):
+        assert manager.get("/staff/dashboard/cases.csv").status_code == 404
+        page = manager.get("/staff/dashboard/").content.decode()
+    assert 'href="/staff/dashboard/plans-by-month.csv"' in page and "<meter" in page

@@ -24,6 +24,7 @@ DASHBOARD_ONLY = {"caseworker": 403, "team manager": 200, "council admin": 200}
 URLS = [
     ("staff:caseload", (), False, CASEWORK_ONLY),
     ("staff:dashboard", (), False, DASHBOARD_ONLY),
+    ("staff:dashboard-csv", ("table",), False, DASHBOARD_ONLY),
     ("staff:case", ("case",), True, CASEWORK_ONLY),
     ("staff:case-step", ("case",), True, CASEWORK_ONLY),
     ("staff:case-step-correct", ("case", "milestone"), True, DASHBOARD_ONLY),  # team managers and admins
@@ -62,7 +63,7 @@ def objects(cumbria, in_council):
             case=case, key="decided_whether_to_assess", occurred_on=TODAY, outcome="yes", actor=worker, today=TODAY
         )
         advice = advice_request_record(case=case, adviser="the EP", requested_on=TODAY, actor=worker, today=TODAY)
-    return {"case": case.pk, "child": child.pk, "advice": advice.pk, "milestone": milestone.pk}
+    return {"case": case.pk, "child": child.pk, "advice": advice.pk, "milestone": milestone.pk, "table": "plans"}
 
 
 @pytest.mark.parametrize("who", WHO)
