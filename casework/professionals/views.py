@@ -59,6 +59,7 @@ from casework.services.organisations import (
 )
 from casework.services.reviews import (
     SETTING_STEPS,
+    NotYoursToOpen,
     review_open_by_setting,
     review_report_draft,
     review_report_draft_open,
@@ -346,28 +347,34 @@ def advice_form_start(request: HttpRequest, advice_id: int) -> HttpResponse:
     return redirect("professionals:advice-form-tasks", advice_id=found.pk)
 
 
-def _advice_form_page(method: str):
-    """A runner page of the request's advice form (tasks, a page, an item, check)."""
-
-    @never_cache
-    @require_http_methods(["GET", "POST"] if method != "check" and method != "tasks" else ["GET"])
-    @professional_required
-    def view(request: HttpRequest, advice_id: int, **where) -> HttpResponse:
-        opened = _open_advice_form(request, advice_id)
-        if isinstance(opened, HttpResponse):
-            return opened
-        found, _, draft = opened
-        return getattr(_advice_runner(request, found, draft), method)(request, **where)
-
-    view.__name__ = f"advice_form_{method}"
-    return view
+RUNNER_PAGES = ("tasks", "page", "item", "item_remove", "check")
 
 
-advice_form_tasks = _advice_form_page("tasks")
-advice_form_page = _advice_form_page("page")
-advice_form_item = _advice_form_page("item")
-advice_form_item_remove = _advice_form_page("item_remove")
-advice_form_check = _advice_form_page("check")
+def _runner_pages(*, id_name: str, opened: Callable, runner: Callable) -> tuple[View, ...]:
+    """The runner pages (RUNNER_PAGES, in order) of a professional's form: each finds
+    its subject and draft with `opened(request, <id_name from the URL>)` (or the response
+    that takes the person back) and answers with `runner(request, subject, draft)`."""
+
+    def page(method: str) -> View:
+        @never_cache
+        @require_http_methods(["GET"] if method in ("tasks", "check") else ["GET", "POST"])
+        @professional_required
+        def view(request: HttpRequest, **where) -> HttpResponse:
+            found = opened(request, where.pop(id_name))
+            if isinstance(found, HttpResponse):
+                return found
+            subject, _, draft = found
+            return getattr(runner(request, subject, draft), method)(request, **where)
+
+        view.__name__ = f"{id_name.removesuffix('_id')}_{method}"
+        return view
+
+    return tuple(page(method) for method in RUNNER_PAGES)
+
+
+advice_form_tasks, advice_form_page, advice_form_item, advice_form_item_remove, advice_form_check = _runner_pages(
+    id_name="advice_id", opened=_open_advice_form, runner=_advice_runner
+)
 
 
 @never_cache
@@ -437,20 +444,10 @@ def _review(request: HttpRequest, case_id: int):
 def review_open(request: HttpRequest, child_id: int) -> HttpResponse:
     """The child's setting opens the child's next annual review (where the council lets
     it): 404 for a child whose review it may not open."""
-    memberships = request.professional_memberships
-    found = next(
-        (
-            r
-            for r in reviews_to_open(memberships=memberships, council=request.tenant, today=timezone.localdate())
-            if r.child.pk == child_id
-        ),
-        None,
-    )
-    if found is None:
-        raise Http404
-    membership = next(m for m in memberships if m.organisation_id == found.organisation.pk)
     try:
-        case = review_open_by_setting(child_id=child_id, membership=membership, request=request)
+        case = review_open_by_setting(child_id=child_id, memberships=request.professional_memberships, request=request)
+    except NotYoursToOpen:
+        raise Http404 from None
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
         return redirect("professionals:tray")
@@ -478,6 +475,8 @@ def review(request: HttpRequest, case_id: int) -> HttpResponse:
     )
     today = timezone.localdate()
     records = case_records(case)
+    next_steps = [s for s in steps_accepted(case, records, today) if s.key in SETTING_STEPS]
+    report_form = review_report_form()
     return render(
         request,
         f"{TEMPLATES}/review.html",
@@ -486,9 +485,12 @@ def review(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "child": case.child,
             "timeline": case_timeline(case, today, records),
-            "next": [s for s in steps_accepted(case, records, today) if s.key in SETTING_STEPS],
-            "report_form": review_report_form(),
-            "meeting_held": _meeting_held(records, today),  # the report form opens then
+            "next": next_steps,
+            "report_form": report_form,
+            # The report form opens once the meeting has been held and the report is due.
+            "report_form_open": report_form is not None
+            and _meeting_held(records, today)
+            and any(s.key == "report_sent" for s in next_steps),
             "report_draft": review_report_draft(case) if case.closed_on is None else None,
         },
     )
@@ -574,28 +576,9 @@ def review_report_start(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("professionals:review-report-tasks", case_id=case.pk)
 
 
-def _review_report_page(method: str):
-    """A runner page of the review's report form (tasks, a page, an item, check)."""
-
-    @never_cache
-    @require_http_methods(["GET", "POST"] if method != "check" and method != "tasks" else ["GET"])
-    @professional_required
-    def view(request: HttpRequest, case_id: int, **where) -> HttpResponse:
-        opened = _open_review_report(request, case_id)
-        if isinstance(opened, HttpResponse):
-            return opened
-        case, _, draft = opened
-        return getattr(_review_report_runner(request, case, draft), method)(request, **where)
-
-    view.__name__ = f"review_report_{method}"
-    return view
-
-
-review_report_tasks = _review_report_page("tasks")
-review_report_page = _review_report_page("page")
-review_report_item = _review_report_page("item")
-review_report_item_remove = _review_report_page("item_remove")
-review_report_check = _review_report_page("check")
+review_report_tasks, review_report_page, review_report_item, review_report_item_remove, review_report_check = (
+    _runner_pages(id_name="case_id", opened=_open_review_report, runner=_review_report_runner)
+)
 
 
 @never_cache

@@ -666,6 +666,11 @@ class Percentage:
     def value(self) -> float | None:
         return None if self.denominator == 0 else 100 * self.numerator / self.denominator
 
+    @property
+    def whole(self) -> int | None:
+        """The value as a whole percentage (a chart's bar), or None with no plans."""
+        return None if self.value is None else round(self.value)
+
     def __str__(self) -> str:
         value = self.value
         if value is None:

@@ -23,11 +23,11 @@ from casework import clock
 from casework.models import AdviceKind, AdviceRequest, AuditEvent, Case, Document, Organisation, OrganisationMembership
 from casework.services.audit import audit_record
 from casework.services.cases import advice_received, advice_request_record, case_refresh
-from casework.services.documents import document_upload
+from casework.services.documents import documents_upload_each
 from casework.services.messages import case_page_path, council_link, staff_alert_recipients
 from casework.services.organisations import PROFESSIONAL
 from casework.submissions.models import FormDraft
-from casework.submissions.services import professional_submission_record, sending
+from casework.submissions.services import professional_submission_record, sending, unsent_draft
 from citizen.accounts.models import Account
 from tenants.configuration import council_configuration
 from tenants.current import current_council
@@ -207,27 +207,22 @@ def _advice_documents(
     and virus-scanned like any upload, seen by the SEND team, and by the family once
     shared (at once where the council says so). Raises ValidationError naming the file."""
     council = current_council()
-    documents = []
-    for upload, title in titled:
-        try:
-            document = document_upload(
-                case=locked.case,
-                kind=Document.Kind.ADVICE,
-                title=title,
-                upload=upload,
-                actor=membership.account,
-                actor_role=PROFESSIONAL,
-                request=request,
-            )
-        except ValidationError as refused:
-            raise ValidationError({"files": [f"{upload.name}: {m}" for m in refused.messages]}) from None
+    documents = documents_upload_each(
+        case=locked.case,
+        kind=Document.Kind.ADVICE,
+        titled=titled,
+        actor=membership.account,
+        actor_role=PROFESSIONAL,
+        field="files",
+        request=request,
+    )
+    for document in documents:
         document.advice_request = locked
         update = ["advice_request"]
         if council.advice_shared_at_once:
             document.shared_with_family_at = timezone.now()
             update.append("shared_with_family_at")
         document.save(update_fields=update)
-        documents.append(document)
     return documents
 
 
@@ -273,12 +268,7 @@ def advice_form_for(advice: AdviceRequest) -> tuple[FormVariant, FormVersion] | 
 def advice_draft(advice: AdviceRequest) -> FormDraft | None:
     """The request's advice form being filled in: one per request, shared by the
     organisation's people, so a colleague who takes over carries on where it was left."""
-    return (
-        FormDraft.objects.filter(advice_request=advice, submitted_at__isnull=True)
-        .select_related("version", "variant", "child")
-        .order_by("-updated_at")
-        .first()
-    )
+    return unsent_draft(advice_request=advice)
 
 
 @transaction.atomic
@@ -322,12 +312,7 @@ def advice_form_send(
     today = today or timezone.localdate()
     with sending() as stored:
         locked = _locked(advice, membership)
-        draft = (
-            FormDraft.objects.select_for_update(of=("self",))
-            .select_related("version", "variant", "child")
-            .filter(advice_request=locked, submitted_at__isnull=True)
-            .first()
-        )
+        draft = unsent_draft(advice_request=locked, lock=True)
         if draft is None:
             raise ValidationError("Start the advice form first.")
         # The form as a document (its PDF) and each file it sent, so the SEND team shares

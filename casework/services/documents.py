@@ -109,6 +109,38 @@ def document_upload(
     return document
 
 
+def documents_upload_each(
+    *,
+    case: Case,
+    kind: str,
+    titled: list,
+    actor: Account,
+    actor_role: str,
+    field: str,
+    request: HttpRequest | None = None,
+) -> list[Document]:
+    """document_upload for each (file, title) in turn; a file refused raises
+    ValidationError on `field`, naming the file (nothing is kept then, in the caller's
+    transaction)."""
+    documents = []
+    for upload, title in titled:
+        try:
+            documents.append(
+                document_upload(
+                    case=case,
+                    kind=kind,
+                    title=title,
+                    upload=upload,
+                    actor=actor,
+                    actor_role=actor_role,
+                    request=request,
+                )
+            )
+        except ValidationError as refused:
+            raise ValidationError({field: [f"{upload.name}: {m}" for m in refused.messages]}) from None
+    return documents
+
+
 def _forget_stored_file(document: Document | AccessEvidence) -> None:
     """The file stored for a row that was then not written (the insert or the audit
     failed): removed, so no file is left that nothing points at."""

@@ -35,7 +35,7 @@ from casework.selectors.messages import family_accesses_for_case
 from casework.selectors.professionals import reviews_to_open
 from casework.services.audit import audit_record
 from casework.services.cases import case_open, milestone_record
-from casework.services.documents import document_upload
+from casework.services.documents import documents_upload_each
 from casework.services.messages import (
     case_kind_phrase,
     case_page_path,
@@ -46,7 +46,7 @@ from casework.services.messages import (
 )
 from casework.services.organisations import PROFESSIONAL
 from casework.submissions.models import FormDraft
-from casework.submissions.services import professional_submission_record, sending
+from casework.submissions.services import professional_submission_record, sending, unsent_draft
 from citizen.accounts.models import Account
 from tenants.configuration import council_configuration
 from tenants.current import current_council
@@ -120,31 +120,35 @@ def _review_locked(case: Case, membership: OrganisationMembership) -> Case:
     return locked
 
 
+class NotYoursToOpen(Exception):
+    """The child's review is not one the person's organisations may open now."""
+
+
 @transaction.atomic
 def review_open_by_setting(
     *,
     child_id: int,
-    membership: OrganisationMembership,
+    memberships: list[OrganisationMembership],
     request: HttpRequest | None = None,
     today: date | None = None,
 ) -> Case:
     """The child's setting opens its next annual review itself (where the council lets
     settings do so): a new review case counting from the plan's issue date and its last
-    review meeting, run by the setting, and the SEND team told. Raises ValidationError
-    when the review is not the organisation's to open (now)."""
+    review meeting, run by the setting, and the SEND team told. Raises NotYoursToOpen
+    when none of the person's organisations may open it (now)."""
     today = today or timezone.localdate()
-    council = current_council()
-    child = Child.objects.select_for_update().filter(pk=child_id).first()  # one opening at a time
+    Child.objects.select_for_update().filter(pk=child_id).first()  # one opening at a time
     found = next(
         (
             r
-            for r in reviews_to_open(memberships=[membership], council=council, today=today)
-            if child is not None and r.child.pk == child.pk
+            for r in reviews_to_open(memberships=memberships, council=current_council(), today=today)
+            if r.child.pk == child_id
         ),
         None,
     )
-    if found is None or not membership.is_active:
-        raise ValidationError("You cannot open this child's annual review.")
+    if found is None:
+        raise NotYoursToOpen
+    membership = next(m for m in memberships if m.organisation_id == found.organisation.pk)
     organisation = membership.organisation
     case = case_open(
         child=found.child,
@@ -178,20 +182,12 @@ def review_open_by_setting(
         request=request,
         organisation=organisation,
     )
-    link = council_link(case_page_path(case.pk))
-    for address in staff_alert_recipients(case):
-        email_queue(
-            to=[address],
-            subject=f"Annual review opened by {organisation.name}: case {case.reference}",
-            body="\n\n".join(
-                [
-                    f"{organisation.name} has opened the annual review of an EHC plan, case {case.reference}, and "
-                    f"will run it. The review is due by {clock.long_date(found.due_on)}.",
-                    "The council decides what happens to the plan within 4 weeks of the meeting.",
-                    *([f"See the case:\n{link}"] if link else []),
-                ]
-            ),
-        )
+    _tell_send_team(
+        case,
+        f"{organisation.name} has opened the annual review of an EHC plan, case {case.reference}, and will run it. "
+        f"The review is due by {clock.long_date(found.due_on)}.",
+        subject=f"Annual review opened by {organisation.name}: case {case.reference}",
+    )
     return case
 
 
@@ -253,19 +249,15 @@ def _report_documents(case: Case, membership: OrganisationMembership, titled: li
     """Each (file, title) kept on the case as an annual review document: checked and
     virus-scanned like any upload, for the SEND team to share with the family. Raises
     ValidationError naming the file."""
-    for upload, title in titled:
-        try:
-            document_upload(
-                case=case,
-                kind=Document.Kind.ANNUAL_REVIEW,
-                title=title,
-                upload=upload,
-                actor=membership.account,
-                actor_role=PROFESSIONAL,
-                request=request,
-            )
-        except ValidationError as refused:
-            raise ValidationError({"report": [f"{upload.name}: {m}" for m in refused.messages]}) from None
+    documents_upload_each(
+        case=case,
+        kind=Document.Kind.ANNUAL_REVIEW,
+        titled=titled,
+        actor=membership.account,
+        actor_role=PROFESSIONAL,
+        field="report",
+        request=request,
+    )
 
 
 # --- The review report through the council's form (forms as data) ----------------------------------
@@ -280,12 +272,7 @@ def review_report_form() -> tuple[FormVariant, FormVersion] | None:
 def review_report_draft(case: Case) -> FormDraft | None:
     """The review's report being filled in: one per review, shared by the organisation's
     people, so a colleague carries on where it was left."""
-    return (
-        FormDraft.objects.filter(review_case=case, submitted_at__isnull=True)
-        .select_related("version", "variant", "child")
-        .order_by("-updated_at")
-        .first()
-    )
+    return unsent_draft(review_case=case)
 
 
 def _report_sent(case: Case) -> bool:
@@ -303,6 +290,9 @@ def review_report_draft_open(
         return draft
     if _report_sent(locked):
         raise ValidationError("The review's report has already been sent.")
+    held = Milestone.objects.filter(case=locked, key="meeting", occurred_on__lte=timezone.localdate()).exists()
+    if not held:
+        raise ValidationError("The report follows the review meeting: record the meeting once it has been held.")
     found = review_report_form()
     if found is None:
         raise ValidationError("The council has no form for the review report: attach the report instead.")
@@ -338,12 +328,7 @@ def review_report_form_send(
     today = today or timezone.localdate()
     with sending() as stored:
         locked = _review_locked(case, membership)
-        draft = (
-            FormDraft.objects.select_for_update(of=("self",))
-            .select_related("version", "variant", "child")
-            .filter(review_case=locked, submitted_at__isnull=True)
-            .first()
-        )
+        draft = unsent_draft(review_case=locked, lock=True)
         if draft is None:
             raise ValidationError("Start the review report first.")
         organisation = membership.organisation
@@ -378,16 +363,18 @@ def review_report_form_send(
         return milestone
 
 
-def _tell_send_team(case: Case, line: str) -> None:
+def _tell_send_team(case: Case, line: str, *, subject: str = "") -> None:
+    """Email the case's SEND team addresses `line` (the case reference, never a name)
+    with the decision's deadline and a link to the case."""
     link = council_link(case_page_path(case.pk))
     for address in staff_alert_recipients(case):
         email_queue(
             to=[address],
-            subject=f"Annual review report received for case {case.reference}",
+            subject=subject or f"Annual review report received for case {case.reference}",
             body="\n\n".join(
                 [
                     line,
-                    "The council's decision is due 4 weeks after the meeting.",
+                    "The council decides what happens to the plan within 4 weeks of the meeting.",
                     *([f"See the case:\n{link}"] if link else []),
                 ]
             ),

@@ -637,6 +637,18 @@ def submission_record(
     return submission
 
 
+def unsent_draft(*, lock: bool = False, **where) -> FormDraft | None:
+    """The draft matching `where` not yet sent (a professional's form has one, shared by
+    the organisation's people), locked for sending when `lock`."""
+    drafts = FormDraft.objects.select_for_update(of=("self",)) if lock else FormDraft.objects
+    return (
+        drafts.select_related("version", "variant", "child")
+        .filter(submitted_at__isnull=True, **where)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
 def professional_submission_record(
     *,
     draft: FormDraft,

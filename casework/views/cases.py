@@ -497,16 +497,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Timeliness",
             "summary": timeliness_summary(today=today),
-            "months": _months_drawn(timeliness_by_month(today=today)),
+            "months": timeliness_by_month(today=today),
             "overdue_advice": overdue_advice_by_organisation(today=today),
         },
     )
-
-
-def _months_drawn(months) -> list[tuple]:
-    """Each month with the width of its bar (its share within 20 weeks, as a whole
-    percentage; a month with no plans has none)."""
-    return [(m, None if m.within_20_weeks.value is None else round(m.within_20_weeks.value)) for m in months]
 
 
 def _csv_cell(value) -> str:

@@ -212,6 +212,10 @@ def test_the_report_form_waits_for_the_meeting_and_only_the_reviews_organisation
     kim = world.client("kim")
     post(kim, f"/professionals/reviews/{case.pk}/steps/meeting/", date_fields("occurred_on", today + timedelta(days=9)))
     assert "Fill in the review report" not in kim.get(f"/professionals/reviews/{case.pk}/").content.decode()
+    early = post(kim, f"/professionals/reviews/{case.pk}/report/", {}, follow=True).content.decode()
+    assert "The report follows the review meeting" in early  # nothing started before the meeting
+    with in_council(world.council):
+        assert not FormDraft.objects.filter(review_case=case).exists()
     with in_council(world.council):
         Milestone.objects.filter(case=case, key="meeting").update(occurred_on=today - timedelta(days=1))
 
