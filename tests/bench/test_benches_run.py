@@ -26,6 +26,7 @@ def test_database_url() -> str:
     return f"postgres://{settings['USER']}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
+@pytest.mark.timeout(720)  # the run below has 600 s of its own
 @pytest.mark.django_db
 def test_every_bench_runs_and_prints_its_figures_with_their_goals(test_database_url):
     finished = subprocess.run(
