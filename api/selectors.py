@@ -32,7 +32,7 @@ def _one(queryset: QuerySet, pk: int):
 
 
 def api_children() -> QuerySet[Child]:
-    return Child.objects.select_related("service_area")
+    return Child.objects.select_related("service_area").prefetch_related("placements")
 
 
 def api_child(*, child_id: int) -> Child:

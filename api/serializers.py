@@ -14,6 +14,7 @@ from casework.file_checks import ACCEPTED_TEXT, DOCUMENT_MAX_BYTES, size_text
 from casework.models import AccessRequest, AdviceKind, AdviceRequest, CaseKind, Document, OrganisationKind, Relationship
 from casework.selectors.cases import STAGE_LABELS, TRANSFER_KINDS, stage_label
 from casework.selectors.messages import author_label
+from casework.sen2 import spec
 from casework.services.messages import MESSAGE_MAX_LENGTH
 
 # --- Children ---------------------------------------------------------------------------------
@@ -22,6 +23,24 @@ from casework.services.messages import MESSAGE_MAX_LENGTH
 class ServiceAreaSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The service area's id.")
     name = serializers.CharField(help_text="The service area's name, as the council calls it.")
+
+
+def _codes(code_list) -> str:
+    return ", ".join(f"`{code}` {meaning}" for code, meaning in code_list.codes.items())
+
+
+class PlacementSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The school, college or setting.")
+    urn = serializers.CharField(help_text="Its URN (6 digits); empty when it has none.")
+    ukprn = serializers.CharField(help_text="Its UKPRN (8 digits); empty when it has none.")
+    sen_setting = serializers.CharField(
+        help_text=f"With no URN or UKPRN, the kind of setting (SEN2's SENSetting): {_codes(spec.SEN_SETTING)}."
+    )
+    rank = serializers.IntegerField(help_text="1: the child's main placement; 2: another.")
+    entry_date = serializers.DateField(help_text="When the child started there.")
+    leaving_date = serializers.DateField(allow_null=True, help_text="When the child left; empty while they are there.")
+    sen_unit = serializers.BooleanField(help_text="In a SEN unit.")
+    resourced_provision = serializers.BooleanField(help_text="In resourced provision.")
 
 
 class ChildSerializer(serializers.Serializer):
@@ -35,9 +54,23 @@ class ChildSerializer(serializers.Serializer):
     service_area = ServiceAreaSerializer(
         allow_null=True, help_text="The council's service area the child belongs to; empty when not set."
     )
+    upn = serializers.CharField(help_text="The unique pupil number; empty when not recorded.")
+    uln = serializers.CharField(help_text="The unique learner number; empty when not recorded.")
+    upn_unknown = serializers.CharField(
+        help_text=f"Why neither a UPN nor a ULN is known (SEN2's UPNunknown): {_codes(spec.UPN_UNKNOWN)}; or empty."
+    )
+    sex = serializers.CharField(help_text=f"{_codes(spec.SEX)}; or empty when not recorded.")
+    ethnicity = serializers.CharField(help_text="The DfE's ethnicity code (e.g. `WBRI`); empty when not recorded.")
+    postcode = serializers.CharField(help_text="The child's home postcode; empty when not recorded.")
+    primary_need = serializers.CharField(help_text=f"The primary need (SEN2's SENtype): {_codes(spec.SEN_TYPE)}.")
+    secondary_need = serializers.CharField(help_text="A secondary need, from the same codes; or empty.")
+    plan_cease_reason = serializers.CharField(
+        help_text=f"Why the plan was ceased (SEN2's CeaseReason): {_codes(spec.CEASE_REASON)}; or empty."
+    )
+    placements = PlacementSerializer(many=True, help_text="Where the child is and was educated, for SEN2.")
     created_at = serializers.DateTimeField(help_text="When the child was first recorded.")
     updated_at = serializers.DateTimeField(
-        help_text="When the child's details last changed (what `updated_since` reads)."
+        help_text="When the child's details or placements last changed (what `updated_since` reads)."
     )
 
 

@@ -9,6 +9,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Lower, Upper
 
+from casework.sen2 import spec
+
 
 class StaffRole(models.TextChoices):
     CASEWORKER = "caseworker", "Caseworker"
@@ -66,6 +68,19 @@ class Child(models.Model):
     )
     service_area = models.ForeignKey("tenants.ServiceArea", null=True, on_delete=models.SET_NULL, related_name="+")
     council_reference = models.CharField(max_length=40, unique=True)
+    # What the DfE's SEN2 return asks about the child (casework.sen2.spec, module 1 and
+    # 5c), recorded by the SEND team on the child's return details page.
+    upn = models.CharField("Unique pupil number (UPN)", max_length=13, blank=True)
+    uln = models.CharField("Unique learner number (ULN)", max_length=10, blank=True)
+    upn_unknown = models.CharField("Why neither is known", max_length=4, blank=True, choices=spec.UPN_UNKNOWN.choices)
+    sex = models.CharField(max_length=1, blank=True, choices=spec.SEX.choices)
+    ethnicity = models.CharField(max_length=4, blank=True, choices=spec.ETHNICITY.choices)
+    postcode = models.CharField("Home postcode", max_length=8, blank=True)
+    primary_need = models.CharField(max_length=4, blank=True, choices=spec.SEN_TYPE.choices)
+    secondary_need = models.CharField(max_length=4, blank=True, choices=spec.SEN_TYPE.choices)
+    plan_cease_reason = models.CharField(
+        "Why the plan was ceased", max_length=1, blank=True, choices=spec.CEASE_REASON.choices
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -91,6 +106,32 @@ class Child(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.legal_first_name} {self.legal_last_name}"
+
+
+class Placement(models.Model):
+    """Where a child with a plan is educated (SEN2 modules 4b and 5b): a school or college
+    by its URN or UKPRN, or a kind of arrangement with neither; the main placement (rank
+    1) and at most one other at a time."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    name = models.CharField("Setting", max_length=160)
+    urn = models.CharField("URN", max_length=6, blank=True)
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True)
+    sen_setting = models.CharField(
+        "Kind of setting, if it has no URN or UKPRN", max_length=4, blank=True, choices=spec.SEN_SETTING.choices
+    )
+    rank = models.PositiveSmallIntegerField(choices=[(1, "Main placement"), (2, "Other placement")], default=1)
+    entry_date = models.DateField("Started on")
+    leaving_date = models.DateField("Left on", null=True, blank=True)
+    sen_unit = models.BooleanField("In a SEN unit", default=False)
+    resourced_provision = models.BooleanField("In resourced provision", default=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child", "rank", "-entry_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} from {self.entry_date}"
 
 
 class Relationship(models.TextChoices):
@@ -609,6 +650,8 @@ class AuditEvent(models.Model):
         MESSAGES = "messages", "Messages (a thread)"
         MILESTONE = "milestone", "Milestone"
         PRINTED_COPY_REQUEST = "printed_copy_request", "Printed copy request"
+        PLACEMENT = "placement", "Placement"
+        SEN2_RETURN = "sen2_return", "SEN2 return"
         ORGANISATION = "organisation", "Organisation"
         ORGANISATION_INVITATION = "organisation_invitation", "Organisation invitation"
         ORGANISATION_MEMBERSHIP = "organisation_membership", "Organisation membership"
@@ -756,3 +799,34 @@ class FamilyReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.account_id} on {self.case_id} for {self.last_day}"
+
+
+class Sen2Return(models.Model):
+    """One run of the council's SEN2 return for a census date, kept with who asked for
+    it: worked out in the background (casework.services.sen2), its progress shown while
+    it runs, then its XML (what the DfE's COLLECT accepts) and its CSVs (one a module,
+    zipped, for checking)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being generated"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    census_date = models.DateField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    people_done = models.PositiveIntegerField(default=0)
+    people_total = models.PositiveIntegerField(default=0)
+    problems = models.PositiveIntegerField(default=0)  # rules failed when it ran
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    xml = models.BinaryField(editable=False, default=bytes)
+    csv_zip = models.BinaryField(editable=False, default=bytes)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"SEN2 {self.census_date} ({self.status})"

@@ -91,3 +91,12 @@ def publish_waiting_times() -> str:
     from casework.services.waiting_times import waiting_times_publish
 
     return "published" if waiting_times_publish() else "not published"
+
+
+@shared_task
+def generate_sen2_return(run_id: int) -> str:
+    """A council admin's SEN2 return, worked out in the council it was started in
+    (casework.services.sen2)."""
+    from casework.services.sen2 import sen2_return_generate
+
+    return sen2_return_generate(run_id).status

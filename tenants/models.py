@@ -142,6 +142,13 @@ class Council(TenantMixin):
         default=False,
         help_text="Otherwise the SEND team shares each piece of advice when it is ready.",
     )
+    dfe_la_number = models.CharField(
+        "DfE local authority number",
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^\d{3}$", "Enter the council's 3-digit DfE number, like 909.")],
+        help_text="The 3 digits the DfE's returns know the council by (in SEN2, the LEA).",
+    )
     publish_waiting_times = models.BooleanField(
         "Publish how long EHC needs assessments are taking",
         default=False,

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
-from casework.models import AuditEvent, Child, StaffMembership
+from casework.models import AuditEvent, Child, Placement, StaffMembership
 from casework.selectors.children import child_possible_duplicates
 from casework.services.audit import audit_record
 from tenants.current import current_council
@@ -27,7 +28,9 @@ CHANGEABLE = (
     "setting",
     "service_area",
     "council_reference",
-)
+    *(SEN2_FIELDS := ("upn", "uln", "upn_unknown", "sex", "ethnicity", "postcode", "primary_need", "secondary_need",
+                      "plan_cease_reason")),
+)  # fmt: skip
 # What a change of these fields is called in the audit trail (never the values).
 FIELD_NAMES = {
     "legal_first_name": "legal first name",
@@ -37,6 +40,15 @@ FIELD_NAMES = {
     "setting": "school or college",
     "service_area": "service area",
     "council_reference": "council reference",
+    "upn": "UPN",
+    "uln": "ULN",
+    "upn_unknown": "why neither UPN nor ULN is known",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "postcode": "postcode",
+    "primary_need": "primary need",
+    "secondary_need": "secondary need",
+    "plan_cease_reason": "why the plan was ceased",
 }
 
 
@@ -167,7 +179,9 @@ def child_update(
             changed.append(field)
     if not changed:
         return child
-    child.full_clean(validate_unique=False)
+    # Only what changed is checked: a child recorded without a service area (through the
+    # API) can still have its return details saved.
+    child.full_clean(exclude=[f.name for f in Child._meta.fields if f.name not in changed], validate_unique=False)
     if "service_area" in changed:
         _check_service_area(child.service_area)
     if "council_reference" in changed:
@@ -194,3 +208,64 @@ def child_update(
         request=request,
     )
     return child
+
+
+def _touch(child: Child) -> None:
+    """A placement is part of the child's details: the API's sync (updated_since) sees it."""
+    Child.objects.filter(pk=child.pk).update(updated_at=timezone.now())
+
+
+PLACEMENT_FIELDS = (
+    "name", "urn", "ukprn", "sen_setting", "rank", "entry_date", "leaving_date", "sen_unit", "resourced_provision",
+)  # fmt: skip
+
+
+@transaction.atomic
+def placement_add(*, child: Child, actor: Account | None, request: HttpRequest | None = None, **values) -> Placement:
+    """Record where the child is educated (SEN2 modules 4b and 5b). A setting is named by
+    its URN or UKPRN, or, with neither, by the kind of arrangement it is."""
+    unknown = set(values) - set(PLACEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"placement_add() cannot set {', '.join(sorted(unknown))}")
+    placement = Placement(child=child, **values)
+    placement.full_clean()
+    errors = {}
+    if not (placement.urn or placement.ukprn or placement.sen_setting):
+        errors["urn"] = "Enter the setting's URN or UKPRN, or choose what kind of setting it is."
+    if placement.leaving_date and placement.leaving_date < placement.entry_date:
+        errors["leaving_date"] = "The date the child left must be on or after the date they started."
+    if errors:
+        raise ValidationError(errors)
+    placement.save()
+    _touch(child)
+    audit_record(
+        actor=actor,
+        actor_role=staff_role(actor),
+        action=AuditEvent.Action.CREATED,
+        subject=AuditEvent.Subject.PLACEMENT,
+        subject_id=placement.pk,
+        child=child,
+        summary="Recorded a placement",
+        request=request,
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_remove(*, placement: Placement, actor: Account | None, request: HttpRequest | None = None) -> None:
+    """Take away a placement recorded by mistake (one that ended is given a leaving date
+    instead, by recording it again)."""
+    child = placement.child
+    placement_id = placement.pk
+    placement.delete()
+    _touch(child)
+    audit_record(
+        actor=actor,
+        actor_role=staff_role(actor),
+        action=AuditEvent.Action.WITHDRAWN,
+        subject=AuditEvent.Subject.PLACEMENT,
+        subject_id=placement_id,
+        child=child,
+        summary="Removed a placement recorded by mistake",
+        request=request,
+    )

@@ -57,6 +57,7 @@ COUNCIL_FIELDS = frozenset(
         "advice_shared_at_once",
         "settings_open_reviews",
         "publish_waiting_times",
+        "dfe_la_number",
     }
 )
 POLICY_FIELDS = frozenset(

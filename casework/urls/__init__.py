@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("casework.urls.documents")),  # documents and messages on a case
     path("", include("casework.urls.team")),  # invitations, team, council settings
     path("", include("casework.urls.forms")),  # form definitions and submissions
+    path("", include("casework.urls.returns")),  # the SEN2 return, a child's details for it
 ]
