@@ -77,6 +77,7 @@ class PlacementForm(GovukForm):
     leaving_date = GovukDateField(
         label="Date the child left", help_text="Leave empty while the child is still there", required=False
     )
+
     def clean_urn(self) -> str:
         urn = self.cleaned_data["urn"].strip()
         if urn and not re.match(spec.URN_PATTERN, urn):
