@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import Organisation
+from casework.models import Child, Organisation, Placement
+from casework.services.cases import case_open, milestone_record
 from casework.services.councils import Provisioned, council_create
 from casework.services.forms import PROFESSIONAL_BUILTINS, builtin_ensure
 from casework.services.organisations import organisation_invitation_create
 from casework.services.waiting_times import waiting_times_publish
 from citizen.accounts.models import Account
+from tenants.current import current_council
 from tenants.models import Council, CouncilLink, FormVariant, ServiceArea, SignInPolicy, Tile
 from tenants.services import platform_ensure
 
@@ -36,6 +40,8 @@ class DemoCouncil:
     phone: str
     # The organisations the council asks for advice: (name, kind, its admin's address).
     organisations: tuple[tuple[str, str, str], ...] = ()
+    la_number: str = ""  # the DfE's number for the council (the SEN2 return's header)
+    postcode: str = ""  # where its demo children live
 
 
 CUMBRIA = DemoCouncil(
@@ -64,6 +70,8 @@ CUMBRIA = DemoCouncil(
         ("Cumbria Educational Psychology Service", "educational_psychology", "ep.service@cumbria.localhost"),
         ("North Cumbria Children's Therapies (NHS)", "health", "therapies@ncic.cumbria.localhost"),
     ),
+    la_number="909",
+    postcode="CA1 1RD",
 )
 
 SOMERSET = DemoCouncil(
@@ -97,6 +105,8 @@ SOMERSET = DemoCouncil(
         ("Somerset Educational Psychology Service", "educational_psychology", "ep.service@somerset.localhost"),
         ("Somerset Children's Social Care", "social_care", "childrens.social.care@somerset.localhost"),
     ),
+    la_number="933",
+    postcode="TA1 1DY",
 )
 
 DEMO_COUNCILS = (CUMBRIA, SOMERSET)
@@ -141,9 +151,66 @@ def _organisations_ensure(demo: DemoCouncil) -> None:
         )
 
 
-def seed_demo(*, platform_domain: str) -> list[Provisioned]:
-    """Create the platform row, an operator and both demo councils. Idempotent: a
-    council that exists is left exactly as it is."""
+# The demo's children: (first name, their story, their SEN2 details complete or not).
+DEMO_CHILDREN = (
+    ("Maya", "plan issued", True),
+    ("Oscar", "waiting for the decision to assess", True),
+    ("Zara", "plan kept at this year's review", True),
+    ("Leo", "decided and being assessed", False),  # no UPN and no reason: the SEN2 page lists it
+)
+
+
+def demo_casework_seed(demo: DemoCouncil, *, today: date | None = None) -> None:
+    """A few made-up children at different points, so the caseload, the timeliness pages
+    and the SEN2 return have something to show (call it in the council's schema). One
+    child's record lacks what the SEN2 return needs, as real records do."""
+    today = today or timezone.localdate()
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    council = current_council()
+    council.dfe_la_number = demo.la_number
+    council.save(update_fields=["dfe_la_number"])
+    for number, (first, story, complete) in enumerate(DEMO_CHILDREN, start=1):
+        child = Child.objects.create(
+            legal_first_name=first,
+            legal_last_name="Demo",
+            date_of_birth=date(today.year - 8 - number, 3, number),
+            council_reference=f"DEMO-{number}",
+            service_area=ServiceArea.objects.filter(council=council).order_by("pk").first(),
+            setting=demo.organisations[0][0],
+            upn=f"A{900000000000 + number}" if complete else "",
+            sex="F" if number % 2 else "M",
+            ethnicity="WBRI",
+            postcode=demo.postcode,
+            primary_need=("ASD", "SLCN", "SEMH", "MLD")[number - 1],
+        )
+        Placement.objects.create(
+            child=child, name=demo.organisations[0][0], urn=f"1{number:05d}", entry_date=date(today.year - 3, 9, 1)
+        )
+        if story == "plan kept at this year's review":
+            review = case_open(child=child, kind="annual_review", started_on=ago(700), actor=None, today=today)
+            for key, days, outcome in (("meeting", 60, ""), ("report_sent", 53, ""), ("decision_notified", 45, "keep")):
+                milestone_record(case=review, key=key, occurred_on=ago(days), outcome=outcome, actor=None, today=today)
+            continue
+        received = ago({"plan issued": 180, "waiting for the decision to assess": 20}.get(story, 70))
+        case = case_open(child=child, kind="assessment", started_on=received, actor=None, today=today)
+        if story == "waiting for the decision to assess":
+            continue
+        decided = received + timedelta(days=35)
+        milestone_record(
+            case=case, key="decided_whether_to_assess", occurred_on=decided, outcome="yes", actor=None, today=today
+        )
+        if story == "plan issued":
+            for key, days in (("draft_served", 55), ("final_issued", 40)):
+                milestone_record(case=case, key=key, occurred_on=ago(days), actor=None, today=today)
+
+
+def seed_demo(*, platform_domain: str, with_casework: bool = True) -> list[Provisioned]:
+    """Create the platform row, an operator and both demo councils (with a few children
+    and cases unless `with_casework` is False, as the tests ask). Idempotent: a council
+    that exists is left exactly as it is."""
     platform_ensure(domain=platform_domain)
     if not Account.objects.filter(email__iexact=OPERATOR_EMAIL).exists():
         Account.objects.create_superuser(OPERATOR_EMAIL, OPERATOR_PASSWORD, first_name="Platform", last_name="Operator")
@@ -159,6 +226,9 @@ def seed_demo(*, platform_domain: str) -> list[Provisioned]:
             )
             if result.created:
                 _configure(result.council, demo)
+                if with_casework:
+                    with tenant_context(result.council):
+                        demo_casework_seed(demo)
             # The council's form, published from the built-in (a council seeded before
             # forms were versioned gets its first version now; otherwise nothing changes).
             builtin_ensure(council=result.council, builtin=demo.form)
