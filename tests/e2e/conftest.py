@@ -190,3 +190,19 @@ def new_context(browser):
 @pytest.fixture
 def page(new_context):
     return new_context().new_page()
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True  # /dev/outbox.json answers only in DEBUG
+
+
+@pytest.fixture
+def committed():
+    """`committed(function, ...)`: ORM calls committed on a thread of their own, so the
+    live server sees them (tests/e2e/test_staff_journey.CommittedDatabase)."""
+    from .test_staff_journey import CommittedDatabase
+
+    database = CommittedDatabase()
+    yield database
+    database.close()

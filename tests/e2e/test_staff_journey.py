@@ -31,6 +31,7 @@ from casework.models import (
     Case,
     Child,
     Document,
+    Sen2Return,
     StaffInvitation,
     StaffMembership,
     StaffRole,
@@ -101,6 +102,7 @@ def committed_rows_remove(*, slug: str, emails: list[str], references: list[str]
         AccessRequest.objects.filter(Q(account__in=accounts) | Q(child__in=children)).delete()
         children.delete()
         StaffInvitation.objects.filter(email__in=emails).delete()
+        Sen2Return.objects.filter(requested_by__in=accounts).delete()
         OutboundEmail.objects.filter(to__overlap=emails).delete()
         for account in accounts:  # in the council's schema: its rows there go too
             account.delete()

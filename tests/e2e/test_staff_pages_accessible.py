@@ -278,6 +278,8 @@ PAGES = {
     "settings-help-link-remove": "/staff/settings/help-links/{help_link}/remove/",
     "settings-stages": "/staff/settings/stages/",
     "settings-stage": "/staff/settings/stages/assessment/{stage}/",
+    "sen2": "/staff/sen2/",
+    "child-return-details": "/staff/children/{child}/return-details/",
 }
 
 
@@ -322,6 +324,12 @@ BAD_POSTS = {
     "messages": ("/staff/cases/{case}/messages/", lambda page: None, None),
     "team-invite": ("/staff/team/", lambda page: page.fill("#id_email", "not an email address"), None),
     "access-request-decline": ("/staff/access-requests/{access_request}/", lambda page: None, "Decline"),
+    "sen2": ("/staff/sen2/", lambda page: page.fill("#id_la_number", "9x"), "Generate the return"),
+    "child-return-details": (
+        "/staff/children/{child}/return-details/",
+        lambda page: page.fill("#id_upn", "not a upn at all"),
+        "Save the return details",
+    ),
 }
 
 
