@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import xmlschema
 
-from casework.models import AuditEvent, Child, Placement, Sen2Return, StaffMembership, StaffRole
+from casework.models import AuditEvent, Child, Milestone, Placement, Sen2Return, StaffMembership, StaffRole
 from casework.selectors.sen2 import people_to_return, sen2_people, sen2_problems
 from casework.sen2 import spec
 from casework.sen2.files import sen2_csv_zip, sen2_xml
@@ -429,3 +429,49 @@ def test_return_details_typed_wrong_are_refused_each_with_its_reason(cumbria, st
     with in_council(cumbria):
         kid.refresh_from_db()
         assert kid.upn == ""
+
+
+@pytest.mark.parametrize("key", ["decided_whether_to_assess", "final_issued"])
+def test_a_decision_dated_before_the_request_is_caught(cumbria, in_council, key):
+    """The services refuse such a date; a record brought in from an older system may
+    still carry one, written straight to the table as an import would."""
+    actor = make_account()
+    with in_council(cumbria):
+        StaffMembership.objects.create(account=actor, role=StaffRole.CASEWORKER)
+        kid = child("Imported")
+        school(kid)
+        case = assessment(kid, date(2026, 2, 2), actor, decided=date(2026, 3, 9), final=date(2026, 6, 15))
+        Milestone.objects.filter(case=case, key=key).update(occurred_on=date(2026, 1, 20))
+    (problem,) = people_of(cumbria, in_council)[1]
+    expected = {
+        "decided_whether_to_assess": "request_outcome_date_order",
+        "final_issued": "assessment_outcome_date_order",
+    }[key]
+    assert (problem.rule.code, problem.case.pk, problem.rule.fix) == (expected, case.pk, "case")
+    assert "20 January 2026" in problem.message
+
+
+def test_the_return_reads_the_same_number_of_queries_for_one_child_or_many(cumbria, in_council):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = make_account()
+    collection = spec.collection_for(CENSUS)
+
+    def queries() -> int:
+        with in_council(cumbria), CaptureQueriesContext(connection) as captured:
+            sen2_problems(sen2_people(people_to_return(collection), collection), collection)
+        return len(captured)
+
+    with in_council(cumbria):
+        StaffMembership.objects.create(account=actor, role=StaffRole.CASEWORKER)
+        first = child("First")
+        school(first)
+        assessment(first, date(2026, 2, 2), actor, decided=date(2026, 3, 9), final=date(2026, 6, 15))
+    one = queries()
+    with in_council(cumbria):
+        for number in range(6):
+            kid = child(f"Many{'abcdef'[number]}")
+            school(kid)
+            assessment(kid, date(2026, 2, 2), actor, decided=date(2026, 3, 9), final=date(2026, 6, 15))
+    assert queries() == one <= 10  # children, cases, steps, exceptions, placements, and each SET search_path
