@@ -651,6 +651,7 @@ class AuditEvent(models.Model):
         MILESTONE = "milestone", "Milestone"
         PRINTED_COPY_REQUEST = "printed_copy_request", "Printed copy request"
         PLACEMENT = "placement", "Placement"
+        RECORD_BUNDLE = "record_bundle", "Whole record download"
         SEN2_RETURN = "sen2_return", "SEN2 return"
         ORGANISATION = "organisation", "Organisation"
         ORGANISATION_INVITATION = "organisation_invitation", "Organisation invitation"
@@ -830,3 +831,45 @@ class Sen2Return(models.Model):
 
     def __str__(self) -> str:
         return f"SEN2 {self.census_date} ({self.status})"
+
+
+def bundle_upload_to(instance: RecordBundle, filename: str) -> str:
+    from tenants.storage import council_path
+
+    return council_path("bundles", f"{instance.child_id}", filename)
+
+
+class RecordBundle(models.Model):
+    """A child's whole record as one zip (issue 16): for a family member, everything they
+    may see (documents, messages, each case's timeline, their forms, an index page to
+    read offline); for the SEND team, every document in date order with an index (the
+    start of a tribunal bundle). Made in the background; its link works once and expires."""
+
+    class Audience(models.TextChoices):
+        FAMILY = "family", "A family member's copy"
+        STAFF = "staff", "A tribunal bundle"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Being put together"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be made"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)  # the link works once
+    file = models.FileField(upload_to=bundle_upload_to, max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    files = models.PositiveIntegerField(default=0)  # documents and forms inside
+    token_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["child", "requested_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()} of {self.child_id} ({self.status})"

@@ -100,3 +100,11 @@ def generate_sen2_return(run_id: int) -> str:
     from casework.services.sen2 import sen2_return_generate
 
     return sen2_return_generate(run_id).status
+
+
+@shared_task
+def make_record_bundle(bundle_id: int) -> str:
+    """A child's whole record as one zip (casework.services.bundles)."""
+    from casework.services.bundles import record_bundle_make
+
+    return record_bundle_make(bundle_id).status

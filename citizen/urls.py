@@ -15,7 +15,7 @@ namespace because emails link to it.
 
 from django.urls import path
 
-from citizen.views import alerts, cases, children
+from citizen.views import alerts, cases, children, records
 
 app_name = "family"
 
@@ -24,6 +24,13 @@ urlpatterns = [
     path("requests/<int:access_request_id>/", children.access_request, name="access-request"),
     path("children/<int:child_id>/", children.child, name="child"),
     path("children/<int:child_id>/who-has-seen/", children.child_seen, name="child-seen"),
+    path("children/<int:child_id>/records/", records.child_records, name="child-records"),
+    path("children/<int:child_id>/records/<int:bundle_id>/", records.child_records_bundle, name="child-records-bundle"),
+    path(
+        "children/<int:child_id>/records/<int:bundle_id>/download/<str:token>/",
+        records.child_records_download,
+        name="child-records-download",
+    ),
     path("children/<int:child_id>/sharing/", children.child_sharing, name="child-sharing"),
     path(
         "children/<int:child_id>/sharing/<int:access_id>/", children.child_sharing_choose, name="child-sharing-choose"
