@@ -711,6 +711,7 @@ def _what(row: dict, *, possessive: str, reference: str) -> str:
         "case": f"Looked at {possessive} case{case}",
         "messages": f"Read the messages{case}",
         "access_request": "Looked at a request to see these records",
+        "record_bundle": f"Downloaded every document on {possessive} cases, as a bundle",
     }.get(row["about"], f"{AuditEvent.Action(row['did']).label if row['did'] else 'Looked'}{case}")
 
 

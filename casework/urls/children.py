@@ -15,6 +15,13 @@ urlpatterns = [
     path("children/", views.children, name="children"),
     path("children/new/", views.child_new, name="child-new"),
     path("children/<int:child_id>/", views.child, name="child"),
+    path("children/<int:child_id>/bundle/", views.child_bundle, name="child-bundle"),
+    path("children/<int:child_id>/bundles/<int:bundle_id>/", views.child_bundle_status, name="child-bundle-status"),
+    path(
+        "children/<int:child_id>/bundles/<int:bundle_id>/download/<str:token>/",
+        views.child_bundle_download,
+        name="child-bundle-download",
+    ),
     path(
         "children/<int:child_id>/access/<int:access_id>/remove/",
         views.child_access_revoke_view,

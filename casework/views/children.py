@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casework.decorators import staff_required
 from casework.forms_children import (
@@ -24,7 +25,7 @@ from casework.forms_children import (
     ChildForm,
     ChildSearchForm,
 )
-from casework.models import AuditEvent
+from casework.models import AuditEvent, RecordBundle
 from casework.permissions import CASEWORK
 from casework.selectors.access import access_evidence_for_staff, child_for_staff
 from casework.selectors.children import (
@@ -48,6 +49,7 @@ from casework.services.access import (
     child_access_revoke,
 )
 from casework.services.audit import audit_record
+from casework.services.bundles import record_bundle_download, record_bundle_request, record_bundle_token_new
 from casework.services.children import ChildPossibleDuplicates, child_create
 from casework.submissions.selectors import submissions_for_access_request
 from themes.dates import long_date
@@ -376,3 +378,59 @@ def child_access_revoke_view(request: HttpRequest, child_id: int, access_id: int
         f"{TEMPLATES}/child_access_revoke.html",
         {"page_title": "Remove access", "form": form, "child": child, "access": access},
     )
+
+
+# --- A tribunal bundle: every document on the child's cases, in date order, with an index
+
+
+@require_POST
+@staff_required(roles=CASEWORK)
+def child_bundle(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = child_for_staff(membership=request.staff_membership, child_id=child_id)
+    bundle = record_bundle_request(
+        child=child,
+        account=request.user,
+        audience=RecordBundle.Audience.STAFF,
+        actor_role=request.staff_membership.role,
+        request=request,
+    )
+    return redirect("staff:child-bundle-status", child_id=child.pk, bundle_id=bundle.pk)
+
+
+@require_safe
+@staff_required(roles=CASEWORK)
+@never_cache
+def child_bundle_status(request: HttpRequest, child_id: int, bundle_id: int) -> HttpResponse:
+    child = child_for_staff(membership=request.staff_membership, child_id=child_id)
+    bundle = get_object_or_404(
+        RecordBundle, pk=bundle_id, child=child, requested_by=request.user, audience=RecordBundle.Audience.STAFF
+    )
+    expired = bundle.expires_at is not None and bundle.expires_at <= timezone.now()
+    usable = bundle.status == RecordBundle.Status.READY and bundle.downloaded_at is None and not expired
+    return render(
+        request,
+        f"{TEMPLATES}/bundle.html",
+        {
+            "page_title": f"Tribunal bundle: {child.full_name}",
+            "child": child,
+            "bundle": bundle,
+            "making": bundle.status == RecordBundle.Status.QUEUED,
+            "usable": usable,
+            "expired": expired,
+            "token": record_bundle_token_new(bundle) if usable else "",
+        },
+    )
+
+
+@require_safe
+@staff_required(roles=CASEWORK)
+def child_bundle_download(request: HttpRequest, child_id: int, bundle_id: int, token: str) -> HttpResponse:
+    child = child_for_staff(membership=request.staff_membership, child_id=child_id)
+    bundle = get_object_or_404(RecordBundle, pk=bundle_id, child=child, audience=RecordBundle.Audience.STAFF)
+    try:
+        return record_bundle_download(
+            bundle=bundle, token=token, account=request.user, actor_role=request.staff_membership.role, request=request
+        )
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+        return redirect("staff:child-bundle-status", child_id=child.pk, bundle_id=bundle.pk)
