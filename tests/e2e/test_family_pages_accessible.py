@@ -242,6 +242,7 @@ PAGES = {
     "alerts": ("parent", "/send/emails/"),
     "child": ("parent", "/send/children/{child}/"),
     "child-seen": ("parent", "/send/children/{child}/who-has-seen/"),
+    "child-records": ("parent", "/send/children/{child}/records/"),
     "case": ("parent", "/send/cases/{case}/"),
     "case-reply": ("parent", "/send/cases/{case}/reply/"),
     "case-documents": ("parent", "/send/cases/{case}/documents/"),

@@ -24,7 +24,16 @@ from django_tenants.utils import tenant_context
 
 from casework import clock
 from casework.demo import CUMBRIA
-from casework.models import CaseKind, ChildAccess, Document, Organisation, Relationship, StaffMembership, StaffRole
+from casework.models import (
+    CaseKind,
+    ChildAccess,
+    Document,
+    Organisation,
+    RecordBundle,
+    Relationship,
+    StaffMembership,
+    StaffRole,
+)
 from casework.selectors.settings import stage_steps
 from casework.services.access import access_request_create
 from casework.services.advice import advice_ask
@@ -169,7 +178,12 @@ def staff_pages_data_create(*, slug: str, emails: SimpleNamespace, references: l
             "tile": Tile.objects.filter(council=council, kind=Tile.Kind.LINK).first().pk,
             "stage": stage_steps(case_kind=CaseKind.ASSESSMENT)[0].key,
             "reference": case.reference,
-        }
+            # A tribunal bundle, ready (its page mints the link); it goes with the child.
+            "bundle": RecordBundle.objects.create(
+                child=child, requested_by=admin, audience="staff", status="ready", ready_at=timezone.now(),
+                expires_at=timezone.now() + timedelta(days=3),
+            ).pk,
+        }  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -280,6 +294,7 @@ PAGES = {
     "settings-stage": "/staff/settings/stages/assessment/{stage}/",
     "sen2": "/staff/sen2/",
     "child-return-details": "/staff/children/{child}/return-details/",
+    "child-bundle": "/staff/children/{child}/bundles/{bundle}/",
 }
 
 
