@@ -74,6 +74,57 @@ class ChildSerializer(serializers.Serializer):
     )
 
 
+def _code_field(code_list, help_text: str) -> StrictChoiceField:
+    return StrictChoiceField(
+        choices=[("", "Not recorded"), *code_list.codes.items()],
+        required=False,
+        allow_blank=True,
+        help_text=f"{help_text}: {_codes(code_list)}; empty to clear.",
+    )
+
+
+class ReturnDetailsSerializer(serializers.Serializer):
+    """Any of a child's details for the SEN2 return; those not sent stay as they are."""
+
+    upn = StrictCharField(
+        required=False, allow_blank=True, max_length=13, help_text="The UPN (a letter and 12 characters)."
+    )
+    uln = StrictCharField(required=False, allow_blank=True, max_length=10, help_text="The ULN (10 digits).")
+    upn_unknown = _code_field(spec.UPN_UNKNOWN, "Why neither a UPN nor a ULN is known")
+    sex = _code_field(spec.SEX, "Sex")
+    ethnicity = _code_field(spec.ETHNICITY, "The DfE's ethnicity code")
+    postcode = StrictCharField(required=False, allow_blank=True, max_length=8, help_text="The home postcode.")
+    primary_need = _code_field(spec.SEN_TYPE, "The primary need")
+    secondary_need = _code_field(spec.SEN_TYPE, "A secondary need")
+    plan_cease_reason = _code_field(spec.CEASE_REASON, "Why the plan was ceased")
+
+    def validate_upn(self, value: str) -> str:
+        return value.strip().upper()
+
+    def validate_postcode(self, value: str) -> str:
+        return " ".join(value.upper().split())
+
+
+class NewPlacementSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=160, help_text="The school, college or setting.")
+    urn = StrictCharField(required=False, allow_blank=True, default="", max_length=6, help_text="Its URN (6 digits).")
+    ukprn = StrictCharField(
+        required=False, allow_blank=True, default="", max_length=8, help_text="Its UKPRN (8 digits)."
+    )
+    sen_setting = StrictChoiceField(
+        choices=[("", "It has a URN or UKPRN"), *spec.SEN_SETTING.codes.items()],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=f"With no URN or UKPRN, the kind of setting: {_codes(spec.SEN_SETTING)}.",
+    )
+    rank = StrictIntegerField(min_value=1, max_value=2, default=1, help_text="1: the main placement; 2: another.")
+    entry_date = serializers.DateField(help_text="When the child started there.")
+    leaving_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="When they left.")
+    sen_unit = StrictBooleanField(required=False, default=False, help_text="In a SEN unit.")
+    resourced_provision = StrictBooleanField(required=False, default=False, help_text="In resourced provision.")
+
+
 # --- Access requests -----------------------------------------------------------------------
 
 

@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("v1/children/", views.ChildList.as_view(), name="children"),
     path("v1/children/<int:pk>/", views.ChildDetail.as_view(), name="child"),
+    path("v1/children/<int:pk>/return-details/", views.ChildReturnDetails.as_view(), name="child-return-details"),
+    path("v1/children/<int:pk>/placements/", views.ChildPlacements.as_view(), name="child-placements"),
     path("v1/access-requests/", views.AccessRequestList.as_view(), name="access-requests"),
     path("v1/access-requests/<int:pk>/", views.AccessRequestDetail.as_view(), name="access-request"),
     path(

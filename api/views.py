@@ -32,6 +32,8 @@ from api.serializers import (
     FormSubmissionSerializer,
     MessagePostSerializer,
     MessageSerializer,
+    NewPlacementSerializer,
+    ReturnDetailsSerializer,
     StepRecordSerializer,
 )
 from api.services import api_call_record
@@ -44,6 +46,7 @@ from casework.services import documents as document_services
 from casework.services import messages as message_services
 from casework.services.audit import client_address, summary_with_actor_label
 from casework.services.cases import case_view_record, milestone_record
+from casework.services.children import child_update, placement_add
 from casework.submissions import services as submission_services
 from casework.submissions.models import FormSubmission
 from tenants.models import FormVersion, ServiceArea
@@ -255,6 +258,57 @@ class ChildDetail(ApiView, generics.RetrieveAPIView):
         child = selectors.api_child(child_id=pk)
         audit_reads(request, [(AuditEvent.Subject.CHILD, child.pk, child.pk, None)], "Read the child's details")
         return Response(self.get_serializer(child).data)
+
+
+class ChildReturnDetails(ApiView):
+    """Record any of a child's details for the SEN2 return (the UPN or ULN, sex,
+    ethnicity, postcode, needs, why a plan was ceased), as staff do on the child's return
+    details page; those not sent stay as they are. Answers the child."""
+
+    scope = Scope.WRITE
+    serializer_class = ReturnDetailsSerializer
+
+    @extend_schema(
+        tags=["Children"],
+        request=ReturnDetailsSerializer,
+        responses={
+            200: ok(ChildSerializer, "The child, with its details."),
+            **error_responses(400, 404, 413, 415, 422),
+        },
+        parameters=[id_parameter("child's"), IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent
+    def post(self, request, pk: int):
+        child = selectors.api_child(child_id=pk)
+        details = ReturnDetailsSerializer(data=request.data)
+        details.is_valid(raise_exception=True)
+        child_update(child=child, actor=None, actor_role=API_ROLE, request=request, **details.validated_data)
+        return Response(ChildSerializer(selectors.api_child(child_id=pk)).data)
+
+
+class ChildPlacements(ApiView):
+    """Record where a child is educated (SEN2's placements), as staff do on the child's
+    return details page. Answers the child, with its placements."""
+
+    scope = Scope.WRITE
+    serializer_class = NewPlacementSerializer
+
+    @extend_schema(
+        tags=["Children"],
+        request=NewPlacementSerializer,
+        responses={
+            201: ok(ChildSerializer, "The child, with the placement recorded."),
+            **error_responses(400, 404, 413, 415, 422),
+        },
+        parameters=[id_parameter("child's"), IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent
+    def post(self, request, pk: int):
+        child = selectors.api_child(child_id=pk)
+        placement = NewPlacementSerializer(data=request.data)
+        placement.is_valid(raise_exception=True)
+        placement_add(child=child, actor=None, actor_role=API_ROLE, request=request, **placement.validated_data)
+        return Response(ChildSerializer(selectors.api_child(child_id=pk)).data, status=status.HTTP_201_CREATED)
 
 
 # --- Access requests -------------------------------------------------------------------------------------

@@ -3,8 +3,6 @@ starting a run."""
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 
 from casework.models import Placement
@@ -36,23 +34,13 @@ class ReturnDetailsForm(GovukForm):
     secondary_need = _choice(spec.SEN_TYPE, "Secondary need")
     plan_cease_reason = _choice(spec.CEASE_REASON, "If the plan was ceased, why", "Not ceased")
 
+    # Written as the DfE spells them; their shapes are checked by the model's validators
+    # when the service saves them (the API's writes get the same reasons).
     def clean_upn(self) -> str:
-        upn = self.cleaned_data["upn"].strip().upper()
-        if upn and not re.match(spec.UPN_PATTERN, upn):
-            raise forms.ValidationError("Enter the UPN as a letter and 12 more characters, like A123456789012")
-        return upn
-
-    def clean_uln(self) -> str:
-        uln = self.cleaned_data["uln"].strip()
-        if uln and not re.match(spec.ULN_PATTERN, uln):
-            raise forms.ValidationError("Enter the ULN as 10 digits")
-        return uln
+        return self.cleaned_data["upn"].strip().upper()
 
     def clean_postcode(self) -> str:
-        postcode = " ".join(self.cleaned_data["postcode"].upper().split())
-        if postcode and not re.match(spec.POSTCODE_PATTERN, postcode):
-            raise forms.ValidationError("Enter a UK postcode, like CA1 1RD")
-        return postcode
+        return " ".join(self.cleaned_data["postcode"].upper().split())
 
 
 class PlacementForm(GovukForm):
@@ -77,18 +65,6 @@ class PlacementForm(GovukForm):
     leaving_date = GovukDateField(
         label="Date the child left", help_text="Leave empty while the child is still there", required=False
     )
-
-    def clean_urn(self) -> str:
-        urn = self.cleaned_data["urn"].strip()
-        if urn and not re.match(spec.URN_PATTERN, urn):
-            raise forms.ValidationError("Enter the URN as 6 digits")
-        return urn
-
-    def clean_ukprn(self) -> str:
-        ukprn = self.cleaned_data["ukprn"].strip()
-        if ukprn and not re.match(spec.UKPRN_PATTERN, ukprn):
-            raise forms.ValidationError("Enter the UKPRN as 8 digits")
-        return ukprn
 
     sen_unit = forms.BooleanField(
         label="In a SEN unit", required=False, widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})

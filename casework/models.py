@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower, Upper
 
@@ -70,12 +71,29 @@ class Child(models.Model):
     council_reference = models.CharField(max_length=40, unique=True)
     # What the DfE's SEN2 return asks about the child (casework.sen2.spec, module 1 and
     # 5c), recorded by the SEND team on the child's return details page.
-    upn = models.CharField("Unique pupil number (UPN)", max_length=13, blank=True)
-    uln = models.CharField("Unique learner number (ULN)", max_length=10, blank=True)
+    upn = models.CharField(
+        "Unique pupil number (UPN)",
+        max_length=13,
+        blank=True,
+        validators=[
+            RegexValidator(spec.UPN_PATTERN, "Enter the UPN as a letter and 12 more characters, like A123456789012")
+        ],
+    )
+    uln = models.CharField(
+        "Unique learner number (ULN)",
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(spec.ULN_PATTERN, "Enter the ULN as 10 digits")],
+    )
     upn_unknown = models.CharField("Why neither is known", max_length=4, blank=True, choices=spec.UPN_UNKNOWN.choices)
     sex = models.CharField(max_length=1, blank=True, choices=spec.SEX.choices)
     ethnicity = models.CharField(max_length=4, blank=True, choices=spec.ETHNICITY.choices)
-    postcode = models.CharField("Home postcode", max_length=8, blank=True)
+    postcode = models.CharField(
+        "Home postcode",
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(spec.POSTCODE_PATTERN, "Enter a UK postcode, like CA1 1RD")],
+    )
     primary_need = models.CharField(max_length=4, blank=True, choices=spec.SEN_TYPE.choices)
     secondary_need = models.CharField(max_length=4, blank=True, choices=spec.SEN_TYPE.choices)
     plan_cease_reason = models.CharField(
@@ -115,8 +133,15 @@ class Placement(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
     name = models.CharField("Setting", max_length=160)
-    urn = models.CharField("URN", max_length=6, blank=True)
-    ukprn = models.CharField("UKPRN", max_length=8, blank=True)
+    urn = models.CharField(
+        "URN", max_length=6, blank=True, validators=[RegexValidator(spec.URN_PATTERN, "Enter the URN as 6 digits")]
+    )
+    ukprn = models.CharField(
+        "UKPRN",
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(spec.UKPRN_PATTERN, "Enter the UKPRN as 8 digits")],
+    )
     sen_setting = models.CharField(
         "Kind of setting, if it has no URN or UKPRN", max_length=4, blank=True, choices=spec.SEN_SETTING.choices
     )

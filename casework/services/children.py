@@ -161,6 +161,7 @@ def child_update(
     actor: Account | None,
     request: HttpRequest | None = None,
     confirmed_not_duplicate: bool = False,
+    actor_role: str | None = None,
     **changes,
 ) -> Child:
     """Change a child's details (any of CHANGEABLE, by keyword). A new name or date of
@@ -199,7 +200,7 @@ def child_update(
     _save(child)
     audit_record(
         actor=actor,
-        actor_role=staff_role(actor),
+        actor_role=actor_role or staff_role(actor),
         action=AuditEvent.Action.CHANGED,
         subject=AuditEvent.Subject.CHILD,
         subject_id=child.pk,
@@ -221,7 +222,9 @@ PLACEMENT_FIELDS = (
 
 
 @transaction.atomic
-def placement_add(*, child: Child, actor: Account | None, request: HttpRequest | None = None, **values) -> Placement:
+def placement_add(
+    *, child: Child, actor: Account | None, request: HttpRequest | None = None, actor_role: str | None = None, **values
+) -> Placement:
     """Record where the child is educated (SEN2 modules 4b and 5b). A setting is named by
     its URN or UKPRN, or, with neither, by the kind of arrangement it is."""
     unknown = set(values) - set(PLACEMENT_FIELDS)
@@ -240,7 +243,7 @@ def placement_add(*, child: Child, actor: Account | None, request: HttpRequest |
     _touch(child)
     audit_record(
         actor=actor,
-        actor_role=staff_role(actor),
+        actor_role=actor_role or staff_role(actor),
         action=AuditEvent.Action.CREATED,
         subject=AuditEvent.Subject.PLACEMENT,
         subject_id=placement.pk,

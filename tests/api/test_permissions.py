@@ -38,6 +38,14 @@ def _message(records) -> dict:
     return {"body": "The psychologist visits on Monday."}
 
 
+def _return_details(records) -> dict:
+    return {"upn": "A123456789012", "sex": "F"}
+
+
+def _placement(records) -> dict:
+    return {"name": "Hillside Primary", "urn": "123456", "entry_date": "2025-09-01"}
+
+
 def _upload(records) -> dict:
     return {"kind": "draft_plan", "title": "Draft plan", "file": upload("draft.pdf", pdf_bytes("Draft"))}
 
@@ -46,6 +54,8 @@ def _upload(records) -> dict:
 ENDPOINTS = [
     ("GET", "/api/v1/children/", READ, None, 200),
     ("GET", "/api/v1/children/{child}/", READ, None, 200),
+    ("POST", "/api/v1/children/{child}/return-details/", WRITE, _return_details, 200),
+    ("POST", "/api/v1/children/{child}/placements/", WRITE, _placement, 201),
     ("GET", "/api/v1/access-requests/", READ, None, 200),
     ("GET", "/api/v1/access-requests/{access_request}/", READ, None, 200),
     ("POST", "/api/v1/access-requests/{access_request}/decision/", WRITE, _decision, 200),

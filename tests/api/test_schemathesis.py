@@ -43,7 +43,7 @@ from .conftest import (
 pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_OPERATION = 30  # per operation: fitting and not, on records that exist and ids that do not
-OPERATIONS = 25
+OPERATIONS = 27
 BASE_URL = "http://cumbria.localhost"
 
 
@@ -145,6 +145,14 @@ def _writes_as_a_client_sends_them(owned: dict) -> list[tuple[str, dict]]:
             {"id": third_case, "body": letter | {"share": True}, "media_type": "multipart/form-data"},
         ),
         ("/api/v1/documents/{id}/share/", {"id": owned["documents"][0]["id"]}),
+        (
+            "/api/v1/children/{id}/return-details/",
+            {"id": owned["children"][0]["id"], "body": {"upn": "a123456789012", "sex": "F", "postcode": "ca1 1rd"}},
+        ),
+        (
+            "/api/v1/children/{id}/placements/",
+            {"id": owned["children"][0]["id"], "body": {"name": "Hillside", "urn": "123456", "entry_date": today}},
+        ),
     ]
 
 

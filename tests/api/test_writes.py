@@ -205,3 +205,44 @@ def test_polling_with_nothing_new_writes_no_audit_event(site, api):
     with tenant_context(site.council):
         assert AuditEvent.objects.count() == before
         assert Message.objects.count() == 0
+
+
+def test_a_childs_return_details_and_placements_are_recorded_as_on_the_screens(site, api):
+    with tenant_context(site.council):
+        child = child_make()
+    answer = api.call.post(
+        f"/api/v1/children/{child.pk}/return-details/", {"upn": "a123456789012", "sex": "F", "postcode": "ca1 1rd"}
+    )
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["upn"], body["sex"], body["postcode"], body["ethnicity"]) == ("A123456789012", "F", "CA1 1RD", "")
+
+    refused = api.call.post(f"/api/v1/children/{child.pk}/return-details/", {"upn": "12345", "uln": "abc"})
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["errors"] == {
+        "upn": ["Enter the UPN as a letter and 12 more characters, like A123456789012"],
+        "uln": ["Enter the ULN as 10 digits"],
+    }
+
+    no_setting = api.call.post(
+        f"/api/v1/children/{child.pk}/placements/", {"name": "Somewhere", "entry_date": "2025-09-01"}
+    )
+    assert no_setting.status_code == 400
+    assert "Enter the setting's URN or UKPRN" in no_setting.content.decode()
+    placed = api.call.post(
+        f"/api/v1/children/{child.pk}/placements/",
+        {"name": "Hillside Primary", "urn": "123456", "entry_date": "2025-09-01", "rank": 1},
+    )
+    assert placed.status_code == 201
+    assert [(p["name"], p["urn"], p["rank"]) for p in placed.json()["placements"]] == [
+        ("Hillside Primary", "123456", 1)
+    ]
+    with tenant_context(site.council):
+        child.refresh_from_db()
+        assert child.upn == "A123456789012"  # the refused change left it as it was
+        roles = set(
+            AuditEvent.objects.filter(child=child, subject__in=("child", "placement")).values_list(
+                "actor_role", flat=True
+            )
+        )
+    assert roles == {"api"}
