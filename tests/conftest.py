@@ -23,6 +23,19 @@ from tenants.virus_scan import scanner_ping
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The folders whose files take minutes (the bench smoke test, the first install and image
+# builds, the browser journeys): started first. Under `--dist loadfile` each file goes to
+# whichever process is free, in collection order, so a slow file collected last leaves one
+# process working alone at the end while the other waits.
+SLOW_FIRST = ("tests/bench/", "tests/platform/", "tests/e2e/")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item) -> int:
+        return next((i for i, folder in enumerate(SLOW_FIRST) if item.nodeid.startswith(folder)), len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
