@@ -26,21 +26,9 @@ from citizen.accounts.models import Account, EmailCodeDevice
 
 from .axe import assert_accessible
 from .test_sign_in_journey import PASSWORD, latest_email_to
-from .test_staff_journey import CommittedDatabase, committed_rows_remove
+from .test_staff_journey import committed_rows_remove
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
-
-
-@pytest.fixture
-def debug(settings):
-    settings.DEBUG = True  # /dev/outbox.json answers only in DEBUG
-
-
-@pytest.fixture
-def committed():
-    database = CommittedDatabase()
-    yield database
-    database.close()
 
 
 def family_account_create(*, email: str) -> None:

@@ -37,7 +37,6 @@ from .test_family_journey import NARROW, family_member_create, reflows
 from .test_forms_journeys import forms_rows_remove
 from .test_sign_in_journey import PASSWORD, latest_email_to
 from .test_staff_journey import (
-    CommittedDatabase,
     letters_only,
     small_pdf,
     staff_member_create,
@@ -161,18 +160,6 @@ def professional_sign_in(page, base: str, email: str) -> None:
     staff_sign_in(page, base, email, path="professionals/")
     reflows(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Requests for advice"
-
-
-@pytest.fixture
-def debug(settings):
-    settings.DEBUG = True  # /dev/outbox.json answers only in DEBUG
-
-
-@pytest.fixture
-def committed():
-    database = CommittedDatabase()
-    yield database
-    database.close()
 
 
 @pytest.mark.parametrize("demo", [CUMBRIA, SOMERSET], ids=lambda demo: demo.slug)

@@ -250,17 +250,3 @@ def test_family_follows_an_assessment_from_request_to_final_plan(committed, debu
         assert re.search(r"\d+ times that day, the last shown", seen), seen
     finally:
         committed(committed_rows_remove, slug=demo.slug, emails=[family_email, staff_email], references=[reference])
-
-
-@pytest.fixture
-def debug(settings):
-    settings.DEBUG = True  # /dev/outbox.json answers only in DEBUG (the two-step codes)
-
-
-@pytest.fixture
-def committed():
-    from .test_staff_journey import CommittedDatabase
-
-    database = CommittedDatabase()
-    yield database
-    database.close()

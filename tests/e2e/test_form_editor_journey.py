@@ -24,7 +24,7 @@ from tenants.models import Council, FormVariant, FormVersion
 from tests.casework.conftest import signed_in_client
 
 from .axe import assert_accessible
-from .test_staff_journey import CommittedDatabase, committed_rows_remove, staff_member_create, unique
+from .test_staff_journey import committed_rows_remove, staff_member_create, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
 
@@ -44,13 +44,6 @@ def draft_definition(*, variant: int) -> dict:
 def rows_remove(*, slug: str, email: str, variant: int) -> None:
     FormVersion.objects.filter(variant_id=variant, published_at__isnull=True).delete()
     committed_rows_remove(slug=slug, emails=[email], references=[])
-
-
-@pytest.fixture
-def committed():
-    database = CommittedDatabase()
-    yield database
-    database.close()
 
 
 def accessible_when_scripted(scripted: bool):

@@ -39,7 +39,7 @@ from tests.casework.conftest import signed_in_client
 
 from .axe import assert_accessible
 from .test_sign_in_journey import PASSWORD
-from .test_staff_journey import CommittedDatabase, committed_rows_remove, fill_date, letters_only, small_pdf, unique
+from .test_staff_journey import committed_rows_remove, fill_date, letters_only, small_pdf, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
 
@@ -129,13 +129,6 @@ def forms_rows_remove(*, slug: str, emails: list[str], references: list[str]) ->
         FormSubmission.objects.filter(child__in=children).delete()
         FormDraft.objects.filter(child__in=children).delete()
     committed_rows_remove(slug=slug, emails=emails, references=references)
-
-
-@pytest.fixture
-def committed():
-    database = CommittedDatabase()
-    yield database
-    database.close()
 
 
 def signed_in_context(new_context, base: str, session: str, **options):

@@ -32,7 +32,7 @@ from tests.casework.conftest import signed_in_client
 from .axe import assert_accessible
 from .test_forms_journeys import checked, signed_in_context
 from .test_sign_in_journey import PASSWORD
-from .test_staff_journey import CommittedDatabase, committed_rows_remove, fill_date, letters_only, unique
+from .test_staff_journey import committed_rows_remove, fill_date, letters_only, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
 
@@ -118,13 +118,6 @@ def rows_remove(*, slug: str, emails: list[str], references: list[str]) -> None:
     FormVersion.objects.filter(variant__council=council, variant__slug=SLUG).delete()
     FormVariant.objects.filter(council=council, slug=SLUG).delete()
     committed_rows_remove(slug=slug, emails=emails, references=references)
-
-
-@pytest.fixture
-def committed():
-    database = CommittedDatabase()
-    yield database
-    database.close()
 
 
 @pytest.mark.parametrize("demo", [CUMBRIA, SOMERSET], ids=lambda demo: demo.slug)

@@ -23,11 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
 PASSWORD = "Kestrel-Meadow-42!"
 
 
-@pytest.fixture
-def debug(settings):
-    settings.DEBUG = True  # /dev/outbox.json answers only in DEBUG
-
-
 def latest_email_to(page, base_url: str, address: str) -> dict:
     # Over loopback with the council's Host header: only Chromium maps *.localhost itself.
     parts = urlsplit(base_url)

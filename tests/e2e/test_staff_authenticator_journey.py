@@ -25,7 +25,6 @@ from tests.factories import configuration_change
 from .axe import assert_accessible
 from .test_sign_in_journey import PASSWORD
 from .test_staff_journey import (
-    CommittedDatabase,
     committed_rows_remove,
     latest_email_to,
     staff_member_create,
@@ -34,18 +33,6 @@ from .test_staff_journey import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
-
-
-@pytest.fixture
-def debug(settings):
-    settings.DEBUG = True  # /dev/outbox.json answers only in DEBUG
-
-
-@pytest.fixture
-def committed():
-    database = CommittedDatabase()
-    yield database
-    database.close()
 
 
 def require_app(slug: str, on: bool) -> None:

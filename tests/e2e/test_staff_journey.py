@@ -161,18 +161,6 @@ def staff_sign_in(page, base: str, email: str, path: str = "staff/") -> None:
     assert page.url.endswith(f"/{path}"), page.url
 
 
-@pytest.fixture
-def debug(settings):
-    settings.DEBUG = True  # /dev/outbox.json answers only in DEBUG
-
-
-@pytest.fixture
-def committed():
-    database = CommittedDatabase()
-    yield database
-    database.close()
-
-
 @pytest.mark.parametrize("demo", [CUMBRIA, SOMERSET], ids=lambda demo: demo.slug)
 def test_admin_invites_a_caseworker_who_records_a_decision_shares_a_document_and_messages(
     debug, committed, new_context, live_server_url, demo
