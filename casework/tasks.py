@@ -108,3 +108,15 @@ def make_record_bundle(bundle_id: int) -> str:
     from casework.services.bundles import record_bundle_make
 
     return record_bundle_make(bundle_id).status
+
+
+@shared_task
+def sweep_record_bundles() -> int:
+    """Nightly in each council: the files of whole-record downloads that can no longer be
+    used are deleted (casework.services.bundles)."""
+    if connection.schema_name == "public":
+        logger.error("sweep_record_bundles ran in the public schema; it must run in a council")
+        return 0
+    from casework.services.bundles import record_bundles_sweep
+
+    return record_bundles_sweep()

@@ -336,3 +336,19 @@ def record_bundle_token_new(bundle: RecordBundle) -> str:
     token = secrets.token_urlsafe(32)
     RecordBundle.objects.filter(pk=bundle.pk).update(token_hash=token_hash(token))
     return token
+
+
+def record_bundles_sweep(*, now: datetime | None = None) -> int:
+    """Delete the stored files of downloads that can no longer be used (expired, or
+    downloaded more than a day ago); the rows stay, as the record of what was asked for
+    and taken. Nightly in each council (casework.tasks.sweep_record_bundles)."""
+    now = now or timezone.now()
+    finished = RecordBundle.objects.exclude(file="").filter(
+        Q(expires_at__lte=now) | Q(downloaded_at__lte=now - timedelta(days=1))
+    )
+    swept = 0
+    for bundle in finished:
+        bundle.file.delete(save=False)  # a file already gone is no error
+        RecordBundle.objects.filter(pk=bundle.pk).update(file="")
+        swept += 1
+    return swept

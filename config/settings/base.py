@@ -578,6 +578,12 @@ CELERY_BEAT_SCHEDULE["publish-waiting-times"] = {
     "schedule": crontab(hour=1, minute=0),
     "options": {"expires": 6 * 60 * 60},
 }
+# The files of whole-record downloads that can no longer be used (casework.tasks).
+CELERY_BEAT_SCHEDULE["sweep-record-bundles"] = {
+    "task": "casework.tasks.sweep_record_bundles",
+    "schedule": crontab(hour=3, minute=30),
+    "options": {"expires": 6 * 60 * 60},
+}
 CELERY_BEAT_SCHEDULE["prune-api-records"] = {
     "task": "api.tasks.prune_api_records",
     "schedule": crontab(hour=2, minute=15),

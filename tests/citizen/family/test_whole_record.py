@@ -146,3 +146,21 @@ def test_the_send_teams_tribunal_bundle_has_every_document_in_date_order(
 def test_a_family_member_cannot_make_the_tribunal_bundle(family, as_member):
     parent = as_member(family, family.parent)
     assert parent.post(f"/staff/children/{family.child.pk}/bundle/").status_code == 403
+
+
+def test_the_nightly_sweep_deletes_the_files_no_one_can_use_and_keeps_the_rest(
+    family, as_member, django_capture_on_commit_callbacks
+):
+    from casework.services.bundles import record_bundles_sweep
+
+    parent = as_member(family, family.parent)
+    ask(parent, family.child.pk, django_capture_on_commit_callbacks)
+    with tenant_context(family.council):
+        waiting = RecordBundle.objects.get()
+        assert record_bundles_sweep() == 0  # still usable: kept
+        stored = waiting.file.name
+        assert waiting.file.storage.exists(stored)
+        assert record_bundles_sweep(now=waiting.expires_at + timedelta(seconds=1)) == 1
+        waiting.refresh_from_db()
+        assert waiting.file.name == "" and not waiting.file.storage.exists(stored)
+        assert waiting.status == "ready"  # the row stays: what was asked for, and when
