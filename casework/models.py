@@ -898,3 +898,13 @@ class RecordBundle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_audience_display()} of {self.child_id} ({self.status})"
+
+    @property
+    def being_made(self) -> bool:
+        """Queued within the last hour; one queued longer lost its task (a broker or
+        worker down) and is shown as not made, so its page stops asking again."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return self.status == self.Status.QUEUED and self.created_at > timezone.now() - timedelta(hours=1)

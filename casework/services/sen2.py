@@ -5,7 +5,7 @@ saved as it goes, and kept with who asked for it and what it found."""
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +25,7 @@ from tenants.models import Council
 logger = logging.getLogger(__name__)
 
 CHUNK = 500  # children read and checked at a time; the progress moves on after each
+STALE = timedelta(hours=1)  # far longer than a Kent-sized council's return takes
 
 
 @transaction.atomic
@@ -41,7 +42,13 @@ def sen2_return_start(
             )
         except ValidationError as error:
             raise ValidationError({"la_number": error.message_dict["dfe_la_number"]}) from None
-    if Sen2Return.objects.filter(status__in=(Sen2Return.Status.QUEUED, Sen2Return.Status.RUNNING)).exists():
+    unfinished = Sen2Return.objects.filter(status__in=(Sen2Return.Status.QUEUED, Sen2Return.Status.RUNNING))
+    # One that never finished (its task was lost: a broker or worker down) does not block
+    # the next for ever: after STALE it is marked failed, with the reason.
+    unfinished.filter(requested_at__lt=timezone.now() - STALE).update(
+        status=Sen2Return.Status.FAILED, error="It did not finish: the background worker may have been down."
+    )
+    if unfinished.exists():
         raise ValidationError({"census_date": "A return is being generated. Wait for it to finish first."})
     run = Sen2Return.objects.create(census_date=census_date, requested_by=by.account)
     audit_record(

@@ -414,7 +414,7 @@ def child_bundle_status(request: HttpRequest, child_id: int, bundle_id: int) -> 
             "page_title": f"Tribunal bundle: {child.full_name}",
             "child": child,
             "bundle": bundle,
-            "making": bundle.status == RecordBundle.Status.QUEUED,
+            "making": bundle.being_made,
             "usable": usable,
             "expired": expired,
             "token": record_bundle_token_new(bundle) if usable else "",

@@ -24,7 +24,7 @@ from casework.selectors.sen2 import people_to_return, sen2_people, sen2_problems
 from casework.sen2.spec import collection_for, next_census_date
 from casework.services.audit import audit_record
 from casework.services.children import SEN2_FIELDS, child_update, placement_add, placement_remove
-from casework.services.sen2 import sen2_return_start
+from casework.services.sen2 import STALE, sen2_return_start
 from themes.forms import add_errors
 
 TEMPLATES = "casework/staff/sen2"
@@ -89,6 +89,7 @@ def sen2_run(request: HttpRequest, run_id: int) -> HttpResponse:
     without JavaScript), then its files."""
     run = get_object_or_404(Sen2Return.objects.defer("xml", "csv_zip").select_related("requested_by"), pk=run_id)
     running = run.status in (Sen2Return.Status.QUEUED, Sen2Return.Status.RUNNING)
+    running = running and run.requested_at > timezone.now() - STALE  # else its task was lost: shown as failed
     percent = round(100 * run.people_done / run.people_total) if run.people_total else 0
     return render(
         request,

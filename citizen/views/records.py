@@ -84,7 +84,7 @@ def child_records_bundle(request: HttpRequest, child_id: int, bundle_id: int) ->
             **context,
             "page_title": f"Download {context['whose']} records",
             "bundle": bundle,
-            "making": bundle.status == RecordBundle.Status.QUEUED,
+            "making": bundle.being_made,
             "usable": usable,
             "expired": _expired(bundle),
             "token": record_bundle_token_new(bundle) if usable else "",

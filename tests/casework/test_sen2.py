@@ -475,3 +475,19 @@ def test_the_return_reads_the_same_number_of_queries_for_one_child_or_many(cumbr
             school(kid)
             assessment(kid, date(2026, 2, 2), actor, decided=date(2026, 3, 9), final=date(2026, 6, 15))
     assert queries() == one <= 10  # children, cases, steps, exceptions, placements, and each SET search_path
+
+
+def test_a_run_whose_task_was_lost_does_not_block_the_next_for_ever(cumbria, in_council, staff_account):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    admin = staff_account(cumbria, StaffRole.COUNCIL_ADMIN)
+    with in_council(cumbria):
+        lost = Sen2Return.objects.create(census_date=CENSUS, status="queued")
+        Sen2Return.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - timedelta(hours=2))
+        membership = StaffMembership.objects.get(account=admin)
+        run = sen2_return_start(census_date=CENSUS, la_number="909", by=membership)
+        lost.refresh_from_db()
+        assert (lost.status, run.status) == ("failed", "queued")
+        assert "did not finish" in lost.error

@@ -164,3 +164,15 @@ def test_the_nightly_sweep_deletes_the_files_no_one_can_use_and_keeps_the_rest(
         waiting.refresh_from_db()
         assert waiting.file.name == "" and not waiting.file.storage.exists(stored)
         assert waiting.status == "ready"  # the row stays: what was asked for, and when
+
+
+def test_a_download_whose_task_was_lost_stops_asking_and_offers_a_new_one(family, as_member):
+    with tenant_context(family.council):
+        bundle = record_bundle_request(
+            child=family.child, account=family.parent, audience="family", actor_role="family"
+        )
+        RecordBundle.objects.filter(pk=bundle.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    page = as_member(family, family.parent).get(f"/send/children/{family.child.pk}/records/{bundle.pk}/")
+    html = page.content.decode()
+    assert 'http-equiv="refresh"' not in html
+    assert "We could not put" in html and f'href="/send/children/{family.child.pk}/records/"' in html
