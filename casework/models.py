@@ -900,6 +900,17 @@ class RecordBundle(models.Model):
         return f"{self.get_audience_display()} of {self.child_id} ({self.status})"
 
     @property
+    def expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def usable(self) -> bool:
+        """Ready, never downloaded, not expired: its page may show a link."""
+        return self.status == self.Status.READY and self.downloaded_at is None and not self.expired
+
+    @property
     def being_made(self) -> bool:
         """Queued within the last hour; one queued longer lost its task (a broker or
         worker down) and is shown as not made, so its page stops asking again."""

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -405,8 +404,6 @@ def child_bundle_status(request: HttpRequest, child_id: int, bundle_id: int) -> 
     bundle = get_object_or_404(
         RecordBundle, pk=bundle_id, child=child, requested_by=request.user, audience=RecordBundle.Audience.STAFF
     )
-    expired = bundle.expires_at is not None and bundle.expires_at <= timezone.now()
-    usable = bundle.status == RecordBundle.Status.READY and bundle.downloaded_at is None and not expired
     return render(
         request,
         f"{TEMPLATES}/bundle.html",
@@ -415,9 +412,9 @@ def child_bundle_status(request: HttpRequest, child_id: int, bundle_id: int) -> 
             "child": child,
             "bundle": bundle,
             "making": bundle.being_made,
-            "usable": usable,
-            "expired": expired,
-            "token": record_bundle_token_new(bundle) if usable else "",
+            "usable": bundle.usable,
+            "expired": bundle.expired,
+            "token": record_bundle_token_new(bundle) if bundle.usable else "",
         },
     )
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.models import RecordBundle, Relationship
@@ -75,7 +74,6 @@ def child_records_bundle(request: HttpRequest, child_id: int, bundle_id: int) ->
     without JavaScript), ready (with a link that works once), used, expired or failed."""
     access = child_access_for_family(account=request.user, child_id=child_id)
     bundle = _bundle(request, access, bundle_id)
-    usable = bundle.status == RecordBundle.Status.READY and bundle.downloaded_at is None and not _expired(bundle)
     context = _context(access)
     return render(
         request,
@@ -85,15 +83,11 @@ def child_records_bundle(request: HttpRequest, child_id: int, bundle_id: int) ->
             "page_title": f"Download {context['whose']} records",
             "bundle": bundle,
             "making": bundle.being_made,
-            "usable": usable,
-            "expired": _expired(bundle),
-            "token": record_bundle_token_new(bundle) if usable else "",
+            "usable": bundle.usable,
+            "expired": bundle.expired,
+            "token": record_bundle_token_new(bundle) if bundle.usable else "",
         },
     )
-
-
-def _expired(bundle: RecordBundle) -> bool:
-    return bundle.expires_at is not None and bundle.expires_at <= timezone.now()
 
 
 @require_safe
