@@ -24,11 +24,9 @@ from tenants.virus_scan import scanner_ping
 ROOT = Path(__file__).resolve().parent.parent
 
 # The folders whose files take minutes (the bench smoke test, the first install and image
-# builds, the browser journeys): started first. Under `--dist loadfile
-# --no-loadscope-reorder` (the Makefile) each file goes to whichever process is free, in
-# collection order, so a slow file collected last leaves one process working alone at the
-# end while the other waits. (xdist's default order, most tests first, put these one-test
-# files last.)
+# builds, the browser journeys): started first. Under `--dist loadfile` each file goes to
+# whichever process is free, in collection order, so a slow file collected last leaves one
+# process working alone at the end while the other waits.
 SLOW_FIRST = ("tests/bench/", "tests/platform/", "tests/e2e/")
 
 
