@@ -24,9 +24,11 @@ from tenants.virus_scan import scanner_ping
 ROOT = Path(__file__).resolve().parent.parent
 
 # The folders whose files take minutes (the bench smoke test, the first install and image
-# builds, the browser journeys): started first. Under `--dist loadfile` each file goes to
-# whichever process is free, in collection order, so a slow file collected last leaves one
-# process working alone at the end while the other waits.
+# builds, the browser journeys), collected first. Under `--dist loadfile` xdist still
+# starts the files with the most tests first, so this order decides only among files of
+# equal size. Starting these first for real (`--no-loadscope-reorder`) was tried: a
+# browser test then left a committed Somerset account behind, which the password-expiry
+# test counted. Find that leak before trying it again.
 SLOW_FIRST = ("tests/bench/", "tests/platform/", "tests/e2e/")
 
 
