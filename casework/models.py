@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower, Upper
+from django.utils import timezone
 
 from casework.sen2 import spec
 
@@ -901,8 +902,6 @@ class RecordBundle(models.Model):
 
     @property
     def expired(self) -> bool:
-        from django.utils import timezone
-
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
@@ -914,8 +913,4 @@ class RecordBundle(models.Model):
     def being_made(self) -> bool:
         """Queued within the last hour; one queued longer lost its task (a broker or
         worker down) and is shown as not made, so its page stops asking again."""
-        from datetime import timedelta
-
-        from django.utils import timezone
-
         return self.status == self.Status.QUEUED and self.created_at > timezone.now() - timedelta(hours=1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Case as Case_
-from django.db.models import CharField, Count, F, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import CharField, Count, F, IntegerField, Max, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -37,7 +37,7 @@ from casework.models import (
     Relationship,
     StaffRole,
 )
-from casework.selectors.access import documents_for_family
+from casework.selectors.access import documents_family_member_sees, documents_for_family
 from casework.selectors.cases import FINISHED, CaseRecords, case_records, case_timeline
 from casework.selectors.children import PENDING
 from casework.selectors.documents import draft_replies_for_case
@@ -622,9 +622,8 @@ def case_documents_for_family(*, case: Case, account: Account) -> tuple[QuerySet
     each, to page through). What `account` sent itself is listed while it is being
     checked for viruses, and after a virus was found in it (the page says so); nobody
     else sees either."""
-    own = Q(kind=Document.Kind.FAMILY_UPLOAD, uploaded_by=account, withdrawn_at__isnull=True)
     documents = (
-        case.documents.filter(Q(pk__in=documents_for_family(case=case).values("pk")) | own)
+        documents_family_member_sees(case=case, account=account)
         .select_related("uploaded_by")
         .order_by("-created_at", "-id")
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from casework.models import (
@@ -62,6 +62,14 @@ def documents_for_family(*, case: Case) -> QuerySet[Document]:
     return case.documents.filter(
         shared_with_family_at__isnull=False, withdrawn_at__isnull=True, scan_status=Document.ScanStatus.CLEAN
     )
+
+
+def documents_family_member_sees(*, case: Case, account) -> QuerySet[Document]:
+    """What this family member may see on the case: what staff shared (clean, not
+    withdrawn), and what they sent themselves, listed while it is checked for viruses and
+    after one was found in it (the caller filters by scan status where it must)."""
+    own = Q(kind=Document.Kind.FAMILY_UPLOAD, uploaded_by=account, withdrawn_at__isnull=True)
+    return case.documents.filter(Q(pk__in=documents_for_family(case=case).values("pk")) | own)
 
 
 def case_for_staff(*, membership: StaffMembership | None, case_id: int) -> Case:

@@ -11,7 +11,6 @@ events. A family member who has lost access by the time it is made gets nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import secrets
@@ -31,12 +30,13 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from casework.models import AuditEvent, Case, Child, ChildAccess, Document, RecordBundle
-from casework.selectors.access import documents_for_family
+from casework.selectors.access import documents_family_member_sees
 from casework.selectors.cases import case_records, case_timeline
 from casework.selectors.messages import author_label, thread_for_case
 from casework.services.audit import audit_record
-from casework.services.documents import download_name
+from casework.services.documents import audited_download, download_name
 from casework.services.messages import account_alert
+from casework.services.staff import invitation_token_hash  # the project's one digest of a link's token
 from casework.submissions.models import FormSubmission
 from citizen.accounts.models import Account
 from tenants.current import current_council
@@ -46,10 +46,6 @@ logger = logging.getLogger(__name__)
 
 BUNDLE_LIFETIME = timedelta(days=3)
 ASK_AGAIN_AFTER = timedelta(minutes=5)  # one being made is not made twice by a double click
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _live_access(account: Account, child: Child) -> ChildAccess | None:
@@ -130,15 +126,6 @@ def _document_entry(document: Document, folder: str, number: int) -> _Entry:
     )
 
 
-def _family_documents(case: Case, account: Account):
-    own = Q(kind=Document.Kind.FAMILY_UPLOAD, uploaded_by=account, withdrawn_at__isnull=True)
-    return (
-        case.documents.filter(Q(pk__in=documents_for_family(case=case).values("pk")) | own)
-        .filter(scan_status=Document.ScanStatus.CLEAN)
-        .order_by("created_at", "id")
-    )
-
-
 def _family_contents(bundle: RecordBundle, account: Account) -> list[_CaseContents]:
     today = timezone.localdate()
     contents = []
@@ -146,7 +133,8 @@ def _family_contents(bundle: RecordBundle, account: Account) -> list[_CaseConten
     for case in Case.objects.filter(child=bundle.child).order_by("started_on", "id"):
         folder = _safe(case.reference, f"case-{case.pk}")
         item = _CaseContents(case=case, steps=list(case_timeline(case, today, case_records(case)).steps))
-        for document in _family_documents(case, account):
+        clean = documents_family_member_sees(case=case, account=account).filter(scan_status=Document.ScanStatus.CLEAN)
+        for document in clean.order_by("created_at", "id"):
             number += 1
             item.documents.append(_document_entry(document, f"{folder}/documents", number))
         item.messages = [
@@ -294,39 +282,29 @@ def record_bundle_download(
     they may still see the child). A used or expired link is refused with the reason."""
     if bundle.requested_by_id != account.pk or bundle.status != RecordBundle.Status.READY:
         raise Http404
-    if not secrets.compare_digest(bundle.token_hash, token_hash(token)):
+    if not secrets.compare_digest(bundle.token_hash, invitation_token_hash(token)):
         raise Http404
     if bundle.downloaded_at is not None:
         raise ValidationError("This download has been used. Ask for a new one.", code="used")
-    if bundle.expires_at is None or bundle.expires_at <= timezone.now():
+    if bundle.expires_at is None or bundle.expired:
         raise ValidationError("This download has expired. Ask for a new one.", code="expired")
     claimed = RecordBundle.objects.filter(pk=bundle.pk, downloaded_at__isnull=True).update(downloaded_at=timezone.now())
     if not claimed:  # two clicks at once: the second is refused
         raise ValidationError("This download has been used. Ask for a new one.", code="used")
-    try:
-        handle = bundle.file.storage.open(bundle.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    audit_record(
+    name = "tribunal-bundle" if bundle.audience == RecordBundle.Audience.STAFF else "records"
+    return audited_download(
+        bundle.file,
+        filename=f"{name}-{bundle.child.council_reference}-{bundle.ready_at:%Y-%m-%d}.zip",
+        content_type="application/zip",
+        what=f"Record bundle {bundle.pk}",
         actor=account,
         actor_role=actor_role,
-        action=AuditEvent.Action.DOWNLOADED,
         subject=AuditEvent.Subject.RECORD_BUNDLE,
         subject_id=bundle.pk,
         child=bundle.child,
         summary=f"Downloaded {bundle.get_audience_display().lower()} of the whole record ({bundle.files} files)",
         request=request,
     )
-    name = "tribunal-bundle" if bundle.audience == RecordBundle.Audience.STAFF else "records"
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{name}-{bundle.child.council_reference}-{bundle.ready_at:%Y-%m-%d}.zip",
-        content_type="application/zip",
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def record_bundle_token_new(bundle: RecordBundle) -> str:
@@ -334,7 +312,7 @@ def record_bundle_token_new(bundle: RecordBundle) -> str:
     each time (the emailed link goes to that page, never to the file), so a link copied
     from an old page, a browser's history or a log no longer works."""
     token = secrets.token_urlsafe(32)
-    RecordBundle.objects.filter(pk=bundle.pk).update(token_hash=token_hash(token))
+    RecordBundle.objects.filter(pk=bundle.pk).update(token_hash=invitation_token_hash(token))
     return token
 
 

@@ -31,11 +31,15 @@ TEMPLATES = "casework/staff/sen2"
 PROBLEMS_SHOWN = 500  # a first return can fail thousands of times; the count is always whole
 
 
-def _census_asked(request: HttpRequest) -> date:
+def _census_asked(request: HttpRequest) -> tuple[date, str]:
+    """The census date to check, and what was wrong with the one typed (the next census
+    is checked instead, and the page says so beside the box)."""
+    typed = request.GET.get("census", "").strip()
     try:
-        return date.fromisoformat(request.GET.get("census", ""))
+        return date.fromisoformat(typed), ""
     except ValueError:
-        return next_census_date(timezone.localdate())
+        error = f"Enter the census date as year-month-day, like 2027-01-21 ({typed} is not)" if typed else ""
+        return next_census_date(timezone.localdate()), error
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,7 +48,7 @@ def _census_asked(request: HttpRequest) -> date:
 def sen2_index(request: HttpRequest) -> HttpResponse:
     """The census date, every problem the casework has for it (each linked to where it
     is fixed), starting a run, and the runs kept."""
-    census = _census_asked(request)
+    census, census_error = _census_asked(request)
     council = request.tenant
     form = Sen2StartForm(
         request.POST if request.method == "POST" else None,
@@ -73,6 +77,7 @@ def sen2_index(request: HttpRequest) -> HttpResponse:
             "page_title": "SEN2 return",
             "form": form,
             "collection": collection,
+            "census_error": census_error,
             "people": len(people),
             "problems": problems[:PROBLEMS_SHOWN],
             "problem_count": len(problems),
@@ -131,8 +136,7 @@ def sen2_download(request: HttpRequest, run_id: int, kind: str) -> HttpResponse:
 @never_cache
 def child_return_details(request: HttpRequest, child_id: int) -> HttpResponse:
     child = child_for_staff(membership=request.staff_membership, child_id=child_id)
-    initial = {field: getattr(child, field) for field in SEN2_FIELDS}
-    details = ReturnDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    details = ReturnDetailsForm(request.POST if request.method == "POST" else None, initial=_details_now(child))
     if request.method == "POST" and details.is_valid():
         try:
             child_update(child=child, actor=request.user, request=request, **details.cleaned_data)
@@ -153,6 +157,10 @@ def child_return_details(request: HttpRequest, child_id: int) -> HttpResponse:
             request=request,
         )
     return _return_details_page(request, child, details, PlacementForm())
+
+
+def _details_now(child) -> dict:
+    return {field: getattr(child, field) for field in SEN2_FIELDS}
 
 
 def _return_details_page(request, child, details, placement_form, status=200) -> HttpResponse:
@@ -183,7 +191,7 @@ def child_placement_add(request: HttpRequest, child_id: int) -> HttpResponse:
         else:
             messages.success(request, "The placement has been recorded")
             return redirect(reverse("staff:child-return-details", args=[child.pk]) + "#placements")
-    details = ReturnDetailsForm(initial={field: getattr(child, field) for field in SEN2_FIELDS})
+    details = ReturnDetailsForm(initial=_details_now(child))
     return _return_details_page(request, child, details, form, status=400)
 
 

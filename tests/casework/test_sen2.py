@@ -491,3 +491,11 @@ def test_a_run_whose_task_was_lost_does_not_block_the_next_for_ever(cumbria, in_
         lost.refresh_from_db()
         assert (lost.status, run.status) == ("failed", "queued")
         assert "did not finish" in lost.error
+
+
+def test_a_census_date_typed_wrong_is_named_and_the_next_census_checked(cumbria, staff_client):
+    admin = staff_client(cumbria, StaffRole.COUNCIL_ADMIN)
+    html = admin.get("/staff/sen2/?census=21/01/2027").content.decode()
+    assert "Enter the census date as year-month-day, like 2027-01-21 (21/01/2027 is not)" in html
+    assert 'aria-describedby="census-error"' in html
+    assert "Check the casework for the census on" in html
