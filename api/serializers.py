@@ -143,7 +143,9 @@ class AccessRequestSerializer(serializers.Serializer):
     )
     family_member = FamilyMemberSerializer(source="account", help_text="Who asked to see the child's records.")
     relationship = serializers.ChoiceField(
-        choices=Relationship.choices, help_text="What the family member says they are to the child."
+        # Someone the family trusts is invited by the family, never asks: not a request's.
+        choices=[choice for choice in Relationship.choices if choice[0] != Relationship.TRUSTED],
+        help_text="What the family member says they are to the child.",
     )
     child_first_name = serializers.CharField(help_text="The child's first name, as the family gave it.")
     child_last_name = serializers.CharField(help_text="The child's last name, as the family gave it.")
@@ -534,8 +536,8 @@ class FormSubmissionSerializer(serializers.Serializer):
     speaking_as = serializers.ChoiceField(
         choices=Relationship.choices,
         allow_blank=True,
-        help_text="Who was speaking: the sender's relationship to the child when they sent it; empty for a "
-        "professional's advice or review report.",
+        help_text="Who was speaking: the sender's relationship to the child when they sent it (`trusted`: someone "
+        "the family invited, on the family's behalf); empty for a professional's advice or review report.",
     )
     answers = serializers.DictField(
         child=serializers.JSONField(),

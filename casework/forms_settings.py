@@ -142,17 +142,27 @@ class FamilyAreaForm(GovukModelForm):
 
     class Meta:
         model = Council
-        fields = ["family_upload_max_mb", "show_staff_names_to_families", "privacy_notice_url", "publish_waiting_times"]
+        fields = [
+            "family_upload_max_mb",
+            "show_staff_names_to_families",
+            "trusted_people_approval",
+            "privacy_notice_url",
+            "publish_waiting_times",
+        ]
         labels = {
             "privacy_notice_url": "Privacy notice address",
             "family_upload_max_mb": "Largest file a family may send, in MB",
             "show_staff_names_to_families": "Show families the names of staff who looked at their child's records",
+            "trusted_people_approval": "Which people families invite does the SEND team approve first?",
         }
         help_texts = {
             "family_upload_max_mb": "From 1 to 50. Each file a family sends (reports, letters, photos of "
             "documents) must be this size or smaller. 10 MB fits a long scanned report.",
             "show_staff_names_to_families": "Families can see who looked at or downloaded their child's records. "
             "Without this, they see the team and role (for example “Caseworker, SEND team”), not the person's name.",
+            "trusted_people_approval": "A family can invite someone they trust to see a child's records (an "
+            "advocate, a SENDIASS adviser, a private educational psychologist, another parent or carer). The "
+            "invitations chosen here work only once someone in the SEND team approves them.",
             "privacy_notice_url": "Linked from the declaration of every form families send, for example "
             "https://www.example.gov.uk/privacy/send. Leave it empty if there is none yet.",
             "publish_waiting_times": "A public page, linked from your home page, of how long each stage of an "
@@ -165,6 +175,7 @@ class FamilyAreaForm(GovukModelForm):
         widgets = {
             "show_staff_names_to_families": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
             "publish_waiting_times": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+            "trusted_people_approval": GovukRadioSelect,
         }
 
     widths = {"family_upload_max_mb": "4"}
@@ -172,6 +183,11 @@ class FamilyAreaForm(GovukModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         whole_number(self.fields["family_upload_max_mb"], 1, 50, "Enter a whole number from 1 to 50")
+        # The radios always arrive with one chosen; a post without them keeps the setting.
+        self.fields["trusted_people_approval"].required = False
+
+    def clean_trusted_people_approval(self) -> str:
+        return self.cleaned_data.get("trusted_people_approval") or self.instance.trusted_people_approval
 
 
 class ProfessionalsForm(GovukModelForm):

@@ -164,6 +164,34 @@ class Relationship(models.TextChoices):
     PARENT = "parent", "Parent"
     CARER = "carer", "Carer"
     YOUNG_PERSON = "young_person", "The young person themself"
+    TRUSTED = "trusted", "Someone the family trusts"
+
+
+class TrustedScope(models.TextChoices):
+    """What a trusted person may do with a child's records (issue 16): each includes the one before."""
+
+    SEE = "see", "See the case and documents"
+    MESSAGE = "message", "See the case and documents, and send messages"
+    FORMS = "forms", "See the case and documents, send messages, and fill in forms"
+
+
+# What each scope allows beyond seeing: "message" (send messages), "forms" (fill in forms
+# and send documents with them).
+SCOPE_ALLOWS: dict[str, frozenset[str]] = {
+    TrustedScope.SEE: frozenset(),
+    TrustedScope.MESSAGE: frozenset({"message"}),
+    TrustedScope.FORMS: frozenset({"message", "forms"}),
+}
+
+
+def live_access(prefix: str = "") -> models.Q:
+    """A ChildAccess that works now: not removed, and not past the end date a family gave
+    someone they trust. `prefix` reaches it through a relation ("accesses__",
+    "child__accesses__"); put it in the same filter() call as the account, so both
+    conditions are about the same access."""
+    return models.Q(**{f"{prefix}revoked_at__isnull": True}) & (
+        models.Q(**{f"{prefix}expires_at__isnull": True}) | models.Q(**{f"{prefix}expires_at__gt": timezone.now()})
+    )
 
 
 class ChildAccess(models.Model):
@@ -187,6 +215,10 @@ class ChildAccess(models.Model):
     # this one, and whether it was they, not the SEND team, who removed it.
     kept_by_young_person_at = models.DateTimeField(null=True, blank=True)
     removed_by_young_person = models.BooleanField(default=False)
+    # Someone the family trusts (relationship "trusted"): what they may do, and until when.
+    # Empty for the family themselves, who may do everything.
+    scope = models.CharField(max_length=10, choices=TrustedScope.choices, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -197,6 +229,124 @@ class ChildAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} → {self.child} ({self.get_relationship_display()})"
+
+    @property
+    def is_trusted(self) -> bool:
+        return self.relationship == Relationship.TRUSTED
+
+    @property
+    def actor_role(self) -> str:
+        """How the audit trail names what this person did: "family", or "trusted"."""
+        return "trusted" if self.is_trusted else "family"
+
+    def may(self, what: str) -> bool:
+        """Whether this access allows `what` ("message", "forms") beyond seeing: always
+        for the family; for someone they trust, as the family chose."""
+        return not self.is_trusted or what in SCOPE_ALLOWS.get(self.scope, frozenset())
+
+
+class TrustedPersonKind(models.TextChoices):
+    PARENT_OR_CARER = "parent_or_carer", "Another parent or carer"
+    SENDIASS = "sendiass", "A SENDIASS adviser"
+    ADVOCATE = "advocate", "An advocate or solicitor"
+    PSYCHOLOGIST = "psychologist", "A private educational psychologist"
+    OTHER = "other", "Someone else who helps the family"
+
+
+class TrustedGrant(models.Model):
+    """A family member lets someone they trust see a child's records (issue 16): invited
+    by email, working once that person has accepted it signed in with the same address
+    and, where the council asks for it, the SEND team has approved it; ended by the family
+    at any time, or by its end date. `access` is the ChildAccess it gave while it works."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="trusted_grants")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_as = models.CharField(max_length=20, choices=Relationship.choices)  # the inviter's relationship
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    kind = models.CharField(max_length=20, choices=TrustedPersonKind.choices)
+    scope = models.CharField(max_length=10, choices=TrustedScope.choices)
+    until = models.DateField(null=True, blank=True)  # the last day it works; empty: until ended
+    needs_approval = models.BooleanField(default=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    access = models.OneToOneField(
+        ChildAccess, null=True, blank=True, on_delete=models.SET_NULL, related_name="trusted_grant"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(Lower("email"), name="trusted_grant_email")]
+
+    def __str__(self) -> str:
+        return f"Trusted grant {self.pk} on child {self.child_id} ({self.status})"
+
+    @property
+    def past_end_date(self) -> bool:
+        return self.until is not None and self.until < timezone.localdate()
+
+    @property
+    def approved(self) -> bool:
+        return not self.needs_approval or self.approved_at is not None
+
+    @property
+    def status(self) -> str:
+        """Where the grant is, in a word the pages turn into words: ended, declined,
+        expired, waiting (for the SEND team and/or the person), or live."""
+        if self.ended_at is not None:
+            return "ended"
+        if self.declined_at is not None:
+            return "declined"
+        if self.past_end_date:
+            return "expired"
+        if not self.approved:
+            return "waiting_for_approval"
+        if self.accepted_at is None:
+            return "waiting_for_acceptance"
+        return "live"
+
+    @property
+    def open(self) -> bool:
+        """Not ended, declined or past its end date: it works, or may once accepted and approved."""
+        return self.status not in ("ended", "declined", "expired")
+
+
+class TrustedGrantEvent(models.Model):
+    """The consent log: every invitation, acceptance, approval, decline and end of a grant,
+    who did it and as what. The family and the SEND team both read it."""
+
+    class Action(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted the invitation"
+        APPROVED = "approved", "Approved by the SEND team"
+        DECLINED = "declined", "Declined by the SEND team"
+        ENDED = "ended", "Ended"
+
+    grant = models.ForeignKey(TrustedGrant, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_role = models.CharField(max_length=20)  # "family", "trusted", or a StaffRole
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} on trusted grant {self.grant_id}"
 
 
 class AccessRequest(models.Model):
@@ -684,6 +834,7 @@ class AuditEvent(models.Model):
         ORGANISATION_MEMBERSHIP = "organisation_membership", "Organisation membership"
         STAFF_INVITATION = "staff_invitation", "Staff invitation"
         STAFF_MEMBERSHIP = "staff_membership", "Staff membership"
+        TRUSTED_GRANT = "trusted_grant", "Someone the family trusts"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_role = models.CharField(max_length=20)  # a StaffRole, "family", "professional" or "api"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from casework.clock import add_months
 from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, size_text
-from casework.models import DraftPlanReply, Relationship
+from casework.models import DraftPlanReply, Relationship, TrustedPersonKind, TrustedScope
 from casework.services.messages import MESSAGE_MAX_LENGTH
 from citizen.services_family import FILES_PER_UPLOAD, REPLY_MAX_LENGTH
 from themes.dates import GovukDateField
@@ -238,3 +238,54 @@ class SharingChoiceForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["keep"].label = f"Should {name} keep seeing your records?"
         self.fields["keep"].error_messages["required"] = f"Select whether {name} should keep seeing your records"
+
+
+class TrustedInviteForm(GovukForm):
+    """Invite someone the family trusts to see a child's records (casework.services.trusted
+    checks again, field by field, when it saves)."""
+
+    widths = {"name": "20", "email": "20"}
+
+    name = forms.CharField(
+        label="Their name",
+        max_length=120,
+        error_messages={
+            "required": "Enter the person's name",
+            "max_length": "The name must be 120 characters or fewer",
+        },
+    )
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="We will email them an invitation. They must sign in, or create an account, with this address.",
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Who are they?",
+        choices=TrustedPersonKind.choices,
+        widget=GovukRadioSelect,
+        error_messages={"required": "Select who the person is"},
+    )
+    scope = forms.ChoiceField(
+        label="What may they do?",
+        choices=TrustedScope.choices,
+        widget=GovukRadioSelect,
+        error_messages={"required": "Select what the person may do"},
+    )
+    until = GovukDateField(
+        label="Until when? (optional)",
+        what="the last day they can see the records",
+        help_text="The last day they can see the records, for example 31 3 2027. Leave it empty to keep it until "
+        "you end it. You can end it at any time.",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+
+class TrustedEndForm(GovukForm):
+    """Confirm ending a grant: nothing to fill in but the button."""

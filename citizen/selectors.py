@@ -36,6 +36,7 @@ from casework.models import (
     PrintedCopyRequest,
     Relationship,
     StaffRole,
+    live_access,
 )
 from casework.selectors.access import documents_family_member_sees, documents_for_family
 from casework.selectors.cases import FINISHED, CaseRecords, case_records, case_timeline
@@ -50,6 +51,7 @@ from tenants.models import Council
 from themes.wording import in_sentence
 
 FAMILY = "family"
+TRUSTED = "trusted"  # someone the family trusts (ChildAccess.actor_role)
 API = "api"
 
 # What the family sees of their requests: the SEND team's decision is still to come, or
@@ -127,7 +129,7 @@ def family_accesses(*, account: Account) -> QuerySet[ChildAccess]:
     """The account's live accesses, with their children, by the child's name: the same
     children as casework.selectors.access.children_for_family, and as what."""
     return (
-        ChildAccess.objects.filter(account=account, revoked_at__isnull=True)
+        ChildAccess.objects.filter(live_access(), account=account)
         .select_related("child")
         .order_by("child__legal_first_name", "child__legal_last_name", "child_id")
     )
@@ -172,9 +174,11 @@ def family_home(*, account: Account, today: date) -> FamilyHome:
     undecided: dict[int, int] = {}
     young = [a.child_id for a in accesses if a.relationship == Relationship.YOUNG_PERSON]
     if young:
-        for access in ChildAccess.objects.filter(
-            child_id__in=young, revoked_at__isnull=True, kept_by_young_person_at__isnull=True
-        ).exclude(account=account):
+        for access in (
+            ChildAccess.objects.filter(live_access(), child_id__in=young, kept_by_young_person_at__isnull=True)
+            .exclude(relationship=Relationship.TRUSTED)
+            .exclude(account=account)
+        ):
             undecided[access.child_id] = undecided.get(access.child_id, 0) + 1
     return FamilyHome(children=children, requests=requests, undecided=undecided)
 
@@ -185,11 +189,18 @@ def child_access_for_family(*, account: Account, child_id: int) -> ChildAccess:
     if account is None or not account.is_authenticated:
         raise Http404
     access = (
-        ChildAccess.objects.select_related("child")
-        .filter(account=account, child_id=child_id, revoked_at__isnull=True)
-        .first()
+        ChildAccess.objects.select_related("child").filter(live_access(), account=account, child_id=child_id).first()
     )
     if access is None:
+        raise Http404
+    return access
+
+
+def family_member_access(*, account: Account, child_id: int) -> ChildAccess:
+    """child_access_for_family for the pages only the family has (who has seen the records,
+    the whole record, the people they trust): someone the family trusts is answered 404."""
+    access = child_access_for_family(account=account, child_id=child_id)
+    if access.is_trusted:
         raise Http404
     return access
 
@@ -232,6 +243,7 @@ def young_person_sharing(*, young_person: ChildAccess) -> tuple[list[ChildAccess
     accesses = list(
         ChildAccess.objects.filter(child_id=young_person.child_id)
         .exclude(account_id=young_person.account_id)
+        .exclude(relationship=Relationship.TRUSTED)  # on the page of people the family trusts
         .select_related("account")
         .order_by("granted_at", "id")
     )
@@ -248,8 +260,9 @@ def shared_access_for_young_person(*, young_person: ChildAccess, access_id: int)
     """Another person's live access to the young person's records: 404 otherwise."""
     access = (
         ChildAccess.objects.select_related("account", "child")
-        .filter(pk=access_id, child_id=young_person.child_id, revoked_at__isnull=True)
+        .filter(live_access(), pk=access_id, child_id=young_person.child_id)
         .exclude(account_id=young_person.account_id)
+        .exclude(relationship=Relationship.TRUSTED)
         .first()
     )
     if access is None:
@@ -723,9 +736,14 @@ def record_views_described(
     rows = list(rows)
     possessive = whose(relationship)
     names: dict[int, str] = {}
-    if council.show_staff_names_to_families:
-        ids = {row["who_id"] for row in rows if row["who_id"]}
-        names = {a.pk: a.get_full_name() for a in Account.objects.filter(pk__in=ids)} if ids else {}
+    # People the family trusts are always named (the family invited them); staff only
+    # when the council shows staff names to families.
+    ids = {
+        row["who_id"]
+        for row in rows
+        if row["who_id"] and (row["role"] == TRUSTED or council.show_staff_names_to_families)
+    }
+    names = {a.pk: a.get_full_name() or a.email for a in Account.objects.filter(pk__in=ids)} if ids else {}
     case_ids = {row["case_ref_id"] for row in rows if row["case_ref_id"]}
     references = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference")) if case_ids else {}
     views = []
@@ -749,6 +767,17 @@ def record_views_described(
                     when=row["last"],
                     who=row["organisation_name"],
                     role="Asked for advice by the SEND team",
+                    what=what,
+                    times=row["times"],
+                )
+            )
+            continue
+        if row["role"] == TRUSTED:
+            views.append(
+                RecordView(
+                    when=row["last"],
+                    who=names.get(row["who_id"], "Someone the family trusts"),
+                    role="Someone the family invited",
                     what=what,
                     times=row["times"],
                 )

@@ -10,12 +10,14 @@ namespace because emails link to it.
 | child-sharing, child-sharing-choose | children/<id>/sharing/, children/<id>/sharing/<access id>/ (young people) |
 | case, case-reply, case-documents, case-messages, case-printed-copy | cases/<id>/… |
 | document-download | documents/<id>/download/ |
+| child-trusted, child-trusted-invite, child-trusted-end | children/<id>/trusted/[invite/, <grant>/end/] |
+| invitations, invitation | invitations/, invitations/<grant>/ (for the person invited) |
 | alerts | emails/ |
 """
 
 from django.urls import path
 
-from citizen.views import alerts, cases, children, records
+from citizen.views import alerts, cases, children, records, trusted
 
 app_name = "family"
 
@@ -35,6 +37,11 @@ urlpatterns = [
     path(
         "children/<int:child_id>/sharing/<int:access_id>/", children.child_sharing_choose, name="child-sharing-choose"
     ),
+    path("children/<int:child_id>/trusted/", trusted.child_trusted, name="child-trusted"),
+    path("children/<int:child_id>/trusted/invite/", trusted.child_trusted_invite, name="child-trusted-invite"),
+    path("children/<int:child_id>/trusted/<int:grant_id>/end/", trusted.child_trusted_end, name="child-trusted-end"),
+    path("invitations/", trusted.invitations, name="invitations"),
+    path("invitations/<int:grant_id>/", trusted.invitation, name="invitation"),
     path("cases/<int:case_id>/", cases.case, name="case"),
     path("cases/<int:case_id>/reply/", cases.case_reply, name="case-reply"),
     path("cases/<int:case_id>/documents/", cases.case_documents, name="case-documents"),

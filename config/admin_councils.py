@@ -175,6 +175,7 @@ class CouncilAdmin(admin.ModelAdmin):
                     "privacy_notice_url",
                     "family_upload_max_mb",
                     "show_staff_names_to_families",
+                    "trusted_people_approval",
                 ]
             },
         ),

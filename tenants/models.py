@@ -130,6 +130,15 @@ class Council(TenantMixin):
         default=False,
         help_text="Show families the names of staff who viewed their child's records (otherwise the team and role).",
     )
+    # Someone a family trusts (issue 16): whether the SEND team approves each grant first.
+    TRUSTED_APPROVAL_CHOICES = [
+        ("not_family", "Approve everyone except another parent or carer"),
+        ("everyone", "Approve everyone"),
+        ("nobody", "Approve nobody: a grant works once the person accepts it"),
+    ]
+    trusted_people_approval = models.CharField(
+        "Which grants the SEND team approves", max_length=12, choices=TRUSTED_APPROVAL_CHOICES, default="not_family"
+    )
     # Professionals (casework/professionals/): how long an organisation still sees a child
     # after its advice request or review closes, and whether advice goes to the family at once.
     professional_access_days = models.PositiveSmallIntegerField(

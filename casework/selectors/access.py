@@ -16,6 +16,7 @@ from casework.models import (
     Document,
     ScanStatus,
     StaffMembership,
+    live_access,
 )
 
 if TYPE_CHECKING:
@@ -31,11 +32,25 @@ def staff_membership(*, account: Account) -> StaffMembership | None:
 
 def children_for_family(*, account: Account) -> QuerySet[Child]:
     """The children this account is verified for, now (revoked access excluded)."""
-    return Child.objects.filter(accesses__account=account, accesses__revoked_at__isnull=True).distinct()
+    return Child.objects.filter(live_access("accesses__"), accesses__account=account).distinct()
 
 
 def family_access(*, account: Account, child: Child) -> ChildAccess | None:
-    return ChildAccess.objects.filter(account=account, child=child, revoked_at__isnull=True).first()
+    return ChildAccess.objects.filter(live_access(), account=account, child=child).first()
+
+
+def acting_relationship(access: ChildAccess | None) -> str | None:
+    """What forms treat the access as: the family member's own relationship; for someone
+    the family trusts with forms, the relationship of the family member who invited them
+    (they fill forms in on the family's behalf); None when it allows no forms."""
+    if access is None:
+        return None
+    if not access.is_trusted:
+        return access.relationship
+    if not access.may("forms"):
+        return None
+    grant = getattr(access, "trusted_grant", None)
+    return grant.invited_as if grant is not None else None
 
 
 def child_for_family(*, account: Account, child_id: int) -> Child:
@@ -48,7 +63,7 @@ def child_for_family(*, account: Account, child_id: int) -> Child:
 def case_for_family(*, account: Account, case_id: int) -> Case:
     case = (
         Case.objects.select_related("child")
-        .filter(pk=case_id, child__accesses__account=account, child__accesses__revoked_at__isnull=True)
+        .filter(live_access("child__accesses__"), pk=case_id, child__accesses__account=account)
         .first()
     )
     if case is None:

@@ -32,6 +32,7 @@ from casework.models import (
     MilestoneCorrection,
     StaffMembership,
     StaffRole,
+    live_access,
 )
 from casework.steps import FINISHED, STAGE_LABELS
 from tenants.current import current_council
@@ -489,7 +490,7 @@ def recorded_steps(case: Case, records: CaseRecords) -> list[dict]:
 def case_family_members(case: Case) -> QuerySet[ChildAccess]:
     """The accounts verified for the case's child now, with their relationship."""
     return (
-        ChildAccess.objects.filter(child_id=case.child_id, revoked_at__isnull=True)
+        ChildAccess.objects.filter(live_access(), child_id=case.child_id)
         .select_related("account")
         .order_by("granted_at", "id")
     )

@@ -18,7 +18,7 @@ from datetime import date
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.http import Http404
 
-from casework.models import AccessRequest, Case, Child, ChildAccess, StaffMembership
+from casework.models import AccessRequest, Case, Child, ChildAccess, StaffMembership, live_access
 from casework.selectors.cases import child_search_q
 from casework.steps import FINISHED
 from tenants.form_definitions import FEEDS_NEW_REQUEST
@@ -237,8 +237,6 @@ def case_family(*, case: Case) -> CaseFamily:
     Two queries, however many family members or requests there are."""
     child = case.child
     live = list(
-        ChildAccess.objects.filter(child=child, revoked_at__isnull=True)
-        .select_related("account")
-        .order_by("granted_at", "id")
+        ChildAccess.objects.filter(live_access(), child=child).select_related("account").order_by("granted_at", "id")
     )
     return CaseFamily(accesses=live, waiting=access_requests_waiting_for_child(child=child))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from casework.models import Case, Document, DraftPlanReply, StaffMembership
+from casework.models import Case, Document, DraftPlanReply, StaffMembership, live_access
 
 if TYPE_CHECKING:
     from citizen.accounts.models import Account
@@ -57,12 +57,12 @@ def document_for_family(*, account: Account, document_id: int) -> Document:
     document = (
         Document.objects.select_related("case__child")
         .filter(
+            live_access("case__child__accesses__"),
             pk=document_id,
             scan_status=Document.ScanStatus.CLEAN,
             shared_with_family_at__isnull=False,
             withdrawn_at__isnull=True,
             case__child__accesses__account=account,
-            case__child__accesses__revoked_at__isnull=True,
         )
         .first()
     )

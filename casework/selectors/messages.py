@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from casework.models import Case, ChildAccess, Message, ThreadReadMarker
+from casework.models import Case, ChildAccess, Message, ThreadReadMarker, live_access
 
 if TYPE_CHECKING:
     from citizen.accounts.models import Account
@@ -38,7 +38,7 @@ def family_accesses_for_case(*, case: Case) -> QuerySet[ChildAccess]:
     """The family members who can see the case now (live access, account active), with
     their accounts: the people a family alert goes to."""
     return (
-        ChildAccess.objects.filter(child_id=case.child_id, revoked_at__isnull=True, account__is_active=True)
+        ChildAccess.objects.filter(live_access(), child_id=case.child_id, account__is_active=True)
         .select_related("account")
         .order_by("granted_at", "id")
     )

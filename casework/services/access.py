@@ -17,11 +17,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import AccessEvidence, AccessRequest, AuditEvent, Child, ChildAccess
+from casework.models import AccessEvidence, AccessRequest, AuditEvent, Child, ChildAccess, Relationship, live_access
 from casework.selectors.children import PENDING, name_key
 from casework.services.audit import audit_record
 from casework.services.children import child_create, staff_role
 from casework.services.documents import audited_download, download_name
+from casework.services.trusted import trusted_end_for_revoked
 from casework.submissions.services import request_submissions_attach
 from tenants.current import current_council
 from tenants.links import council_url
@@ -94,6 +95,8 @@ def access_request_create(
         family_note=family_note.strip(),
     )
     access_request.full_clean()
+    if relationship == Relationship.TRUSTED:  # invited by the family, never asked for
+        raise ValidationError({"relationship": "Choose whether you are the parent, a carer or the young person"})
     if child_date_of_birth > timezone.localdate():
         raise ValidationError({"child_date_of_birth": "The child's date of birth must be today or in the past"})
     already = AccessRequest.objects.filter(account=account, status__in=PENDING, child_date_of_birth=child_date_of_birth)
@@ -197,7 +200,7 @@ def access_request_approve(
     """Approve: the family member may see `child`'s records, as the relationship they
     gave. Returns the new access."""
     locked = _locked_pending(access_request)
-    if ChildAccess.objects.filter(child=child, account=locked.account, revoked_at__isnull=True).exists():
+    if ChildAccess.objects.filter(live_access(), child=child, account=locked.account).exists():
         raise ValidationError(
             "This family member can already see this child's records. Decline this request and give that as the reason"
         )
@@ -339,6 +342,7 @@ def child_access_revoke(
     locked.full_clean()
     locked.save()
     relationship = locked.get_relationship_display().lower()
+    trusted_end_for_revoked(access=locked, actor=actor, actor_role=actor_role or staff_role(actor), request=request)
     audit_record(
         actor=actor,
         actor_role=actor_role or staff_role(actor),

@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from casework.models import AuditEvent, Case, Child, ChildAccess, Document, RecordBundle
+from casework.models import AuditEvent, Case, Child, ChildAccess, Document, RecordBundle, live_access
 from casework.selectors.access import documents_family_member_sees
 from casework.selectors.cases import case_records, case_timeline
 from casework.selectors.messages import author_label, thread_for_case
@@ -49,7 +49,7 @@ ASK_AGAIN_AFTER = timedelta(minutes=5)  # one being made is not made twice by a 
 
 
 def _live_access(account: Account, child: Child) -> ChildAccess | None:
-    return ChildAccess.objects.filter(account=account, child=child, revoked_at__isnull=True).first()
+    return ChildAccess.objects.filter(live_access(), account=account, child=child).first()
 
 
 @transaction.atomic

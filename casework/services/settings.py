@@ -53,6 +53,7 @@ COUNCIL_FIELDS = frozenset(
         "privacy_notice_url",
         "family_upload_max_mb",
         "show_staff_names_to_families",
+        "trusted_people_approval",
         "professional_access_days",
         "advice_shared_at_once",
         "settings_open_reviews",

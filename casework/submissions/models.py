@@ -178,6 +178,8 @@ class FormSubmission(AboutChild, models.Model):
             return "A professional the SEND team asked for advice"
         if self.speaking_as == Relationship.YOUNG_PERSON:
             return "The young person, for themself"
+        if self.speaking_as == Relationship.TRUSTED:
+            return "Someone the family trusts, on the family's behalf"
         return f"A {self.get_speaking_as_display().lower()}, on the child's behalf"
 
 

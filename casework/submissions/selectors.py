@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from casework.models import AccessRequest, Case, ScanStatus, StaffMembership
+from casework.models import AccessRequest, Case, ScanStatus, StaffMembership, live_access
 from casework.selectors.children import PENDING
 from tenants.configuration import council_configuration
 from tenants.models import FormVariant, FormVersion
@@ -47,7 +47,7 @@ def form_offered(*, slug: str) -> Offered:
 def _sees_child_or_waits(account) -> Q:
     """A draft's or submission's child the account may still see or, before it has a
     child, the account's own access request while the SEND team has not decided it."""
-    return Q(child__accesses__account=account, child__accesses__revoked_at__isnull=True) | Q(
+    return (Q(child__accesses__account=account) & live_access("child__accesses__")) | Q(
         child__isnull=True, access_request__account=account, access_request__status__in=PENDING
     )
 
@@ -78,7 +78,7 @@ def submission_for_family(*, account, submission_id: int) -> FormSubmission:
         FormSubmission.objects.select_related("child", "case", "version", "variant", "access_request")
         .filter(
             # What they sent with an access request stays theirs to read, whatever the decision.
-            Q(child__accesses__account=account, child__accesses__revoked_at__isnull=True)
+            (Q(child__accesses__account=account) & live_access("child__accesses__"))
             | Q(child__isnull=True, access_request__account=account),
             pk=submission_id,
             submitted_by=account,

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from casework.file_checks import FileRefused
 from casework.models import AccessRequest, AuditEvent, Case, CaseKind, Child, ChildAccess, ScanStatus
-from casework.selectors.access import family_access
+from casework.selectors.access import acting_relationship, family_access
 from casework.selectors.children import PENDING
 from casework.services.audit import audit_record
 from casework.services.cases import case_open
@@ -116,7 +116,7 @@ def draft_start(
     access = family_access(account=account, child=child)
     if access is None:
         raise ValidationError("You cannot fill in forms for this child.")
-    if access.relationship not in definition.who_can_start:
+    if acting_relationship(access) not in definition.who_can_start:
         raise ValidationError("This form is not one you can fill in for this child.")
     return _draft_find_or_make(
         about={"child": child},
@@ -519,7 +519,7 @@ def _submit(*, draft: FormDraft, account, request, today, stored: list[str]) -> 
     access: ChildAccess | None = None
     if locked.child is not None:
         access = family_access(account=account, child=locked.child)
-        if access is None:
+        if access is None or acting_relationship(access) is None:  # ended, or no forms allowed
             raise ValidationError("You cannot send this form.")
     assert access is not None or locked.access_request is not None
     speaking_as = access.relationship if access is not None else locked.access_request.relationship

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from casework.views import children as views
+from casework.views import trusted
 
 urlpatterns = [
     path("access-requests/", views.access_requests, name="access-requests"),
@@ -12,6 +13,8 @@ urlpatterns = [
         views.access_evidence_download,
         name="access-evidence-download",
     ),
+    path("trusted-people/", trusted.trusted_queue, name="trusted-queue"),
+    path("trusted-people/<int:grant_id>/", trusted.trusted_grant, name="trusted-grant"),
     path("children/", views.children, name="children"),
     path("children/new/", views.child_new, name="child-new"),
     path("children/<int:child_id>/", views.child, name="child"),

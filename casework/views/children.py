@@ -39,6 +39,7 @@ from casework.selectors.children import (
     children_list,
     children_search,
 )
+from casework.selectors.trusted import trusted_grants_for_child, trusted_grants_to_approve
 from casework.services.access import access_evidence_download as stream_access_evidence
 from casework.services.access import (
     access_request_approve,
@@ -82,7 +83,11 @@ def _audit_view(request: HttpRequest, *, subject: str, subject_id: int, child=No
 def access_requests(request: HttpRequest) -> HttpResponse:
     """The verification queue: every pending request across the council, oldest first."""
     page = Paginator(access_requests_pending(), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, f"{TEMPLATES}/access_requests.html", {"page_title": "Access requests", "page": page})
+    return render(
+        request,
+        f"{TEMPLATES}/access_requests.html",
+        {"page_title": "Access requests", "page": page, "trusted_waiting": trusted_grants_to_approve().count()},
+    )
 
 
 @dataclass
@@ -349,6 +354,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
             "revoked_accesses": revoked,
             "waiting": access_requests_waiting_for_child(child=child),
             "cases": child_cases(child=child),
+            "trusted_grants": trusted_grants_for_child(child=child),
         },
     )
 

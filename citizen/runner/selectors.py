@@ -9,7 +9,8 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from casework.models import AccessRequest, ChildAccess
+from casework.models import AccessRequest, ChildAccess, live_access
+from casework.selectors.access import acting_relationship
 from casework.selectors.children import PENDING
 from casework.submissions.flow import progress
 from casework.submissions.models import FormDraft, FormSubmission
@@ -75,12 +76,13 @@ def child_forms_summary(
         return {child_id: ChildForms() for child_id in child_ids}
     offered = forms_offered()
     if accesses is None:
-        accesses = ChildAccess.objects.filter(account=account, child_id__in=child_ids, revoked_at__isnull=True)
+        accesses = ChildAccess.objects.filter(live_access(), account=account, child_id__in=child_ids)
     relationships = {
-        a.child_id: a.relationship
+        a.child_id: acting_relationship(a)
         for a in accesses
         if a.account_id == account.pk and a.child_id in child_ids and a.revoked_at is None
     }
+    relationships = {child_id: r for child_id, r in relationships.items() if r is not None}
     drafts: dict[int, list[FormDraft]] = defaultdict(list)
     for draft in (
         FormDraft.objects.filter(account=account, child_id__in=relationships, submitted_at__isnull=True)

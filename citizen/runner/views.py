@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.models import Relationship
-from casework.selectors.access import child_for_family, children_for_family, family_access
+from casework.selectors.access import acting_relationship, child_for_family, children_for_family, family_access
 from casework.submissions import services
 from casework.submissions.flow import progress
 from casework.submissions.models import FormDraft, RequestedChild
@@ -79,8 +79,7 @@ def _relationship(request: HttpRequest, draft: FormDraft) -> str | None:
     their access request gave."""
     if draft.child is None:
         return draft.access_request.relationship if draft.access_request else None
-    access = family_access(account=request.user, child=draft.child)
-    return access.relationship if access else None
+    return acting_relationship(family_access(account=request.user, child=draft.child))
 
 
 def _runner(request: HttpRequest, draft: FormDraft) -> Runner:
@@ -138,8 +137,8 @@ def start(request: HttpRequest, child_id: int, slug: str) -> HttpResponse:
     child = child_for_family(account=request.user, child_id=child_id)
     offered = form_offered(slug=slug)
     definition = form_definition(offered.version.definition)
-    access = family_access(account=request.user, child=child)
-    if access is None or access.relationship not in definition.who_can_start:
+    relationship = acting_relationship(family_access(account=request.user, child=child))
+    if relationship is None or relationship not in definition.who_can_start:
         raise Http404
     problem = services.feed_problem(definition=definition, child=child, starting=True)
     if request.method == "POST" and not problem:
@@ -161,7 +160,7 @@ def start(request: HttpRequest, child_id: int, slug: str) -> HttpResponse:
             "definition": definition,
             "child": child,
             "problem": problem,
-            "speaking_for": _speaking_for(access.relationship, child),
+            "speaking_for": _speaking_for(relationship, child),
         },
     )
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from casework.selectors.trusted import invitations_for
 from citizen.accounts.decorators import password_change_pending
 from citizen.runner.selectors import child_forms_summary
 from citizen.selectors import family_home
@@ -63,6 +64,7 @@ def send_home(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Your SEND area",
             "overview": overview,
+            "invitations": list(invitations_for(account=request.user)),
             "entries": [(entry, forms.get(entry.child.pk)) for entry in overview.children],
         },
     )

@@ -9,19 +9,20 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from casework.models import Relationship
+from casework.models import AuditEvent, Relationship
 from casework.selectors.access import case_for_family, family_access
 from casework.selectors.cases import case_records
 from casework.selectors.documents import document_for_family
 from casework.selectors.messages import author_label, thread_for_case, unread_count, unread_message_ids
 from casework.services.documents import document_download as stream_document
 from casework.services.messages import FAMILY, case_kind_phrase, message_post, thread_mark_read
+from casework.services.trusted import trusted_look_record
 from citizen.forms import CaseUploadForm, DraftReplyForm, FamilyMessageForm
 from citizen.selectors import (
     case_documents_for_family,
@@ -50,14 +51,34 @@ def _case_context(request: HttpRequest, case_id: int) -> dict:
     """The case (404 unless the account can see its child now), and how the pages name it."""
     case = case_for_family(account=request.user, case_id=case_id)
     access = family_access(account=request.user, child=case.child)
-    relationship = access.relationship if access else Relationship.PARENT
+    if access is None:  # it ended between the two reads
+        raise Http404
+    relationship = Relationship.PARENT if access.is_trusted else access.relationship
     return {
         "case": case,
         "child": case.child,
+        "access": access,
+        "trusted": access.is_trusted,
+        "may_message": access.may("message"),
+        "may_send_documents": access.may("forms"),
         "name": child_name(case.child),
         "young_person": relationship == Relationship.YOUNG_PERSON,
         "case_phrase": case_kind_phrase(case, relationship=relationship),
     }
+
+
+def _family_only(context: dict) -> None:
+    """Pages only the family has (replying to a draft plan, a printed copy): someone they
+    trust is answered "not found", as for a page that does not exist."""
+    if context["trusted"]:
+        raise Http404
+
+
+def _seen_by_trusted(request: HttpRequest, context: dict, *, subject: str, summary: str) -> None:
+    """What someone the family trusts looks at is listed in "who has seen the records"."""
+    trusted_look_record(
+        access=context["access"], subject=subject, summary=summary, case=context["case"], request=request
+    )
 
 
 @require_safe
@@ -68,6 +89,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     own explanation of each step."""
     context = _case_context(request, case_id)
     case = context["case"]
+    _seen_by_trusted(request, context, subject=AuditEvent.Subject.CASE, summary="Viewed the case")
     tracker = case_tracker(case=case, council=request.tenant, today=timezone.localdate(), viewer=request.user)
     return render(
         request,
@@ -89,6 +111,7 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
     """Reply to the draft plan (or proposed changes): inside the window or after it
     (marked late), until the final plan is issued."""
     context = _case_context(request, case_id)
+    _family_only(context)
     case = context["case"]
     today = timezone.localdate()
     window = reply_window(case=case, milestones=case_records(case).milestones, today=today)
@@ -145,6 +168,10 @@ def case_documents(request: HttpRequest, case_id: int) -> HttpResponse:
     case = context["case"]
     council = request.tenant
     posted = request.method == "POST"
+    if posted and not context["may_send_documents"]:
+        raise Http404
+    if not posted:
+        _seen_by_trusted(request, context, subject=AuditEvent.Subject.CASE, summary="Viewed the case's documents")
     form = CaseUploadForm(
         request.POST if posted else None, request.FILES if posted else None, max_mb=council.family_upload_max_mb
     )
@@ -205,7 +232,9 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
     """A document the SEND team shared (or the family sent), streamed; each download is
     an audit event."""
     document = document_for_family(account=request.user, document_id=document_id)
-    return stream_document(document=document, actor=request.user, actor_role=FAMILY, request=request)
+    access = family_access(account=request.user, child=document.case.child)
+    role = access.actor_role if access is not None else FAMILY
+    return stream_document(document=document, actor=request.user, actor_role=role, request=request)
 
 
 @require_http_methods(["GET", "POST"])
@@ -215,6 +244,10 @@ def case_messages(request: HttpRequest, case_id: int) -> HttpResponse:
     a reply."""
     context = _case_context(request, case_id)
     case = context["case"]
+    if request.method == "POST" and not context["may_message"]:
+        raise Http404
+    if request.method != "POST":
+        _seen_by_trusted(request, context, subject=AuditEvent.Subject.MESSAGES, summary="Read the messages")
     form = FamilyMessageForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -223,7 +256,7 @@ def case_messages(request: HttpRequest, case_id: int) -> HttpResponse:
                 author=request.user,
                 from_send_team=False,
                 body=form.cleaned_data["body"],
-                actor_role=FAMILY,
+                actor_role=context["access"].actor_role,
                 request=request,
             )
         except ValidationError as refusal:
@@ -261,6 +294,7 @@ def case_messages(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_printed_copy(request: HttpRequest, case_id: int) -> HttpResponse:
     """Ask for the plan on paper: the request goes to the SEND team of the child's area."""
     context = _case_context(request, case_id)
+    _family_only(context)
     case = context["case"]
     plan = plan_for_family(case=case)
     refusal = ""

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from casework.models import AccessRequest, Relationship
+from casework.models import AccessRequest, AuditEvent, Relationship
 from casework.selectors.access import access_evidence_for_request
 from casework.services.access import access_request_answer, access_request_create
+from casework.services.trusted import trusted_look_record
 from casework.submissions.models import RequestedChild
 from citizen.forms import AccessAnswerForm, AddChildForm, SharingChoiceForm
 from citizen.runner.selectors import child_forms_summary, request_forms_summary
@@ -23,6 +24,7 @@ from citizen.selectors import (
     child_access_for_family,
     child_cases_for_family,
     child_record_views,
+    family_member_access,
     record_views_described,
     shared_access_for_young_person,
     whose,
@@ -123,6 +125,9 @@ def access_request(request: HttpRequest, access_request_id: int) -> HttpResponse
 def child(request: HttpRequest, child_id: int) -> HttpResponse:
     access = child_access_for_family(account=request.user, child_id=child_id)
     forms = child_forms_summary(account=request.user, children=[access.child], accesses=[access])
+    trusted_look_record(
+        access=access, subject=AuditEvent.Subject.CHILD, summary="Viewed the child's details", request=request
+    )
     young_person = access.relationship == Relationship.YOUNG_PERSON
     return render(
         request,
@@ -144,7 +149,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
 def child_seen(request: HttpRequest, child_id: int) -> HttpResponse:
     """Who on the council's side has looked at the child's records, newest first, a page
     at a time (two queries a page)."""
-    access = child_access_for_family(account=request.user, child_id=child_id)
+    access = family_member_access(account=request.user, child_id=child_id)
     page = Paginator(child_record_views(child=access.child), VIEWS_PER_PAGE).get_page(request.GET.get("page"))
     young_person = access.relationship == Relationship.YOUNG_PERSON
     return render(

@@ -17,7 +17,7 @@ from casework.services.bundles import (
     record_bundle_token_new,
 )
 from casework.services.messages import FAMILY
-from citizen.selectors import child_access_for_family
+from citizen.selectors import family_member_access
 
 from .common import child_name, send_area
 
@@ -40,7 +40,7 @@ def _context(access) -> dict:
 @send_area
 def child_records(request: HttpRequest, child_id: int) -> HttpResponse:
     """What the download holds, the button to ask for it, and the ones asked for lately."""
-    access = child_access_for_family(account=request.user, child_id=child_id)
+    access = family_member_access(account=request.user, child_id=child_id)
     if request.method == "POST":
         bundle = record_bundle_request(
             child=access.child,
@@ -72,7 +72,7 @@ def _bundle(request: HttpRequest, access, bundle_id: int) -> RecordBundle:
 def child_records_bundle(request: HttpRequest, child_id: int, bundle_id: int) -> HttpResponse:
     """One download: being put together (the page asks again every few seconds, with or
     without JavaScript), ready (with a link that works once), used, expired or failed."""
-    access = child_access_for_family(account=request.user, child_id=child_id)
+    access = family_member_access(account=request.user, child_id=child_id)
     bundle = _bundle(request, access, bundle_id)
     context = _context(access)
     return render(
@@ -93,7 +93,7 @@ def child_records_bundle(request: HttpRequest, child_id: int, bundle_id: int) ->
 @require_safe
 @send_area
 def child_records_download(request: HttpRequest, child_id: int, bundle_id: int, token: str) -> HttpResponse:
-    access = child_access_for_family(account=request.user, child_id=child_id)
+    access = family_member_access(account=request.user, child_id=child_id)
     bundle = _bundle(request, access, bundle_id)
     try:
         return record_bundle_download(

@@ -21,11 +21,20 @@ def test_a_council_admin_sets_the_file_size_and_staff_names(site, staff_client):
     hub = client.get("/staff/settings/").content.decode()
     assert f'href="{PATH}"' in hub and "Files up to 10 MB" in hub
 
-    response = client.post(PATH, {"family_upload_max_mb": "25", "show_staff_names_to_families": "on"}, follow=True)
+    page = client.get(PATH).content.decode()
+    assert "Which people families invite does the SEND team approve first?" in page
+    response = client.post(
+        PATH,
+        {"family_upload_max_mb": "25", "show_staff_names_to_families": "on", "trusted_people_approval": "everyone"},
+        follow=True,
+    )
 
     assert "Your changes have been saved" in response.content.decode()
     council = Council.objects.get(pk=site.council.pk)
     assert (council.family_upload_max_mb, council.show_staff_names_to_families) == (25, True)
+    assert council.trusted_people_approval == "everyone"
+    assert client.post(PATH, {"family_upload_max_mb": "25", "trusted_people_approval": "anyone"}).status_code == 200
+    assert Council.objects.get(pk=site.council.pk).trusted_people_approval == "everyone"
     assert Council.objects.get(pk=site.other.pk).family_upload_max_mb == 10
     with tenant_context(site.council):
         event = AuditEvent.objects.get(subject="council_settings")
