@@ -77,11 +77,13 @@ pgbouncer: ## Install Debian's PgBouncer for the pooler tests and bench, where t
 
 # Two test processes by default (the CI machine has 2 cores); each module stays in one
 # process, so its shared browser sign-in and fixtures are made once. PYTEST_WORKERS=0: one process.
+# Files start in collection order (--no-loadscope-reorder; tests/conftest.py puts the slow ones
+# first): xdist's own order, most tests first, left the one-test bench and install files to the end.
 PYTEST_WORKERS ?= 2
 
 .PHONY: test
 test: setup chromium clamd pgbouncer lint ## Set everything up, lint, and run every test
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: setup ## ruff (lint and format), import-linter (the layers) and mypy (the types), as pyproject.toml says

@@ -24,11 +24,13 @@ from tenants.virus_scan import scanner_ping
 ROOT = Path(__file__).resolve().parent.parent
 
 # The folders whose files take minutes (the bench smoke test, the first install and image
-# builds, the browser journeys), collected first. Under `--dist loadfile` xdist still
-# starts the files with the most tests first, so this order decides only among files of
-# equal size. Starting these first for real (`--no-loadscope-reorder`) was tried: a
-# browser test then left a committed Somerset account behind, which the password-expiry
-# test counted. Find that leak before trying it again.
+# builds, the browser journeys): started first. The Makefile passes xdist
+# `--no-loadscope-reorder`, so under `--dist loadfile` files start in this collection
+# order (xdist's own order, most tests first, left the one-test bench and install files
+# running alone at the end). Browser tests then run early in a process, before tests that
+# count accounts: tests/e2e/conftest.py fails any browser test file that leaves a
+# committed account behind (the sign-in journey once did, and the password-expiry sweep
+# counted it).
 SLOW_FIRST = ("tests/bench/", "tests/platform/", "tests/e2e/")
 
 

@@ -206,3 +206,25 @@ def committed():
     database = CommittedDatabase()
     yield database
     database.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_committed_accounts_left_behind(django_db_setup, django_db_blocker):
+    """Browser tests commit what the live server must see, and must remove it: an account
+    left behind is seen by every later test in the same database (the password-expiry
+    sweep once counted one). Checked per file, after its own fixtures have cleaned up."""
+    from django.db.models import Max
+
+    from citizen.accounts.models import Account
+
+    from .test_staff_journey import CommittedDatabase
+
+    database = CommittedDatabase()
+    with django_db_blocker.unblock():
+        newest = database(lambda: Account.objects.aggregate(newest=Max("pk"))["newest"] or 0)
+    yield
+    with django_db_blocker.unblock():
+        left = database(lambda: list(Account.objects.filter(pk__gt=newest).values_list("email", flat=True)))
+        database.close()
+    if left:
+        pytest.fail(f"{len(left)} committed account(s) left behind by this file: {', '.join(sorted(left))}")
