@@ -289,7 +289,7 @@ class TrustedGrant(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(Lower("email"), name="trusted_grant_email")]
+        indexes = [models.Index(Upper("email"), name="trusted_grant_email")]  # email__iexact: UPPER()
 
     def __str__(self) -> str:
         return f"Trusted grant {self.pk} on child {self.child_id} ({self.status})"

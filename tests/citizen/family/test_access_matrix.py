@@ -23,8 +23,14 @@ OK, REDIRECT, NOT_FOUND = 200, 302, 404
 
 def addresses(family) -> dict[str, str]:
     child, case = family.child.pk, family.case.pk
+    grant = _grant(family)
     return {
         "home": reverse("send-home"),
+        "invitations": reverse("family:invitations"),
+        "invitation": reverse("family:invitation", args=[grant.pk]),
+        "child-trusted": reverse("family:child-trusted", args=[child]),
+        "child-trusted-invite": reverse("family:child-trusted-invite", args=[child]),
+        "child-trusted-end": reverse("family:child-trusted-end", args=[child, grant.pk]),
         "child-add": reverse("family:child-add"),
         "alerts": reverse("family:alerts"),
         "access-request": reverse("family:access-request", args=[family.waiting_request.pk]),
@@ -41,8 +47,11 @@ def addresses(family) -> dict[str, str]:
     }
 
 
-OPEN_TO_EVERY_MEMBER = {"home", "child-add", "alerts"}
+OPEN_TO_EVERY_MEMBER = {"home", "child-add", "alerts", "invitations"}
 ABOUT_THE_CHILD = {
+    "child-trusted",
+    "child-trusted-invite",
+    "child-trusted-end",  # the parent made the grant; the young person may end any
     "child",
     "child-seen",
     "case",
@@ -54,7 +63,22 @@ ABOUT_THE_CHILD = {
 }
 YOUNG_PERSON_ONLY = {"child-sharing", "child-sharing-choose"}
 REQUESTER_ONLY = {"access-request"}
-EVERY = OPEN_TO_EVERY_MEMBER | ABOUT_THE_CHILD | YOUNG_PERSON_ONLY | REQUESTER_ONLY
+INVITED_ONLY = {"invitation"}  # only to the invited address: none of these visitors
+EVERY = OPEN_TO_EVERY_MEMBER | ABOUT_THE_CHILD | YOUNG_PERSON_ONLY | REQUESTER_ONLY | INVITED_ONLY
+
+
+def _grant(family):
+    """The parent's invitation to an advocate (made once per family)."""
+    from casework.models import TrustedGrant
+    from casework.services.trusted import trusted_invite
+
+    with tenant_context(family.council):
+        grant = TrustedGrant.objects.filter(child=family.child).first()
+        if grant is None:
+            grant = trusted_invite(
+                inviter=family.parent_access, name="Ada", email="ada@advocacy.example", kind="advocate", scope="see"
+            )
+        return grant
 
 
 def expected_for(visitor: str) -> dict[str, int]:
