@@ -190,6 +190,20 @@ class FamilyAreaForm(GovukModelForm):
         return self.cleaned_data.get("trusted_people_approval") or self.instance.trusted_people_approval
 
 
+class TextsForm(GovukModelForm):
+    """Whether families may choose text messages (sent through GOV.UK Notify)."""
+
+    class Meta:
+        model = Council
+        fields = ["texts_enabled"]
+        labels = {"texts_enabled": "Send families text messages when they ask for them"}
+        help_texts = {
+            "texts_enabled": "Families choose email, text or both on their SEND area's “Emails and texts” page. "
+            "With this off, everyone gets emails and the choice is not shown."
+        }
+        widgets = {"texts_enabled": forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})}
+
+
 class ProfessionalsForm(GovukModelForm):
     """Advice from professionals: whether families see advice at once, and how long an
     organisation keeps access after answering."""

@@ -12,6 +12,8 @@ from casework.clock import add_months
 from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, size_text
 from casework.models import DraftPlanReply, Relationship, TrustedPersonKind, TrustedScope
 from casework.services.messages import MESSAGE_MAX_LENGTH
+from citizen.accounts.mobiles import INVALID as INVALID_MOBILE
+from citizen.accounts.mobiles import uk_mobile
 from citizen.services_family import FILES_PER_UPLOAD, REPLY_MAX_LENGTH
 from themes.dates import GovukDateField
 from themes.forms import GovukForm, GovukRadioSelect
@@ -223,6 +225,40 @@ class AlertPreferencesForm(GovukForm):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )
+
+
+class TextChoiceForm(GovukForm):
+    """Email, text or both, and the mobile number texts go to (only where the council offers texts)."""
+
+    widths = {"mobile": "20"}
+
+    alerts_by = forms.ChoiceField(
+        label="How should we tell you?",
+        choices=[("email", "By email"), ("text", "By text message"), ("both", "By email and text message")],
+        widget=GovukRadioSelect,
+        error_messages={"required": "Select how we should tell you"},
+    )
+    mobile = forms.CharField(
+        label="Mobile number for texts",
+        required=False,
+        max_length=30,
+        help_text="A UK mobile number, like 07700 900 982. Texts say what changed and link here, never names.",
+        error_messages={"max_length": INVALID_MOBILE},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mobile"].widget.attrs.update({"autocomplete": "tel", "type": "tel", "inputmode": "tel"})
+
+    def clean_mobile(self) -> str:
+        typed = self.cleaned_data.get("mobile", "").strip()
+        return uk_mobile(typed) if typed else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("alerts_by") in ("text", "both") and not cleaned.get("mobile") and "mobile" not in self.errors:
+            self.add_error("mobile", "Enter a UK mobile number to get texts")
+        return cleaned
 
 
 class SharingChoiceForm(GovukForm):

@@ -121,6 +121,29 @@ def alert_preferences_set(
     return preference
 
 
+def alerts_channel_set(*, account: Account, alerts_by: str, mobile: str, request: HttpRequest | None = None) -> None:
+    """Email, text or both, and the mobile number (already in +447… form, or empty)."""
+    if alerts_by not in ("email", "text", "both"):
+        raise ValidationError({"alerts_by": "Select how we should tell you"})
+    if alerts_by != "email" and not mobile:
+        raise ValidationError({"mobile": "Enter a UK mobile number to get texts"})
+    changed = [
+        name for name, value in (("alerts_by", alerts_by), ("mobile", mobile)) if getattr(account, name) != value
+    ]
+    if not changed:
+        return
+    account.alerts_by, account.mobile = alerts_by, mobile
+    account.save(update_fields=changed)
+    audit_record(
+        actor=account,
+        actor_role=FAMILY,
+        action=AuditEvent.Action.CHANGED,
+        subject=AuditEvent.Subject.ALERT_PREFERENCES,
+        summary=f"Changed how they are told: {alerts_by}" + (" (mobile number changed)" if "mobile" in changed else ""),
+        request=request,
+    )
+
+
 def alert_preferences(*, account: Account) -> AlertPreference:
     """The account's choices (every alert on when it has never chosen)."""
     return AlertPreference.objects.filter(account=account).first() or AlertPreference(account=account)
@@ -537,7 +560,9 @@ def draft_reply_reminders_send(*, today: date | None = None) -> int:
             DraftPlanReply.objects.filter(case=case, served_on=window.served_on).values_list("account_id", flat=True)
         )
         for access in family_accesses_for_case(case=case):
-            if access.account_id in replied or not alert_wanted(account=access.account, kind="deadlines"):
+            if access.is_trusted or access.account_id in replied:  # someone the family trusts cannot reply
+                continue
+            if not alert_wanted(account=access.account, kind="deadlines"):
                 continue
             with transaction.atomic():
                 _, created = FamilyReminder.objects.get_or_create(
@@ -556,6 +581,7 @@ def draft_reply_reminders_send(*, today: date | None = None) -> int:
                         "named, and ask for a meeting. A reply after the last day is still sent, marked late.",
                     ],
                     path=family_case_path(case.pk, "reply"),
+                    text=f"Your time to reply to {window.what} ends {left}. You can reply in your SEND area",
                 )
                 queued += 1
     return queued

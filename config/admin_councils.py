@@ -112,7 +112,7 @@ class CouncilAdminForm(forms.ModelForm):
 
     class Meta:
         model = Council
-        fields = ["email_provider", "notify_template_id"]  # the admin adds its fieldsets' fields
+        fields = ["email_provider", "notify_template_id", "notify_sms_template_id"]  # the admin adds the rest
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,7 +165,16 @@ class CouncilAdmin(admin.ModelAdmin):
         ),
         (
             "Email delivery",
-            {"fields": ["email_provider", "notify_api_key", "remove_notify_api_key", "notify_template_id"]},
+            {
+                "fields": [
+                    "email_provider",
+                    "notify_api_key",
+                    "remove_notify_api_key",
+                    "notify_template_id",
+                    "notify_sms_template_id",
+                    "texts_enabled",
+                ]
+            },
         ),
         (
             "Families",

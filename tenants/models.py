@@ -180,6 +180,18 @@ class Council(TenantMixin):
         blank=True,
         help_text="A Notify email template whose subject is ((subject)) and whose message is ((body)).",
     )
+    notify_sms_template_id = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text="A Notify text message template whose message is ((body)): the council's own texts to families.",
+    )
+    # Families may choose texts as well as (or instead of) emails (issue 16); a council may
+    # turn them off. Sent through Notify only: the council's own service, else the platform's.
+    texts_enabled = models.BooleanField(
+        "Send families text messages when they ask for them",
+        default=True,
+        help_text="Families choose email, text or both; with this off, everyone gets emails.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -236,6 +248,28 @@ class Council(TenantMixin):
     def notify_api_key(self) -> str:
         """The council's Notify API key in plain text, for sending only (decrypts)."""
         return unseal(self.notify_api_key_encrypted) if self.notify_api_key_encrypted else ""
+
+    def text_service(self) -> tuple[str, str] | None:
+        """How this council's texts go, as (Notify API key, text template id): its own
+        Notify service when it has a key and a text template, else the platform's; None
+        when the council has turned texts off or neither is set up."""
+        from django.conf import settings
+
+        if not self.texts_enabled:
+            return None
+        if self.has_notify_api_key and self.notify_sms_template_id:
+            return self.notify_api_key(), str(self.notify_sms_template_id)
+        if settings.NOTIFY_API_KEY and settings.NOTIFY_SMS_TEMPLATE_ID:
+            return settings.NOTIFY_API_KEY, str(settings.NOTIFY_SMS_TEMPLATE_ID)
+        return None
+
+    @property
+    def texts_offered(self) -> bool:
+        """Whether families are offered texts (no decryption)."""
+        from django.conf import settings
+
+        own = self.has_notify_api_key and self.notify_sms_template_id
+        return self.texts_enabled and bool(own or (settings.NOTIFY_API_KEY and settings.NOTIFY_SMS_TEMPLATE_ID))
 
     @property
     def sends_with_notify(self) -> bool:

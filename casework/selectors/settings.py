@@ -8,7 +8,9 @@ from datetime import date
 
 from casework import clock
 from casework.models import CaseKind
+from tenants.links import council_url
 from tenants.models import Council, CouncilLink, ServiceArea, SignInPolicy, StageExplanation, Tile
+from tenants.outbox.texts import TextSize, text_body, text_size
 
 
 @dataclass(frozen=True)
@@ -97,3 +99,35 @@ def council_tiles_all(*, council: Council) -> list[Tile]:
 def council_sign_in_policy(*, council: Council) -> SignInPolicy:
     policy = SignInPolicy.objects.filter(council=council).first()
     return policy or SignInPolicy(council=council)
+
+
+# What families are texted about, in the words the texts use (casework.services and
+# citizen.services_family pass these as the alert's subject or `text`).
+TEXTED = (
+    ("A message", "You have a new message about your child's EHC needs assessment"),
+    ("A document shared", "A new document has been shared about your child's EHC needs assessment"),
+    ("A case opened", "Your child's EHC needs assessment is open"),
+    (
+        "The reply to a draft plan",
+        "Your time to reply to the draft plan ends on 24 June 2027. You can reply in your SEND area",
+    ),
+    ("A download ready", "The download you asked for is ready"),
+)
+
+
+@dataclass(frozen=True)
+class TextExample:
+    what: str
+    body: str
+    size: TextSize
+
+
+def texts_examples(*, council: Council) -> list[TextExample]:
+    """Each kind of text as this council's families get it (its name and its site's
+    address in it), with its length, fragments and cost."""
+    link = council_url(council=council, path="/send/")
+    examples = []
+    for what, line in TEXTED:
+        body = text_body(council_name=council.name, what=line, link=link)
+        examples.append(TextExample(what=what, body=body, size=text_size(body)))
+    return examples

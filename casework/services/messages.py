@@ -30,7 +30,8 @@ from casework.selectors.messages import family_accesses_for_case
 from casework.services.audit import audit_record
 from tenants.current import current_council
 from tenants.links import council_url
-from tenants.outbox.services import email_queue
+from tenants.outbox.services import email_queue, text_queue
+from tenants.outbox.texts import text_body
 
 if TYPE_CHECKING:
     from citizen.accounts.models import Account
@@ -78,21 +79,33 @@ def alert_wanted(*, account: Account, kind: str) -> bool:
 
 
 def family_alert(
-    *, access: ChildAccess, subject: str, lines: list[str], kind: str | None = None, path: str = ""
+    *, access: ChildAccess, subject: str, lines: list[str], kind: str | None = None, path: str = "", text: str = ""
 ) -> None:
     """Email one family member with live access: what changed, and where to sign in.
     `kind` (an AlertPreference field) makes the alert one they can turn off; `path` is
     where it links to on the council's site (their SEND area by default)."""
-    account_alert(account=access.account, subject=subject, lines=lines, kind=kind, path=path)
+    account_alert(account=access.account, subject=subject, lines=lines, kind=kind, path=path, text=text)
 
 
-def account_alert(*, account, subject: str, lines: list[str], kind: str | None = None, path: str = "") -> None:
+def account_alert(
+    *, account, subject: str, lines: list[str], kind: str | None = None, path: str = "", text: str = ""
+) -> None:
     """family_alert for a family member who may not have access to a child yet (one whose
-    access request is still waiting)."""
+    access request is still waiting), or someone invited who may have no account. By
+    email, by text, or both, as the account chose (Account.alerts_by) where the council
+    offers texts; a text is `text` (else the subject) in a line with the link
+    (tenants.outbox.texts): give `text` when the subject does not say by when."""
     if kind is not None and not alert_wanted(account=account, kind=kind):
         return
     council = current_council()
     link = council_link(path or reverse("send-home"))
+    by = getattr(account, "alerts_by", "email")
+    mobile = getattr(account, "mobile", "")
+    texted = by in ("text", "both") and bool(mobile) and council.texts_offered
+    if texted:  # the same news in a line: what changed, and where to sign in
+        text_queue(to=mobile, body=text_body(council_name=council.name, what=text or subject, link=link))
+    if texted and by == "text":
+        return
     body = "\n\n".join(
         [
             *lines,

@@ -54,6 +54,7 @@ COUNCIL_FIELDS = frozenset(
         "family_upload_max_mb",
         "show_staff_names_to_families",
         "trusted_people_approval",
+        "texts_enabled",
         "professional_access_days",
         "advice_shared_at_once",
         "settings_open_reviews",

@@ -48,6 +48,7 @@ urlpatterns = [
     path("settings/logo/remove/", settings.logo_remove, name="settings-logo-remove"),
     path("settings/colour/", settings.colour, name="settings-colour"),
     path("settings/feedback/", settings.feedback, name="settings-feedback"),
+    path("settings/texts/", settings.texts, name="settings-texts"),
     path("settings/family-area/", settings.family_area, name="settings-family-area"),
     path("settings/professionals/", settings.professionals, name="settings-professionals"),
     path("settings/sign-in/", settings.sign_in, name="settings-sign-in"),

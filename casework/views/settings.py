@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -32,6 +33,7 @@ from casework.forms_settings import (
     ServiceAreaForm,
     SignInPolicyForm,
     StageExplanationForm,
+    TextsForm,
 )
 from casework.models import CaseKind
 from casework.permissions import COUNCIL_SETTINGS
@@ -44,10 +46,12 @@ from casework.selectors.settings import (
     stage_explanations,
     stage_step,
     stage_steps,
+    texts_examples,
 )
 from casework.services import settings as services
 from citizen.accounts.passwords import policy_rules
 from tenants.models import CouncilLink, ServiceArea, Tile
+from tenants.outbox.selectors import texts_usage
 from tenants.storage import StorageRefused
 from themes.forms import add_errors
 
@@ -174,6 +178,39 @@ def family_area(request: HttpRequest) -> HttpResponse:
         section="Families' SEND area",
         intro="How families' files are accepted, what families are told about who looked at their child's records, "
         "and where your privacy notice is.",
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@admin_only
+def texts(request: HttpRequest) -> HttpResponse:
+    """Texts on or off, whose Notify service sends them, what each kind of text says with
+    its length and cost, and what the last 30 days' texts cost."""
+    council = council_fresh(council=request.tenant)
+    form = TextsForm(_data(request), instance=council)
+    if form.is_valid():
+        changed = services.council_settings_update(
+            council=council,
+            values={"texts_enabled": form.cleaned_data["texts_enabled"]},
+            section="Text messages",
+            by=request.staff_membership,
+            request=request,
+        )
+        return _saved(request, bool(changed))
+    return render(
+        request,
+        f"{TEMPLATES}/texts.html",
+        {
+            "page_title": "Text messages",
+            "form": form,
+            "settings_council": council,
+            "own_service": bool(council.has_notify_api_key and council.notify_sms_template_id),
+            "examples": texts_examples(council=council),
+            "usage": texts_usage(days=30),
+            "pence": django_settings.NOTIFY_SMS_PENCE_PER_FRAGMENT,
+            "breadcrumbs": _crumbs(),
+        },
     )
 
 

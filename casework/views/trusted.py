@@ -131,6 +131,7 @@ def trusted_grant(request: HttpRequest, grant_id: int) -> HttpResponse:
             "child": grant.child,
             "decide": decide,
             "end": end,
+            "errors_elsewhere": any(f is not None and f.errors for f in (decide, end)),  # the title says "Error:"
             "log": sorted(grant.events.all(), key=lambda e: (e.created_at, e.pk), reverse=True),
         },
     )

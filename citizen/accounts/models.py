@@ -65,6 +65,12 @@ class Account(AbstractBaseUser, PermissionsMixin):
     town = models.CharField("Town or city", max_length=80, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     phone_numbers = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    # How the SEND area tells this person something changed (issue 16): by email, by text
+    # message to `mobile` (+447…, citizen.accounts.mobiles), or both. Texts only where the
+    # council offers them (tenants.models.Council.texts_offered); else email.
+    ALERTS_BY = [("email", "By email"), ("text", "By text message"), ("both", "By email and text message")]
+    alerts_by = models.CharField(max_length=5, choices=ALERTS_BY, default="email")
+    mobile = models.CharField(max_length=16, blank=True)
     # Part of every session's auth hash: raising it ends every session of the account,
     # on every council's site ("sign out everywhere", a password reset).
     session_version = models.PositiveIntegerField(default=0)

@@ -408,6 +408,13 @@ elif EMAIL_BACKEND_KIND != "url":
 AWS_SES_REGION = env("AWS_SES_REGION", default=env("AWS_REGION", default="eu-west-2"))
 AWS_SES_ENDPOINT_URL = env("AWS_SES_ENDPOINT_URL", default="") or None  # moto in tests; unset for AWS
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+# Text messages to families (issue 16): through GOV.UK Notify only, a council's own service
+# (its key and text template) or the platform's (NOTIFY_API_KEY and this template, whose
+# message is ((body))). Unset and no council service: texts are not offered.
+NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
+# What a council admin is told a text costs: Notify's price per fragment, in pence,
+# beyond the free allowance (check https://www.notifications.service.gov.uk/pricing).
+NOTIFY_SMS_PENCE_PER_FRAGMENT = env.float("NOTIFY_SMS_PENCE_PER_FRAGMENT", default=2.27)
 # Fernet keys (newest first) for council secrets in the database (a council's Notify API
 # key); unset: derived from DJANGO_SECRET_KEY (tenants.encryption).
 COUNCIL_SECRET_KEYS = env.list("COUNCIL_SECRET_KEYS", default=[])

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tenants.current import current_council, current_schema
 from tenants.models import Council
 
-from .models import OutboundEmail
+from .models import OutboundEmail, OutboundText
 
 # Backoff after the n-th failed attempt: 1, 2, 4 … minutes, at most an hour.
 RETRY_BASE_DELAY = timedelta(minutes=1)
@@ -69,3 +69,44 @@ def email_deliver(*, email_id: int) -> OutboundEmail | None:
         email.next_attempt_at = None
         email.save(update_fields=["status", "attempts", "last_error", "sent_at", "next_attempt_at"])
         return email
+
+
+def text_deliver(*, text_id: int) -> OutboundText | None:
+    """Send one text that is due through the council's Notify service, and record the
+    outcome, exactly as email_deliver does for an email. A council that turned texts
+    off (or lost its Notify service) after it was queued: recorded as failed, not sent."""
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    from tenants.outbox.backends import NOTIFY_TIMEOUT_SECONDS
+
+    now = timezone.now()
+    with transaction.atomic():
+        text = OutboundText.objects.select_for_update(skip_locked=True).filter(id=text_id).first()
+        if text is None or not text.is_due(now):
+            return text
+        text.attempts += 1
+        try:
+            service = current_council().text_service()
+            if service is None:
+                raise RuntimeError("Texts are turned off for this council, or it has no Notify text service")
+            api_key, template_id = service
+            client = NotificationsAPIClient(api_key, base_url=settings.NOTIFY_BASE_URL, timeout=NOTIFY_TIMEOUT_SECONDS)
+            client.send_sms_notification(
+                phone_number=text.to,
+                template_id=template_id,
+                personalisation={"body": text.body},
+                reference=f"{current_schema()}-text-{text.id}",
+            )
+        except Exception as exc:  # recorded; the sweep retries
+            text.status = OutboundText.Status.FAILED
+            text.last_error = f"{exc.__class__.__name__}: {exc}"[:500]
+            gave_up = text.attempts >= settings.EMAIL_MAX_ATTEMPTS
+            text.next_attempt_at = None if gave_up else now + retry_delay(text.attempts)
+            text.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+            return text
+        text.status = OutboundText.Status.SENT
+        text.sent_at = timezone.now()
+        text.last_error = ""
+        text.next_attempt_at = None
+        text.save(update_fields=["status", "attempts", "last_error", "sent_at", "next_attempt_at"])
+        return text

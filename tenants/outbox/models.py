@@ -51,3 +51,34 @@ class OutboundEmail(models.Model):
 # messages, audit. Deadlines are never stored as typed: they are computed by
 # casework.clock from the recorded dates; `Case.next_deadline` is a cached copy of that
 # computation, refreshed by the services on every write, for sorting and filtering.
+
+
+class OutboundText(models.Model):
+    """A text message to a family member (issue 16), written here first like an email,
+    then sent through GOV.UK Notify by tenants.outbox.delivery.text_deliver. Its body says
+    what changed and links to the site: never a name or what anyone wrote."""
+
+    Status = OutboundEmail.Status
+
+    to = models.CharField(max_length=16)  # +44 7… (citizen.accounts.mobiles)
+    body = models.CharField(max_length=918)  # Notify's longest text: 6 fragments
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    fragments = models.PositiveSmallIntegerField(default=1)  # what Notify charges for
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"Text {self.pk} ({self.status})"
+
+    def is_due(self, now) -> bool:
+        """As OutboundEmail.is_due."""
+        if self.status == self.Status.QUEUED:
+            return True
+        return self.status == self.Status.FAILED and self.next_attempt_at is not None and self.next_attempt_at <= now

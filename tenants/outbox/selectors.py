@@ -60,3 +60,34 @@ def masked_address(address: str) -> str:
     """Enough of an address for an operator to tell emails apart: "j***@example.org"."""
     local, _, domain = address.rpartition("@")
     return f"{local[:1]}***@{domain}" if local else "***"
+
+
+@dataclass(frozen=True)
+class TextsUsage:
+    days: int
+    sent: int
+    fragments: int
+    failed: int
+
+    @property
+    def pence(self) -> float:
+        from django.conf import settings
+
+        return round(self.fragments * settings.NOTIFY_SMS_PENCE_PER_FRAGMENT, 2)
+
+
+def texts_usage(*, days: int = 30, now: datetime | None = None) -> TextsUsage:
+    """The current council's texts over the last `days` days: how many went, the fragments
+    Notify charges for, and how many are failing (one query)."""
+    from django.db.models import Count, Q, Sum
+
+    from .models import OutboundText
+
+    since = (now or timezone.now()) - timedelta(days=days)
+    sent = Q(status=OutboundText.Status.SENT)
+    totals = OutboundText.objects.filter(created_at__gte=since).aggregate(
+        sent=Count("id", filter=sent),
+        fragments=Sum("fragments", filter=sent),
+        failed=Count("id", filter=Q(status=OutboundText.Status.FAILED)),
+    )
+    return TextsUsage(days=days, sent=totals["sent"], fragments=totals["fragments"] or 0, failed=totals["failed"])

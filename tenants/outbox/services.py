@@ -17,8 +17,9 @@ from django.utils import timezone
 from tenants.current import current_council, current_schema
 from tenants.enqueue import enqueue_on_commit
 
-from .models import OutboundEmail
-from .tasks import deliver_email
+from .models import OutboundEmail, OutboundText
+from .tasks import deliver_email, deliver_text
+from .texts import text_size
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,16 @@ def email_queue(*, to: list[str], subject: str, body: str) -> OutboundEmail:
 
     enqueue_on_commit(deliver_email, email.id)
     return email
+
+
+def text_queue(*, to: str, body: str) -> OutboundText:
+    """Queue a text to a mobile number (already checked: citizen.accounts.mobiles), sent
+    through the current council's Notify text service once the caller's transaction commits."""
+    text = OutboundText(to=to, body=body, fragments=text_size(body).fragments)
+    text.full_clean()
+    text.save()
+    enqueue_on_commit(deliver_text, text.id)
+    return text
 
 
 def email_retry_now(*, email_id: int, retried_by: str) -> bool:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from tenants.current import current_schema
 from tenants.enqueue import enqueue_on_commit
 
-from .delivery import email_deliver
-from .models import OutboundEmail
+from .delivery import email_deliver, text_deliver
+from .models import OutboundEmail, OutboundText
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,15 @@ def deliver_email(email_id: int) -> None:
         )
 
 
+@shared_task(name="tenants.outbox.deliver_text")
+def deliver_text(text_id: int) -> None:
+    text = text_deliver(text_id=text_id)
+    if text is not None and text.status == OutboundText.Status.FAILED:
+        logger.warning(
+            "text %s in %s failed to send (attempt %s): %s", text_id, current_schema(), text.attempts, text.last_error
+        )
+
+
 @shared_task(name="casework.tasks.retry_unsent_emails")
 def retry_unsent_emails() -> int:
     """Every minute in each council: enqueue again what is still unsent and due."""
@@ -48,9 +57,10 @@ def retry_unsent_emails() -> int:
         logger.error("retry_unsent_emails ran in the public schema; it must run in a council")
         return 0
     email_ids = emails_retry_due()
-    if email_ids:
-        logger.info("retry sweep in %s enqueued %s emails", current_schema(), len(email_ids))
-    return len(email_ids)
+    text_ids = texts_retry_due()
+    if email_ids or text_ids:
+        logger.info("retry sweep in %s enqueued %s emails, %s texts", current_schema(), len(email_ids), len(text_ids))
+    return len(email_ids) + len(text_ids)
 
 
 def emails_retry_due(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
@@ -67,3 +77,15 @@ def emails_retry_due(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -
     for email_id in email_ids:
         enqueue_on_commit(deliver_email, email_id)
     return email_ids
+
+
+def texts_retry_due(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
+    """emails_retry_due for the current council's texts."""
+    now = now or timezone.now()
+    due = Q(status=OutboundText.Status.QUEUED, created_at__lte=now - QUEUED_GRACE) | Q(
+        status=OutboundText.Status.FAILED, next_attempt_at__lte=now
+    )
+    text_ids = list(OutboundText.objects.filter(due).order_by("created_at", "id").values_list("id", flat=True)[:limit])
+    for text_id in text_ids:
+        enqueue_on_commit(deliver_text, text_id)
+    return text_ids

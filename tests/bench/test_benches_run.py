@@ -67,3 +67,11 @@ def test_every_bench_runs_and_prints_its_figures_with_their_goals(test_database_
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'bench%%'")
         assert cursor.fetchone()[0] == 0
+    # Nor is anything it committed in the shared tables that later tests count: its
+    # accounts, and the sign-in records axes kept for them (once seen by the lockout tests).
+    from axes.models import AccessAttempt
+
+    from citizen.accounts.models import Account
+
+    assert not Account.objects.filter(email__contains="@bench").exists()
+    assert not AccessAttempt.objects.filter(username__contains="@bench").exists()

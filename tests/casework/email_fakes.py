@@ -22,6 +22,7 @@ NOTIFY_SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
 NOTIFY_SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
 NOTIFY_API_KEY = f"cumbria_send-{NOTIFY_SERVICE_ID}-{NOTIFY_SECRET}"
 NOTIFY_TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+NOTIFY_SMS_TEMPLATE_ID = "0b7c4b8e-7a3e-4a57-9a2c-2c2e3f1d9a11"
 
 
 @dataclass
@@ -35,8 +36,10 @@ class FakeNotify:
     refused: list[str] = field(default_factory=list)
     fail_with_status: int | None = None
 
+    texts: list[dict] = field(default_factory=list)  # POST /v2/notifications/sms
+
     def handle(self, path: str, headers, body: bytes) -> tuple[int, dict]:
-        if path != "/v2/notifications/email":
+        if path not in ("/v2/notifications/email", "/v2/notifications/sms"):
             return 404, {"errors": [{"error": "NotFound", "message": path}]}
         problem = self._auth_problem(headers.get("Authorization") or "")
         if problem:
@@ -45,6 +48,16 @@ class FakeNotify:
         if self.fail_with_status:
             return self.fail_with_status, {"errors": [{"error": "Exception", "message": "Internal server error"}]}
         notification = json.loads(body)
+        if path.endswith("/sms"):
+            if not str(notification.get("phone_number", "")).startswith("+447"):
+                return 400, {"errors": [{"error": "ValidationError", "message": "phone_number Not a UK mobile number"}]}
+            self.texts.append(notification)
+            return 201, {
+                "id": f"00000000-0000-4000-9000-{len(self.texts):012d}",
+                "reference": notification.get("reference"),
+                "content": {"body": notification["personalisation"]["body"], "from_number": "GOVUK"},
+                "template": {"id": notification["template_id"], "version": 1, "uri": ""},
+            }
         self.received.append(notification)
         return 201, {
             "id": f"00000000-0000-4000-8000-{len(self.received):012d}",
