@@ -13,6 +13,8 @@ from themes.forms import GovukForm
 
 from .backends import NOT_ACTIVE_ACCOUNT
 from .forms import NewPasswordForm
+from .mobiles import INVALID as INVALID_MOBILE
+from .mobiles import uk_mobile
 from .models import Account
 from .passwords import password_is_expired
 from .services import password_check
@@ -184,3 +186,20 @@ class BackupCodeForm(GovukForm):
             }
         ),
     )
+
+
+class MobileForm(GovukForm):
+    """The UK mobile number two-step codes should be texted to."""
+
+    widths = {"mobile": "20"}
+
+    mobile = forms.CharField(
+        label="Mobile number",
+        max_length=30,
+        help_text="A UK mobile number, like 07700 900 982. We will text a code to it to check it is yours.",
+        error_messages={"required": "Enter your mobile number", "max_length": INVALID_MOBILE},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_mobile(self) -> str:
+        return uk_mobile(self.cleaned_data["mobile"])

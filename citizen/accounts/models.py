@@ -71,6 +71,9 @@ class Account(AbstractBaseUser, PermissionsMixin):
     ALERTS_BY = [("email", "By email"), ("text", "By text message"), ("both", "By email and text message")]
     alerts_by = models.CharField(max_length=5, choices=ALERTS_BY, default="email")
     mobile = models.CharField(max_length=16, blank=True)
+    # Where two-step codes go: email, or a text to `mobile` once a code sent there was typed
+    # (views/two_step.codes_by_text). Back to email wherever a council does not offer texts.
+    codes_by = models.CharField(max_length=5, choices=[("email", "Email"), ("text", "Text message")], default="email")
     # Part of every session's auth hash: raising it ends every session of the account,
     # on every council's site ("sign out everywhere", a password reset).
     session_version = models.PositiveIntegerField(default=0)

@@ -295,3 +295,21 @@ def _contact(council) -> str:
 
 def _signature(council) -> str:
     return f"{council.name}\n{council.service_name}"
+
+
+def account_codes_by_set(*, account: Account, codes_by: str, mobile: str) -> None:
+    """Where two-step codes go: "email", or "text" to `mobile` (a number a code texted to
+    it has just proved; citizen.accounts.views.two_step.codes_by_text)."""
+    if codes_by not in ("email", "text") or (codes_by == "text" and not mobile):
+        raise ValueError("codes by email, or by text to a proved mobile number")
+    changed = account.codes_by != codes_by
+    account.codes_by, account.mobile = codes_by, mobile
+    account.save(update_fields=["codes_by", "mobile"])
+    if changed:  # a safety net: the account's owner hears of it at the address they know
+        to = f"by text message to the mobile number ending {mobile[-3:]}" if codes_by == "text" else "by email"
+        email_queue(
+            to=[account.email],
+            subject="How you get your security codes has changed",
+            body=f"Your two-step security codes will now come {to}.\n\n"
+            "If you did not make this change, reset your password now and contact the council.",
+        )

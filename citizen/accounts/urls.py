@@ -29,6 +29,7 @@ urlpatterns = [
     path("two-step/set-up/", two_step.set_up, name="two-step-set-up"),
     path("two-step/", two_step.verify, name="two-step-verify"),
     path("two-step/new-code/", two_step.new_code, name="two-step-new-code"),
+    path("two-step/text/", two_step.codes_by_text, name="two-step-text"),
     # Authenticator app and backup codes (views/two_step_app.py)
     path("two-step/app/", two_step_app.app_code, name="two-step-app"),
     path("two-step/app/set-up/", two_step_app.app_set_up, name="two-step-app-set-up"),

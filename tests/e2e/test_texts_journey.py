@@ -16,15 +16,31 @@ from citizen.accounts.models import Account
 from tests.casework.email_fakes import NOTIFY_API_KEY, NOTIFY_SMS_TEMPLATE_ID, fake_notify  # noqa: F401 (a fixture)
 
 from .axe import assert_accessible
+from .test_account_takeover import code_in
 from .test_family_pages_accessible import (
     family_pages_data_create,
     family_rows_remove,
     no_sideways_scrolling,
     session_for,
 )
+from .test_sign_in_journey import latest_email_to
 from .test_staff_journey import staff_member_create, staff_sign_in, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
+
+
+def texted_code(*, slug: str, number: str) -> str:
+    from django_tenants.utils import tenant_context
+
+    from tenants.models import Council
+    from tenants.outbox.models import OutboundText
+
+    with tenant_context(Council.objects.get(slug=slug)):
+        return OutboundText.objects.filter(to=number).order_by("-id").first().body[:6]
+
+
+def codes_by_of(email: str) -> str:
+    return Account.objects.get(email=email).codes_by
 
 
 def choice_of(email: str) -> tuple[str, str]:
@@ -80,6 +96,23 @@ def test_a_parent_chooses_texts_and_an_admin_sees_their_cost_and_turns_them_off(
         parent.get_by_role("button", name="Save your choices").click()
         assert "Your choices have been saved." in parent.content()
         assert committed(choice_of, emails.parent) == ("text", "+447700900982")
+
+        # Security codes by text instead of email: the number proved by a texted code.
+        parent.goto(f"{base}account/")
+        parent.get_by_role("link", name="Get your codes by text message instead").click()
+        assert "/account/confirm-it-is-you/" in parent.url
+        parent.fill("#id_code", code_in(latest_email_to(parent, base, emails.parent)))
+        parent.get_by_role("button", name="Continue").click()
+        assert parent.url.split("?")[0].endswith("/two-step/text/")
+        assert_accessible(parent)
+        no_sideways_scrolling(parent)
+        parent.get_by_role("button", name="Text me a code").click()  # the number chosen above
+        assert "We have sent a security code by text message to" in parent.content()
+        assert_accessible(parent)
+        parent.fill("#id_code", committed(texted_code, slug=demo.slug, number="+447700900982"))
+        parent.get_by_role("button", name="Continue").click()
+        assert "We will send your security codes by text message to 07700 900 982" in parent.content()
+        assert committed(codes_by_of, emails.parent) == "text"
 
         admin = new_context().new_page()
         staff_sign_in(admin, base, emails.admin, path="staff/settings/")

@@ -33,6 +33,7 @@ from ..forms_sign_in import TwoStepCodeForm
 from ..passwords import policy_rules
 from ..personal_details import PersonalDetailsForm
 from ..policies import current_policy
+from ..roles import is_council_staff
 from ..services_account import (
     account_change_password,
     account_email_change_confirm,
@@ -73,7 +74,11 @@ def _wrong_password_typed(request: HttpRequest) -> HttpResponse | None:
 @two_step_required
 @never_cache
 def my_account(request: HttpRequest) -> HttpResponse:
-    return render(request, f"{TEMPLATES}/my_account.html", {"page_title": "My account", "account": request.user})
+    return render(
+        request,
+        f"{TEMPLATES}/my_account.html",
+        {"page_title": "My account", "account": request.user, "is_staff": is_council_staff(request.user)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

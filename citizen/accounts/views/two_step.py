@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import django_otp
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..decorators import next_path, sign_in_required, url_with_next
-from ..forms_sign_in import TwoStepCodeForm
+from ..decorators import next_path, reverification_required, sign_in_required, url_with_next
+from ..forms_sign_in import MobileForm, TwoStepCodeForm
+from ..mobiles import mobile_shown
 from ..policies import current_policy
 from ..roles import is_council_staff
-from ..services_two_step import CodeSending, two_step_code_send, two_step_device, two_step_verify
+from ..services_account import account_codes_by_set
+from ..services_two_step import CodeSending, codes_texted_to, two_step_code_send, two_step_device, two_step_verify
 
 
 @never_cache
@@ -71,13 +73,17 @@ def verify(request: HttpRequest) -> HttpResponse:
         sending = _send(request)
         if sending.locked_minutes:
             problem = sending.message
+    texted_to = mobile_shown(codes_texted_to(account=request.user, council=request.tenant))
+    if texted_to:
+        form.fields["code"].error_messages["required"] = "Enter the security code from the text message"
     return render(
         request,
         "accounts/two_step/verify.html",
         {
-            "page_title": "Check your email",
+            "page_title": "Check your phone" if texted_to else "Check your email",
             "form": form,
             "email": request.user.email,
+            "texted_to": texted_to,
             "setting_up": not device.confirmed,
             "lifetime_minutes": policy.otp_lifetime_minutes,
             "cooldown_seconds": policy.otp_resend_cooldown_seconds,
@@ -97,7 +103,7 @@ def new_code(request: HttpRequest) -> HttpResponse:
         return redirect(url_with_next("accounts:two-step-set-up", after))
     sending = _send(request)
     if sending.sent:
-        messages.success(request, f"We have sent a new code to {request.user.email}")
+        messages.success(request, f"We have sent a new code to {sending.texted_to or request.user.email}")
     elif not sending.locked_minutes:  # the code page says so itself when locked
         messages.error(request, sending.message)
     return redirect(url_with_next("accounts:two-step-verify", after))
@@ -108,4 +114,69 @@ def _send(request: HttpRequest) -> CodeSending:
         account=request.user,
         policy=current_policy(request),
         council=request.tenant,
+    )
+
+
+PENDING_MOBILE = "codes_by_text_mobile"  # the number a code was texted to, until it is typed
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@reverification_required
+def codes_by_text(request: HttpRequest) -> HttpResponse:
+    """Get two-step codes by text message instead of email (WCAG 2.2, 3.3.8): the number is
+    used only once a code texted to it has been typed here; "email" goes back. Only where
+    the council offers texts, and only for families (staff use an authenticator app)."""
+    account, council = request.user, request.tenant
+    if is_council_staff(account) or not council.texts_offered:
+        raise Http404
+    policy = current_policy(request)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "email":
+        account_codes_by_set(account=account, codes_by="email", mobile=account.mobile)
+        messages.success(request, f"We will send your security codes to {account.email}")
+        return redirect("accounts:my-account")
+    pending = request.session.get(PENDING_MOBILE, "")
+    if action == "confirm" and pending:
+        code_form = TwoStepCodeForm(request.POST)
+        code_form.fields["code"].error_messages["required"] = "Enter the security code from the text message"
+        if code_form.is_valid():
+            result = two_step_verify(account=account, code=code_form.cleaned_data["code"], policy=policy)
+            if result.verified:
+                account_codes_by_set(account=account, codes_by="text", mobile=pending)
+                request.session.pop(PENDING_MOBILE, None)
+                messages.success(
+                    request, f"We will send your security codes by text message to {mobile_shown(pending)}"
+                )
+                return redirect("accounts:my-account")
+            code_form.add_error("code", result.message.replace("in the email", "in the text message"))
+        return _codes_by_text_page(request, code_form=code_form, pending=pending)
+    mobile_form = MobileForm(
+        request.POST if action == "send" else None, initial={"mobile": mobile_shown(account.mobile)}
+    )
+    if action == "send" and mobile_form.is_valid():
+        mobile = mobile_form.cleaned_data["mobile"]
+        sending = two_step_code_send(account=account, policy=policy, council=council, to_mobile=mobile)
+        if sending.sent:
+            request.session[PENDING_MOBILE] = mobile
+            # Shown, not redirected to: the re-verification this page needed stays for the code.
+            return _codes_by_text_page(request, code_form=TwoStepCodeForm(), pending=mobile)
+        mobile_form.add_error("mobile", sending.message)
+    return _codes_by_text_page(request, mobile_form=mobile_form)
+
+
+def _codes_by_text_page(request: HttpRequest, *, mobile_form=None, code_form=None, pending: str = "") -> HttpResponse:
+    form = code_form if code_form is not None else mobile_form
+    return render(
+        request,
+        "accounts/two_step/codes_by_text.html",
+        {
+            "page_title": "Check your phone" if code_form is not None else "Get your security codes by text message",
+            "form": form,
+            "entering_code": code_form is not None,
+            "pending": mobile_shown(pending),
+            "by_text": request.user.codes_by == "text",
+            "current": mobile_shown(request.user.mobile),
+            "lifetime_minutes": current_policy(request).otp_lifetime_minutes,
+        },
     )
