@@ -1,0 +1,204 @@
+"""The national EHC plan template as data (issue 15, item 1), and a plan's content checked
+against it.
+
+A template is sections A to K, each with its parts. A part is free text, or a list of
+structured items of one kind: needs (B, C, D), outcomes (E), provisions (F, G, H1, H2),
+the placement (I) and the advice and information the plan rests on (K). A plan's content
+is JSON in the template's shape, so it reads and writes through the API as it is and a
+receiving council can import it:
+
+    {"A": {"views": "…"}, "B": {"needs": [{"id": "b1", "text": "…"}]},
+     "E": {"outcomes": [{"id": "e1", "text": "…", "timeframe": "…", "needs": ["b1"]}]},
+     "F": {"provisions": [{"id": "f1", "what": "…", "who": "…", "how_often": "…",
+                            "how_long": "…", "needs": ["b1"], "outcomes": ["e1"]}]},
+     "K": {"advice": [{"id": "k1", "title": "…", "from": "…", "document": 12}]}}
+
+Any item may quote advice: `"quotes": [{"advice": "k1", "page": 3, "text": "…"}]`, each
+quotation keeping its source. `plan_problems` names everything wrong, by JSON path, in
+two steps like a form definition: the JSON Schema made from the template, then the
+references a schema cannot check (an id used twice, a need or advice that is not there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from tenants.form_definitions import Problem
+
+ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"}
+TEXT = {"type": "string", "maxLength": 20000}
+SHORT = {"type": "string", "maxLength": 500}
+QUOTES = {
+    "type": "array",
+    "maxItems": 50,
+    "items": {
+        "type": "object",
+        "properties": {"advice": ID, "page": {"type": "integer", "minimum": 1}, "text": TEXT},
+        "required": ["advice"],
+        "additionalProperties": False,
+    },
+}
+IDS = {"type": "array", "items": ID, "uniqueItems": True, "maxItems": 100}
+
+KINDS: dict[str, dict] = {
+    "need": {"id": ID, "area": SHORT, "text": TEXT, "quotes": QUOTES},
+    "outcome": {"id": ID, "text": TEXT, "timeframe": SHORT, "needs": IDS, "quotes": QUOTES},
+    "provision": {
+        "id": ID,
+        "what": TEXT,
+        "who": SHORT,
+        "how_often": SHORT,
+        "how_long": SHORT,
+        "needs": IDS,
+        "outcomes": IDS,
+        "quotes": QUOTES,
+    },
+    "advice": {
+        "id": ID,
+        "title": SHORT,
+        "from": SHORT,
+        "document": {"type": ["integer", "null"]},
+        "received_on": SHORT,
+    },
+}
+REQUIRED = {"need": ["id", "text"], "outcome": ["id", "text"], "provision": ["id", "what"], "advice": ["id", "title"]}
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str  # "views", "needs", "provisions"…
+    label: str
+    kind: str = "text"  # "text", or the kind of item in a list: need, outcome, provision, advice
+    serves: tuple[str, ...] = ()  # provisions: the sections whose needs they meet
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # "A" … "K"
+    title: str
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True)
+class PlanTemplate:
+    slug: str
+    version: int
+    title: str
+    sections: tuple[Section, ...]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def parts_of(self, kind: str) -> list[tuple[Section, Part]]:
+        return [(s, p) for s in self.sections for p in s.parts if p.kind == kind]
+
+
+NATIONAL = PlanTemplate(
+    slug="national",
+    version=1,
+    title="EHC plan (the national template)",
+    sections=(
+        Section(
+            "A",
+            "The views, interests and aspirations of the child or young person and their parents",
+            (
+                Part("views", "Their views"),
+                Part("interests", "Their interests"),
+                Part("aspirations", "Their aspirations for the future"),
+                Part("history", "A summary of how they communicate and their history"),
+            ),
+        ),
+        Section("B", "Special educational needs", (Part("needs", "Needs", "need"),)),
+        Section("C", "Health needs related to their SEN or disability", (Part("needs", "Needs", "need"),)),
+        Section("D", "Social care needs related to their SEN or disability", (Part("needs", "Needs", "need"),)),
+        Section("E", "Outcomes", (Part("outcomes", "Outcomes", "outcome"),)),
+        Section("F", "Special educational provision", (Part("provisions", "Provision", "provision", ("B",)),)),
+        Section("G", "Health provision", (Part("provisions", "Provision", "provision", ("C",)),)),
+        Section(
+            "H1",
+            "Social care provision under section 2 of the Chronically Sick and Disabled Persons Act 1970",
+            (Part("provisions", "Provision", "provision", ("D",)),),
+        ),
+        Section("H2", "Any other social care provision", (Part("provisions", "Provision", "provision", ("D",)),)),
+        Section(
+            "I",
+            "Placement",
+            (Part("setting", "The school, college or other setting"), Part("setting_type", "The type of setting")),
+        ),
+        Section("J", "Personal budget", (Part("personal_budget", "The personal budget and how it is used"),)),
+        Section("K", "Advice and information", (Part("advice", "Advice and information", "advice"),)),
+    ),
+)
+
+
+@cache
+def content_schema(template: PlanTemplate = NATIONAL) -> dict:
+    """The JSON Schema of a plan's content in this template's shape."""
+    sections = {}
+    for section in template.sections:
+        parts: dict[str, Any] = {}
+        for part in section.parts:
+            if part.kind == "text":
+                parts[part.key] = TEXT
+            else:
+                parts[part.key] = {
+                    "type": "array",
+                    "maxItems": 200,
+                    "items": {
+                        "type": "object",
+                        "properties": KINDS[part.kind],
+                        "required": REQUIRED[part.kind],
+                        "additionalProperties": False,
+                    },
+                }
+        sections[section.key] = {"type": "object", "properties": parts, "additionalProperties": False}
+    schema = {"type": "object", "properties": sections, "additionalProperties": False}
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def plan_problems(content: Any, template: PlanTemplate = NATIONAL) -> list[Problem]:
+    """Everything wrong with a plan's content, by JSON path (empty: it fits the template).
+    Not the findings (findings.py): this is whether it is a plan at all."""
+    validator = Draft202012Validator(content_schema(template))
+    errors = sorted(validator.iter_errors(content), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    if errors:
+        return [Problem(e.json_path, e.message) for e in errors]
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path, item in items(content, template):
+        if item["id"] in seen:
+            problems.append(Problem(f"{path}.id", f"{item['id']!r} is used twice (also at {seen[item['id']]})"))
+        seen.setdefault(item["id"], path)
+    kinds = {item["id"]: kind for (_, item), kind in _with_kinds(content, template)}
+    for (path, item), _kind in _with_kinds(content, template):
+        for field, wanted in (("needs", "need"), ("outcomes", "outcome")):
+            for ref in item.get(field, []):
+                if kinds.get(ref) != wanted:
+                    problems.append(Problem(f"{path}.{field}", f"{ref!r} is not a {wanted} in this plan"))
+        for n, quote in enumerate(item.get("quotes", [])):
+            if kinds.get(quote["advice"]) != "advice":
+                problems.append(Problem(f"{path}.quotes[{n}].advice", f"{quote['advice']!r} is not advice in K"))
+    return problems
+
+
+def items(content: dict, template: PlanTemplate = NATIONAL):
+    """Every structured item in the plan, with its JSON path: ("$.F.provisions[0]", {…})."""
+    for section in template.sections:
+        for part in section.parts:
+            if part.kind == "text":
+                continue
+            for n, item in enumerate(content.get(section.key, {}).get(part.key, [])):
+                yield f"$.{section.key}.{part.key}[{n}]", item
+
+
+def _with_kinds(content: dict, template: PlanTemplate):
+    for section in template.sections:
+        for part in section.parts:
+            if part.kind != "text":
+                for n, item in enumerate(content.get(section.key, {}).get(part.key, [])):
+                    yield (f"$.{section.key}.{part.key}[{n}]", item), part.kind
