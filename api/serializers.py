@@ -568,3 +568,42 @@ class FormDefinitionSerializer(serializers.Serializer):
         "and conditions, and the declaration (checked against the platform's form JSON Schema).",
     )
     updated_at = serializers.DateTimeField(help_text="When it last changed (what `updated_since` reads).")
+
+
+# --- The EHC plan as data (issue 15) -----------------------------------------------------------------
+
+
+class PlanFindingSerializer(serializers.Serializer):
+    rule = serializers.ChoiceField(
+        choices=["unquantified", "vague", "need_unmet", "no_outcome", "no_timeframe", "advice_unused"],
+        help_text="`unquantified`: a provision that does not say who, how often or for how long; `vague`: one "
+        "that uses words that commit nobody (“as required”, “access to”); `need_unmet`: a need with no provision; "
+        "`no_outcome`: a provision serving no outcome; `no_timeframe`: an outcome without one; `advice_unused`: "
+        "advice in K the plan never refers to.",
+    )
+    section = serializers.CharField(help_text="The plan's section: A to K, H1 or H2.")
+    item = serializers.CharField(help_text="The item's id in the content (`f1`), or empty for the section.")
+    message = serializers.CharField(help_text="What is wrong and what would fix it, in plain English.")
+
+
+class PlanSerializer(serializers.Serializer):
+    case = serializers.IntegerField(source="case_id", help_text="The case's id.")
+    template = serializers.CharField(help_text="The plan template: `national` (sections A to K).")
+    template_version = serializers.IntegerField(help_text="The template's version the content follows.")
+    revision = serializers.IntegerField(help_text="How many times it has been saved: send it back with a change.")
+    updated_at = serializers.DateTimeField(help_text="When it was last saved.")
+    content = serializers.JSONField(
+        help_text="The plan in the template's shape: sections A to K, each with its parts; needs (B, C, D), "
+        "outcomes (E), provisions (F, G, H1, H2) and advice (K) are lists of items with an `id`, linked by id "
+        "(a provision's `needs` and `outcomes`; any item's `quotes` of advice)."
+    )
+    findings = PlanFindingSerializer(many=True, help_text="What a reader would flag, section by section.")
+
+
+class PlanSaveSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(
+        min_value=0,
+        help_text="The revision you read (0 for a case with no plan yet). A plan saved since then is not "
+        "overwritten: the answer is 409 and you read it again.",
+    )
+    content = serializers.JSONField(help_text="The whole plan, in the template's shape (see the plan's `content`).")

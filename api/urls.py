@@ -38,6 +38,7 @@ urlpatterns = [
     path("v1/cases/<int:pk>/steps/", views.CaseStepRecord.as_view(), name="case-steps"),
     path("v1/cases/<int:pk>/documents/", views.CaseDocuments.as_view(), name="case-documents"),
     path("v1/cases/<int:pk>/messages/", views.CaseMessages.as_view(), name="case-messages"),
+    path("v1/cases/<int:pk>/plan/", views.CasePlan.as_view(), name="case-plan"),
     path("v1/documents/", views.DocumentList.as_view(), name="documents"),
     path("v1/documents/<int:pk>/", views.DocumentDetail.as_view(), name="document"),
     path("v1/documents/<int:pk>/file/", views.DocumentFile.as_view(), name="document-file"),

@@ -8,6 +8,7 @@ own for writes; reads are recorded here, one query per page)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from api import selectors
+from api.errors import error_body
 from api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from api.idempotency import KEY_MAX_LENGTH, KEY_PATTERN, idempotent
 from api.models import ApiClient, Scope
@@ -33,13 +35,15 @@ from api.serializers import (
     MessagePostSerializer,
     MessageSerializer,
     NewPlacementSerializer,
+    PlanSaveSerializer,
+    PlanSerializer,
     ReturnDetailsSerializer,
     StepRecordSerializer,
 )
 from api.services import api_call_record
 from api.sync import EMPTY_PARAMETER, SyncPagination
 from casework.file_checks import ACCEPTED, DOCUMENT_MAX_BYTES, FileRefused
-from casework.models import AccessRequest, AdviceRequest, AuditEvent, Case, CaseKind, Child, Document, Message
+from casework.models import AccessRequest, AdviceRequest, AuditEvent, Case, CaseKind, Child, Document, Message, Plan
 from casework.selectors.cases import STAGE_LABELS
 from casework.services import access as access_services
 from casework.services import documents as document_services
@@ -47,6 +51,7 @@ from casework.services import messages as message_services
 from casework.services.audit import client_address, summary_with_actor_label
 from casework.services.cases import case_view_record, milestone_record
 from casework.services.children import child_update, placement_add
+from casework.services.plans import PlanChangedMeanwhile, plan_save
 from casework.submissions import services as submission_services
 from casework.submissions.models import FormSubmission
 from tenants.models import FormVersion, ServiceArea
@@ -896,3 +901,65 @@ class FormDefinitionDetail(ApiView, generics.RetrieveAPIView):
     def retrieve(self, request, pk: int):
         version = selectors.api_form_definition(council=request.tenant, version_id=pk)
         return Response(self.get_serializer(version).data)
+
+
+# --- The EHC plan as data (issue 15) ----------------------------------------------------------------------
+
+
+def _plan_answer(plan) -> dict:
+    from casework.plans.findings import plan_findings
+
+    plan.findings = plan_findings(plan.content)
+    return PlanSerializer(plan).data
+
+
+class CasePlan(ApiView):
+    """A case's EHC plan as data, in the template's shape, with what a reader would flag
+    in it; and saving the whole plan (a receiving council importing a family's plan, or a
+    council's case-management system), from the revision read."""
+
+    scopes_by_method = {"GET": Scope.READ, "PUT": Scope.WRITE}
+    serializer_class = PlanSerializer
+
+    @extend_schema(
+        tags=["Cases"],
+        responses={200: ok(PlanSerializer, "The plan, with its findings."), **error_responses(404)},
+        parameters=[id_parameter("case's")],
+    )
+    def get(self, request, pk: int):
+        case = selectors.api_case_plain(case_id=pk)
+        plan = Plan.objects.filter(case=case).first()
+        if plan is None:
+            raise Http404
+        audit_reads(request, [(AuditEvent.Subject.PLAN, plan.pk, case.child_id, case.pk)], "Read the EHC plan")
+        return Response(_plan_answer(plan))
+
+    @extend_schema(
+        tags=["Cases"],
+        request=PlanSaveSerializer,
+        responses={
+            200: ok(PlanSerializer, "The plan as saved, with its findings."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="The plan was saved since the revision sent: read it again."
+            ),
+            **error_responses(400, 404, 413, 415),
+        },
+        parameters=[id_parameter("case's")],
+    )
+    def put(self, request, pk: int):
+        case = selectors.api_case_plain(case_id=pk)
+        sent = PlanSaveSerializer(data=request.data)
+        sent.is_valid(raise_exception=True)
+        try:
+            plan = plan_save(
+                case=case,
+                content=sent.validated_data["content"],
+                revision=sent.validated_data["revision"],
+                actor=None,
+                actor_role=API_ROLE,
+                request=request,
+            )
+        except PlanChangedMeanwhile as changed:
+            body = error_body(status_code=409, code="conflict", message=changed.messages[0])
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return Response(_plan_answer(plan))

@@ -432,6 +432,23 @@ class Case(models.Model):
         return f"{self.get_kind_display()} {self.reference}"
 
 
+class Plan(models.Model):
+    """A case's EHC plan as data (issue 15): content in its template's shape
+    (casework/plans/template.py), checked by plan_problems on every save. `revision`
+    counts saves, so two people (or systems) editing at once cannot overwrite each other
+    silently: a save names the revision it started from."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
+    template = models.CharField(max_length=40, default="national")
+    template_version = models.PositiveSmallIntegerField(default=1)
+    content = models.JSONField(default=dict)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Plan for case {self.case_id} (revision {self.revision})"
+
+
 class Milestone(models.Model):
     """A dated step recorded on a case. `key` is the name casework.clock gives the date
     (e.g. "decided_whether_to_assess", "draft_served", "final_issued")."""
@@ -835,6 +852,7 @@ class AuditEvent(models.Model):
         STAFF_INVITATION = "staff_invitation", "Staff invitation"
         STAFF_MEMBERSHIP = "staff_membership", "Staff membership"
         TRUSTED_GRANT = "trusted_grant", "Someone the family trusts"
+        PLAN = "plan", "EHC plan"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_role = models.CharField(max_length=20)  # a StaffRole, "family", "professional" or "api"

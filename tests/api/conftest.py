@@ -22,6 +22,7 @@ from casework.models import (
     CaseKind,
     Child,
     Document,
+    Plan,
     Relationship,
     StaffMembership,
     StaffRole,
@@ -83,6 +84,9 @@ class ApiCaller:
 
     def get(self, path: str, data=None, **extra):
         return self.client.get(path, data, **self._headers(extra))
+
+    def put(self, path: str, data=None, **extra):
+        return self.client.put(path, data or {}, content_type="application/json", **self._headers(extra))
 
     def post(self, path: str, data=None, *, content_type="application/json", **extra):
         if content_type is None:  # multipart: the test client encodes it
@@ -230,7 +234,7 @@ def advice_make(case):
 def records(site):
     """One of each record in the site's council, and their ids: a child with an
     assessment, a document, a message and a form submission (with a file) on it, a
-    waiting access request, and the form version the submission answers."""
+    waiting access request, the form version the submission answers, and the case's plan."""
     with tenant_context(site.council):
         case = case_make()
         document = document_make(case)
@@ -240,6 +244,7 @@ def records(site):
         submission = submission_make(case)
         form_file = submission.files.get()
         advice = advice_make(case_make())  # a case of its own: its decision to assess is recorded
+        Plan.objects.create(case=case, content={"A": {"views": "I like trains."}}, revision=1)
     return SimpleNamespace(
         advice_request=advice.pk,
         child=case.child_id,

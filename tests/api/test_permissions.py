@@ -46,6 +46,10 @@ def _placement(records) -> dict:
     return {"name": "Hillside Primary", "urn": "123456", "entry_date": "2025-09-01"}
 
 
+def _plan(records) -> dict:
+    return {"revision": 1, "content": {"A": {"views": "I like trains and buses."}}}
+
+
 def _upload(records) -> dict:
     return {"kind": "draft_plan", "title": "Draft plan", "file": upload("draft.pdf", pdf_bytes("Draft"))}
 
@@ -66,6 +70,8 @@ ENDPOINTS = [
     ("POST", "/api/v1/cases/{case}/documents/", DOCUMENTS, _upload, 201),
     ("GET", "/api/v1/cases/{case}/messages/", READ, None, 200),
     ("POST", "/api/v1/cases/{case}/messages/", WRITE, _message, 201),
+    ("GET", "/api/v1/cases/{case}/plan/", READ, None, 200),
+    ("PUT", "/api/v1/cases/{case}/plan/", WRITE, _plan, 200),
     ("GET", "/api/v1/documents/", READ, None, 200),
     ("GET", "/api/v1/documents/{document}/", READ, None, 200),
     ("GET", "/api/v1/documents/{document}/file/", DOCUMENTS, None, 200),
@@ -86,6 +92,8 @@ WHO = ["no credentials", "revoked client", "client without the scope", "other co
 def _call(caller, method: str, path: str, body):
     if method == "GET":
         return caller.get(path)
+    if method == "PUT":
+        return caller.put(path, body)
     multipart = body is not None and "file" in body
     return caller.post(path, body, content_type=None if multipart else "application/json")
 
@@ -158,6 +166,7 @@ OTHER_COUNCILS = {
     "case": "/api/v1/cases/{}/",
     "case documents": "/api/v1/cases/{}/documents/",
     "case messages": "/api/v1/cases/{}/messages/",
+    "case plan": "/api/v1/cases/{}/plan/",
     "document": "/api/v1/documents/{}/",
     "document file": "/api/v1/documents/{}/file/",
     "access request": "/api/v1/access-requests/{}/",
@@ -181,6 +190,11 @@ def test_another_councils_records_are_not_found_and_not_listed(what, site, recor
         row = _only_in_other_council(site, child_make, Child)
     elif what.startswith("case"):
         row = _only_in_other_council(site, case_make, Case)
+        if what == "case plan":  # it has a plan there: the 404 is the council's, not a missing plan
+            from casework.models import Plan
+
+            with tenant_context(site.other):
+                Plan.objects.create(case_id=row.pk, content={})
     elif what.startswith("document"):
         row = _only_in_other_council(site, lambda: document_make(case_make()), Document)
     elif what.startswith("form submission"):

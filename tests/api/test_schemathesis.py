@@ -43,7 +43,7 @@ from .conftest import (
 pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_OPERATION = 30  # per operation: fitting and not, on records that exist and ids that do not
-OPERATIONS = 27
+OPERATIONS = 29
 BASE_URL = "http://cumbria.localhost"
 
 
