@@ -44,6 +44,7 @@ from api.services import api_call_record
 from api.sync import EMPTY_PARAMETER, SyncPagination
 from casework.file_checks import ACCEPTED, DOCUMENT_MAX_BYTES, FileRefused
 from casework.models import AccessRequest, AdviceRequest, AuditEvent, Case, CaseKind, Child, Document, Message, Plan
+from casework.plans.findings import plan_findings
 from casework.selectors.cases import STAGE_LABELS
 from casework.services import access as access_services
 from casework.services import documents as document_services
@@ -907,8 +908,6 @@ class FormDefinitionDetail(ApiView, generics.RetrieveAPIView):
 
 
 def _plan_answer(plan) -> dict:
-    from casework.plans.findings import plan_findings
-
     plan.findings = plan_findings(plan.content)
     return PlanSerializer(plan).data
 

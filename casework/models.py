@@ -318,6 +318,20 @@ class TrustedGrant(models.Model):
             return "waiting_for_acceptance"
         return "live"
 
+    STATUS_WORDS = {
+        "live": "Can see the records",
+        "waiting_for_acceptance": "Not accepted yet",
+        "waiting_for_approval": "Waiting for the SEND team to approve",
+        "declined": "Declined by the SEND team",
+        "expired": "Past its last day",
+        "ended": "Ended",
+    }
+
+    @property
+    def status_words(self) -> str:
+        """The status as the SEND team's pages say it."""
+        return self.STATUS_WORDS[self.status]
+
     @property
     def open(self) -> bool:
         """Not ended, declined or past its end date: it works, or may once accepted and approved."""

@@ -12,8 +12,7 @@ from casework.clock import add_months
 from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, size_text
 from casework.models import DraftPlanReply, Relationship, TrustedPersonKind, TrustedScope
 from casework.services.messages import MESSAGE_MAX_LENGTH
-from citizen.accounts.mobiles import INVALID as INVALID_MOBILE
-from citizen.accounts.mobiles import uk_mobile
+from citizen.accounts.mobiles import UkMobileField
 from citizen.services_family import FILES_PER_UPLOAD, REPLY_MAX_LENGTH
 from themes.dates import GovukDateField
 from themes.forms import GovukForm, GovukRadioSelect
@@ -238,21 +237,11 @@ class TextChoiceForm(GovukForm):
         widget=GovukRadioSelect,
         error_messages={"required": "Select how we should tell you"},
     )
-    mobile = forms.CharField(
+    mobile = UkMobileField(
         label="Mobile number for texts",
         required=False,
-        max_length=30,
         help_text="A UK mobile number, like 07700 900 982. Texts say what changed and link here, never names.",
-        error_messages={"max_length": INVALID_MOBILE},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["mobile"].widget.attrs.update({"autocomplete": "tel", "type": "tel", "inputmode": "tel"})
-
-    def clean_mobile(self) -> str:
-        typed = self.cleaned_data.get("mobile", "").strip()
-        return uk_mobile(typed) if typed else ""
 
     def clean(self):
         cleaned = super().clean()

@@ -249,27 +249,35 @@ class Council(TenantMixin):
         """The council's Notify API key in plain text, for sending only (decrypts)."""
         return unseal(self.notify_api_key_encrypted) if self.notify_api_key_encrypted else ""
 
-    def text_service(self) -> tuple[str, str] | None:
-        """How this council's texts go, as (Notify API key, text template id): its own
-        Notify service when it has a key and a text template, else the platform's; None
-        when the council has turned texts off or neither is set up."""
+    @property
+    def text_service_kind(self) -> str:
+        """Whose Notify service sends this council's texts: "own" (its key and a text
+        template), "platform" (NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID), or "" (texts
+        turned off, or neither set up). Nothing is decrypted."""
         from django.conf import settings
 
         if not self.texts_enabled:
-            return None
+            return ""
         if self.has_notify_api_key and self.notify_sms_template_id:
-            return self.notify_api_key(), str(self.notify_sms_template_id)
-        if settings.NOTIFY_API_KEY and settings.NOTIFY_SMS_TEMPLATE_ID:
-            return settings.NOTIFY_API_KEY, str(settings.NOTIFY_SMS_TEMPLATE_ID)
-        return None
+            return "own"
+        return "platform" if settings.NOTIFY_API_KEY and settings.NOTIFY_SMS_TEMPLATE_ID else ""
 
     @property
     def texts_offered(self) -> bool:
-        """Whether families are offered texts (no decryption)."""
+        """Whether families are offered texts."""
+        return bool(self.text_service_kind)
+
+    def text_service(self) -> tuple[str, str] | None:
+        """How this council's texts go, as (Notify API key, text template id), for sending
+        only (decrypts the council's own key); None when texts are not offered."""
         from django.conf import settings
 
-        own = self.has_notify_api_key and self.notify_sms_template_id
-        return self.texts_enabled and bool(own or (settings.NOTIFY_API_KEY and settings.NOTIFY_SMS_TEMPLATE_ID))
+        kind = self.text_service_kind
+        if kind == "own":
+            return self.notify_api_key(), str(self.notify_sms_template_id)
+        if kind == "platform":
+            return settings.NOTIFY_API_KEY, str(settings.NOTIFY_SMS_TEMPLATE_ID)
+        return None
 
     @property
     def sends_with_notify(self) -> bool:

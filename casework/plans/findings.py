@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .template import NATIONAL, PlanTemplate
+from .template import NATIONAL, PlanTemplate, items
 
 # Words that promise nothing anyone can check. Matched as whole words, in any case.
 VAGUE = (
@@ -66,7 +66,7 @@ def plan_findings(content: dict, template: PlanTemplate = NATIONAL) -> list[Find
     """Every finding in the plan, section by section in the template's order. The content
     is assumed to fit the template (template.plan_problems is empty)."""
     findings: list[Finding] = []
-    provisions = [(s, item) for s, part in template.parts_of("provision") for item in _list(content, s.key, part.key)]
+    provisions = [(s, item) for s, part, _, item in items(content, template) if part.kind == "provision"]
     for section, item in provisions:
         missing = [words for field, words in QUANTIFIED if not (item.get(field) or "").strip()]
         if missing:
@@ -102,7 +102,7 @@ def plan_findings(content: dict, template: PlanTemplate = NATIONAL) -> list[Find
                     "the child or young person reach.",
                 )
             )
-    for need_section, meeting in (("B", ("F",)), ("C", ("G",)), ("D", ("H1", "H2"))):
+    for need_section, meeting in template.provision_for().items():
         met = {ref for s, item in provisions if s.key in meeting for ref in item.get("needs", [])}
         for need in _list(content, need_section, "needs"):
             if need["id"] not in met:
@@ -127,7 +127,7 @@ def plan_findings(content: dict, template: PlanTemplate = NATIONAL) -> list[Find
                     "“by the end of Year 7”.",
                 )
             )
-    quoted = {quote["advice"] for _, item in _every_item(content, template) for quote in item.get("quotes", [])}
+    quoted = {quote["advice"] for *_, item in items(content, template) for quote in item.get("quotes", [])}
     for advice in _list(content, "K", "advice"):
         if advice["id"] not in quoted:
             findings.append(
@@ -145,14 +145,6 @@ def plan_findings(content: dict, template: PlanTemplate = NATIONAL) -> list[Find
 
 def _list(content: dict, section: str, part: str) -> list[dict]:
     return list((content or {}).get(section, {}).get(part, []))
-
-
-def _every_item(content: dict, template: PlanTemplate):
-    for section in template.sections:
-        for part in section.parts:
-            if part.kind != "text":
-                for item in _list(content, section.key, part.key):
-                    yield section, item
 
 
 def _and(words: list[str]) -> str:

@@ -21,6 +21,7 @@ references a schema cannot check (an id used twice, a need or advice that is not
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -90,11 +91,15 @@ class PlanTemplate:
     title: str
     sections: tuple[Section, ...]
 
-    def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
-
-    def parts_of(self, kind: str) -> list[tuple[Section, Part]]:
-        return [(s, p) for s in self.sections for p in s.parts if p.kind == kind]
+    def provision_for(self) -> dict[str, tuple[str, ...]]:
+        """Each section of needs, and the sections whose provision meets them (Part.serves):
+        {"B": ("F",), "C": ("G",), "D": ("H1", "H2")} in the national template."""
+        meeting: dict[str, tuple[str, ...]] = {}
+        for section in self.sections:
+            for part in section.parts:
+                for needs in part.serves:
+                    meeting[needs] = (*meeting.get(needs, ()), section.key)
+        return meeting
 
 
 NATIONAL = PlanTemplate(
@@ -170,35 +175,29 @@ def plan_problems(content: Any, template: PlanTemplate = NATIONAL) -> list[Probl
         return [Problem(e.json_path, e.message) for e in errors]
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for path, item in items(content, template):
+    kinds: dict[str, str] = {}
+    for _section, part, path, item in items(content, template):
         if item["id"] in seen:
             problems.append(Problem(f"{path}.id", f"{item['id']!r} is used twice (also at {seen[item['id']]})"))
         seen.setdefault(item["id"], path)
-    kinds = {item["id"]: kind for (_, item), kind in _with_kinds(content, template)}
-    for (path, item), _kind in _with_kinds(content, template):
-        for field, wanted in (("needs", "need"), ("outcomes", "outcome")):
+        kinds.setdefault(item["id"], part.kind)
+    for _section, _part, path, item in items(content, template):
+        for field, wanted in (("needs", "a need"), ("outcomes", "an outcome")):
             for ref in item.get(field, []):
-                if kinds.get(ref) != wanted:
-                    problems.append(Problem(f"{path}.{field}", f"{ref!r} is not a {wanted} in this plan"))
+                if kinds.get(ref) != wanted.split()[-1]:
+                    problems.append(Problem(f"{path}.{field}", f"{ref!r} is not {wanted} in this plan"))
         for n, quote in enumerate(item.get("quotes", [])):
             if kinds.get(quote["advice"]) != "advice":
                 problems.append(Problem(f"{path}.quotes[{n}].advice", f"{quote['advice']!r} is not advice in K"))
     return problems
 
 
-def items(content: dict, template: PlanTemplate = NATIONAL):
-    """Every structured item in the plan, with its JSON path: ("$.F.provisions[0]", {…})."""
+def items(content: dict, template: PlanTemplate = NATIONAL) -> Iterator[tuple[Section, Part, str, dict]]:
+    """Every structured item in the plan (needs, outcomes, provisions, advice) in the
+    template's order, with its section, its part and its JSON path ("$.F.provisions[0]")."""
     for section in template.sections:
         for part in section.parts:
             if part.kind == "text":
                 continue
-            for n, item in enumerate(content.get(section.key, {}).get(part.key, [])):
-                yield f"$.{section.key}.{part.key}[{n}]", item
-
-
-def _with_kinds(content: dict, template: PlanTemplate):
-    for section in template.sections:
-        for part in section.parts:
-            if part.kind != "text":
-                for n, item in enumerate(content.get(section.key, {}).get(part.key, [])):
-                    yield (f"$.{section.key}.{part.key}[{n}]", item), part.kind
+            for n, item in enumerate((content or {}).get(section.key, {}).get(part.key, [])):
+                yield section, part, f"$.{section.key}.{part.key}[{n}]", item

@@ -205,7 +205,7 @@ def texts(request: HttpRequest) -> HttpResponse:
             "page_title": "Text messages",
             "form": form,
             "settings_council": council,
-            "own_service": bool(council.has_notify_api_key and council.notify_sms_template_id),
+            "own_service": council.text_service_kind == "own",
             "examples": texts_examples(council=council),
             "usage": texts_usage(days=30),
             "pence": django_settings.NOTIFY_SMS_PENCE_PER_FRAGMENT,

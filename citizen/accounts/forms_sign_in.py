@@ -13,8 +13,7 @@ from themes.forms import GovukForm
 
 from .backends import NOT_ACTIVE_ACCOUNT
 from .forms import NewPasswordForm
-from .mobiles import INVALID as INVALID_MOBILE
-from .mobiles import uk_mobile
+from .mobiles import UkMobileField
 from .models import Account
 from .passwords import password_is_expired
 from .services import password_check
@@ -139,6 +138,12 @@ class TwoStepCodeForm(GovukForm):
         ),
     )
 
+    def __init__(self, *args, texted: bool = False, **kwargs):
+        """`texted`: the code went by text message, and the errors say so."""
+        super().__init__(*args, **kwargs)
+        if texted:
+            self.fields["code"].error_messages["required"] = "Enter the security code from the text message"
+
     def clean_code(self) -> str:
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
         if not re.fullmatch(r"\d{6}", code):
@@ -193,13 +198,8 @@ class MobileForm(GovukForm):
 
     widths = {"mobile": "20"}
 
-    mobile = forms.CharField(
+    mobile = UkMobileField(
         label="Mobile number",
-        max_length=30,
         help_text="A UK mobile number, like 07700 900 982. We will text a code to it to check it is yours.",
-        error_messages={"required": "Enter your mobile number", "max_length": INVALID_MOBILE},
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
+        error_messages={"required": "Enter your mobile number"},
     )
-
-    def clean_mobile(self) -> str:
-        return uk_mobile(self.cleaned_data["mobile"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 INVALID = "Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982"
@@ -32,3 +33,18 @@ def mobile_shown(number: str) -> str:
         return number
     local = "0" + number[3:]
     return f"{local[:5]} {local[5:8]} {local[8:]}"
+
+
+class UkMobileField(forms.CharField):
+    """A form's UK mobile number: typed any usual way, cleaned to +447… ("" when left
+    empty and not required), the phone's keypad and autofill offered."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}))
+        super().__init__(**kwargs)
+        self.error_messages["max_length"] = INVALID
+
+    def clean(self, value) -> str:
+        typed = (super().clean(value) or "").strip()
+        return uk_mobile(typed) if typed else ""

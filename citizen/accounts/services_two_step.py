@@ -49,6 +49,7 @@ class Verification:
     device: EmailCodeDevice | None = None
     tries_left: int = 0
     minutes: int = 0  # LOCKED: how long until another code may be tried
+    sent_in: str = "the email"  # where the code was sent: "the text message" for a texted one
 
     @property
     def verified(self) -> bool:
@@ -64,7 +65,7 @@ class Verification:
             return f"The code has expired. Request a new code. {tries}"
         if self.outcome is Outcome.NO_CODE:
             return f"That code has already been used or has expired. Request a new code. {tries}"
-        return f"The code is not right. Check the code in the email and try again. {tries}"
+        return f"The code is not right. Check the code in {self.sent_in} and try again. {tries}"
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,11 @@ def two_step_code_send(
     purpose: CodePurpose = CodePurpose.SIGN_IN,
     to_mobile: str = "",
 ) -> CodeSending:
-    # Confirming a change to the email address, password or two-step method: always the
-    # account's email address, whatever the person chose for signing in.
-    """Email the account a fresh code (making its device on first use), unless a code that
+    """Send the account a fresh code (making its device on first use), unless a code that
     still works went less than the council's cooldown ago, or the device is locked after
-    wrong codes."""
+    wrong codes. It goes by text where the person chose texts and the council offers them
+    (`to_mobile`: to a number being proved); otherwise, and always for a code confirming a
+    change to the email address, password or two-step method, by email."""
     with transaction.atomic():
         EmailCodeDevice.objects.get_or_create(user=account, defaults={"name": "Email", "confirmed": False})
         device = EmailCodeDevice.objects.select_for_update().get(user=account)
@@ -141,7 +142,7 @@ def two_step_code_send(
     return CodeSending(sent=True)
 
 
-def two_step_verify(*, account: Account, code: str, policy: SignInPolicy) -> Verification:
+def two_step_verify(*, account: Account, code: str, policy: SignInPolicy, sent_in: str = "the email") -> Verification:
     """Check a typed code against the account's device, with the row locked.
 
     Once `otp_max_attempts` wrong codes have been typed, every code is refused, the right
@@ -175,7 +176,7 @@ def two_step_verify(*, account: Account, code: str, policy: SignInPolicy) -> Ver
         if tries_left == 0:
             return Verification(outcome=Outcome.LOCKED, device=device, minutes=policy.lockout_minutes)
         outcome = Outcome.EXPIRED if expired else Outcome.WRONG if waiting else Outcome.NO_CODE
-        return Verification(outcome=outcome, device=device, tries_left=tries_left)
+        return Verification(outcome=outcome, device=device, tries_left=tries_left, sent_in=sent_in)
 
 
 def _locked_until(device: EmailCodeDevice, policy: SignInPolicy) -> datetime | None:

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
-class OutboundEmail(models.Model):
+class Retried:
+    """What an outbox row (an email, a text) shares: when it may be tried again."""
+
+    status: str
+    next_attempt_at: datetime | None
+
+    def is_due(self, now: datetime) -> bool:
+        """Whether a delivery attempt may run now: a queued row always, a failed one once
+        its backoff has passed (never after the last attempt, unless retried)."""
+        if self.status == "queued":
+            return True
+        return self.status == "failed" and self.next_attempt_at is not None and self.next_attempt_at <= now
+
+
+class OutboundEmail(Retried, models.Model):
     """An email, written here before anything tries to send it, so a broker or
     provider outage delays it but never loses it (docs/architecture.md, "Tenancy")."""
 
@@ -39,21 +55,8 @@ class OutboundEmail(models.Model):
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.status})"
 
-    def is_due(self, now) -> bool:
-        """Whether a delivery attempt may run now: a queued email always, a failed one
-        once its backoff has passed (never after the last attempt, unless retried)."""
-        if self.status == self.Status.QUEUED:
-            return True
-        return self.status == self.Status.FAILED and self.next_attempt_at is not None and self.next_attempt_at <= now
 
-
-# --- The SEND domain: children, access, cases on the statutory clock, documents,
-# messages, audit. Deadlines are never stored as typed: they are computed by
-# casework.clock from the recorded dates; `Case.next_deadline` is a cached copy of that
-# computation, refreshed by the services on every write, for sorting and filtering.
-
-
-class OutboundText(models.Model):
+class OutboundText(Retried, models.Model):
     """A text message to a family member (issue 16), written here first like an email,
     then sent through GOV.UK Notify by tenants.outbox.delivery.text_deliver. Its body says
     what changed and links to the site: never a name or what anyone wrote."""
@@ -76,9 +79,3 @@ class OutboundText(models.Model):
 
     def __str__(self) -> str:
         return f"Text {self.pk} ({self.status})"
-
-    def is_due(self, now) -> bool:
-        """As OutboundEmail.is_due."""
-        if self.status == self.Status.QUEUED:
-            return True
-        return self.status == self.Status.FAILED and self.next_attempt_at is not None and self.next_attempt_at <= now

@@ -67,25 +67,20 @@ def emails_retry_due(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -
     """Enqueue again the current council's emails that should have gone by now: queued
     ones older than a minute (their task was never published, or was lost) and failed
     ones whose backoff has passed. Returns their ids, oldest first."""
-    now = now or timezone.now()
-    due = Q(status=OutboundEmail.Status.QUEUED, created_at__lte=now - QUEUED_GRACE) | Q(
-        status=OutboundEmail.Status.FAILED, next_attempt_at__lte=now
-    )
-    due_emails = OutboundEmail.objects.filter(due).order_by("created_at", "id")
-    email_ids = list(due_emails.values_list("id", flat=True)[:limit])
-
-    for email_id in email_ids:
-        enqueue_on_commit(deliver_email, email_id)
-    return email_ids
+    return _retry_due(OutboundEmail, deliver_email, now=now, limit=limit)
 
 
 def texts_retry_due(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
     """emails_retry_due for the current council's texts."""
+    return _retry_due(OutboundText, deliver_text, now=now, limit=limit)
+
+
+def _retry_due(model, task, *, now: datetime | None, limit: int) -> list[int]:
     now = now or timezone.now()
-    due = Q(status=OutboundText.Status.QUEUED, created_at__lte=now - QUEUED_GRACE) | Q(
-        status=OutboundText.Status.FAILED, next_attempt_at__lte=now
+    due = Q(status=model.Status.QUEUED, created_at__lte=now - QUEUED_GRACE) | Q(
+        status=model.Status.FAILED, next_attempt_at__lte=now
     )
-    text_ids = list(OutboundText.objects.filter(due).order_by("created_at", "id").values_list("id", flat=True)[:limit])
-    for text_id in text_ids:
-        enqueue_on_commit(deliver_text, text_id)
-    return text_ids
+    row_ids = list(model.objects.filter(due).order_by("created_at", "id").values_list("id", flat=True)[:limit])
+    for row_id in row_ids:
+        enqueue_on_commit(task, row_id)
+    return row_ids

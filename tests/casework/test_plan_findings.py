@@ -96,6 +96,7 @@ def rules(plan: dict) -> list[tuple[str, str, str]]:
 
 def test_the_national_template_has_sections_a_to_k_and_its_schema_is_valid():
     assert [s.key for s in NATIONAL.sections] == ["A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J", "K"]
+    assert NATIONAL.provision_for() == {"B": ("F",), "C": ("G",), "D": ("H1", "H2")}
     assert content_schema()["properties"]["F"]["properties"]["provisions"]["items"]["required"] == ["id", "what"]
 
 
@@ -121,7 +122,7 @@ def test_references_to_needs_outcomes_and_advice_must_exist_and_ids_be_unique():
 
     problems = [str(p) for p in plan_problems(with_changes(break_it))]
     assert "$.F.provisions[0].needs: 'b9' is not a need in this plan" in problems
-    assert "$.F.provisions[1].outcomes: 'b1' is not a outcome in this plan" in problems
+    assert "$.F.provisions[1].outcomes: 'b1' is not an outcome in this plan" in problems
     assert "$.F.provisions[1].quotes[0].advice: 'k7' is not advice in K" in problems
     assert any(p.startswith("$.G.provisions[0].id: 'f1' is used twice") for p in problems)
 

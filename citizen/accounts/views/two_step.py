@@ -59,23 +59,26 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(url_with_next("accounts:two-step-set-up", after))
     policy = current_policy(request)
     problem = ""
+    texted_to = mobile_shown(codes_texted_to(account=request.user, council=request.tenant))
     if request.method == "POST":
-        form = TwoStepCodeForm(request.POST)
+        form = TwoStepCodeForm(request.POST, texted=bool(texted_to))
         if form.is_valid():
-            result = two_step_verify(account=request.user, code=form.cleaned_data["code"], policy=policy)
+            result = two_step_verify(
+                account=request.user,
+                code=form.cleaned_data["code"],
+                policy=policy,
+                sent_in="the text message" if texted_to else "the email",
+            )
             if result.verified:
                 django_otp.login(request, result.device)
                 request.session.cycle_key()  # more rights now: a new session key
                 return redirect(after or reverse("home"))
             form.add_error("code", result.message)
     else:
-        form = TwoStepCodeForm()
+        form = TwoStepCodeForm(texted=bool(texted_to))
         sending = _send(request)
         if sending.locked_minutes:
             problem = sending.message
-    texted_to = mobile_shown(codes_texted_to(account=request.user, council=request.tenant))
-    if texted_to:
-        form.fields["code"].error_messages["required"] = "Enter the security code from the text message"
     return render(
         request,
         "accounts/two_step/verify.html",
@@ -138,10 +141,11 @@ def codes_by_text(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:my-account")
     pending = request.session.get(PENDING_MOBILE, "")
     if action == "confirm" and pending:
-        code_form = TwoStepCodeForm(request.POST)
-        code_form.fields["code"].error_messages["required"] = "Enter the security code from the text message"
+        code_form = TwoStepCodeForm(request.POST, texted=True)
         if code_form.is_valid():
-            result = two_step_verify(account=account, code=code_form.cleaned_data["code"], policy=policy)
+            result = two_step_verify(
+                account=account, code=code_form.cleaned_data["code"], policy=policy, sent_in="the text message"
+            )
             if result.verified:
                 account_codes_by_set(account=account, codes_by="text", mobile=pending)
                 request.session.pop(PENDING_MOBILE, None)
@@ -149,7 +153,7 @@ def codes_by_text(request: HttpRequest) -> HttpResponse:
                     request, f"We will send your security codes by text message to {mobile_shown(pending)}"
                 )
                 return redirect("accounts:my-account")
-            code_form.add_error("code", result.message.replace("in the email", "in the text message"))
+            code_form.add_error("code", result.message)
         return _codes_by_text_page(request, code_form=code_form, pending=pending)
     mobile_form = MobileForm(
         request.POST if action == "send" else None, initial={"mobile": mobile_shown(account.mobile)}
@@ -160,7 +164,7 @@ def codes_by_text(request: HttpRequest) -> HttpResponse:
         if sending.sent:
             request.session[PENDING_MOBILE] = mobile
             # Shown, not redirected to: the re-verification this page needed stays for the code.
-            return _codes_by_text_page(request, code_form=TwoStepCodeForm(), pending=mobile)
+            return _codes_by_text_page(request, code_form=TwoStepCodeForm(texted=True), pending=mobile)
         mobile_form.add_error("mobile", sending.message)
     return _codes_by_text_page(request, mobile_form=mobile_form)
 

@@ -140,13 +140,19 @@ def test_the_reply_reminder_text_says_by_when_and_people_the_family_trusts_get_n
 ):
     from citizen.services_family import draft_reply_reminders_send
 
+    from .test_trusted_people import _live_grant
+
     family.parent.alerts_by, family.parent.mobile = "text", "+447700900982"
     family.parent.save(update_fields=["alerts_by", "mobile"])
+    _grant, advocate = _live_grant(family, scope="forms")
+    advocate.alerts_by, advocate.mobile = "both", "+447700900111"
+    advocate.save(update_fields=["alerts_by", "mobile"])
     with tenant_context(family.council), django_capture_on_commit_callbacks(execute=True):
         draft_reply_reminders_send(today=family.case.started_on.replace(month=6, day=21))
 
-    bodies = [t["personalisation"]["body"] for t in platform_texts.texts]
+    bodies = [t["personalisation"]["body"] for t in platform_texts.texts if t["phone_number"] == "+447700900982"]
     assert any("Your time to reply to the draft plan ends on 24 June 2026" in body for body in bodies), bodies
+    assert not [t for t in platform_texts.texts if t["phone_number"] == "+447700900111"]  # cannot reply: not told
 
 
 def _admin(family):

@@ -389,3 +389,21 @@ def test_staff_pages_for_grants_are_the_send_teams_only(family, staff_client):
         assert other_council_staff.get(reverse("staff:trusted-grant", args=[grant.pk])).status_code == 404
     with tenant_context(family.council):
         assert TrustedGrantEvent.objects.filter(grant=grant).count() == 1
+
+
+def test_the_family_page_reads_as_many_queries_for_four_grants_as_for_one(family):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in_client(family.council, family.parent)
+    path = reverse("family:child-trusted", args=[family.child.pk])
+    _invite(family)
+    client.get(path)  # the council's configuration read once per process
+    with CaptureQueriesContext(connection) as one:
+        assert "Ada Advocate" in client.get(path).content.decode()
+    for n in range(3):
+        _invite(family, email=f"helper{n}@example.org")
+    with CaptureQueriesContext(connection) as four:
+        assert client.get(path).content.decode().count("Ada Advocate") >= 4
+
+    assert len(four) == len(one), [q["sql"][:120] for q in four.captured_queries]
