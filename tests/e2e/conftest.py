@@ -211,20 +211,33 @@ def committed():
 @pytest.fixture(scope="module", autouse=True)
 def _no_committed_accounts_left_behind(django_db_setup, django_db_blocker):
     """Browser tests commit what the live server must see, and must remove it: an account
-    left behind is seen by every later test in the same database (the password-expiry
-    sweep once counted one). Checked per file, after its own fixtures have cleaned up."""
-    from django.db.models import Max
-
-    from citizen.accounts.models import Account
-
+    or a text left behind is seen by every later test in the same database (the
+    password-expiry sweep once counted an account; the texts tests, a texted code).
+    Checked per file, after its own fixtures have cleaned up."""
     from .test_staff_journey import CommittedDatabase
 
     database = CommittedDatabase()
     with django_db_blocker.unblock():
-        newest = database(lambda: Account.objects.aggregate(newest=Max("pk"))["newest"] or 0)
+        before = database(_committed_rows)
     yield
     with django_db_blocker.unblock():
-        left = database(lambda: list(Account.objects.filter(pk__gt=newest).values_list("email", flat=True)))
+        after = database(_committed_rows)
         database.close()
+    left = sorted(after - before)
     if left:
-        pytest.fail(f"{len(left)} committed account(s) left behind by this file: {', '.join(sorted(left))}")
+        pytest.fail(f"{len(left)} committed row(s) left behind by this file: {', '.join(left)}")
+
+
+def _committed_rows() -> set[str]:
+    """The accounts, and every council's texts, as they stand (committed)."""
+    from django_tenants.utils import tenant_context
+
+    from citizen.accounts.models import Account
+    from tenants.models import Council
+    from tenants.outbox.models import OutboundText
+
+    rows = {f"account {email}" for email in Account.objects.values_list("email", flat=True)}
+    for council in Council.objects.exclude(schema_name="public"):
+        with tenant_context(council):
+            rows |= {f"text {pk} in {council.slug}" for pk in OutboundText.objects.values_list("pk", flat=True)}
+    return rows
