@@ -6,7 +6,7 @@ for the same number of queries however long the list."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -23,6 +23,15 @@ pytestmark = pytest.mark.django_db
 
 def seen_path(family) -> str:
     return reverse("family:child-seen", args=[family.child.pk])
+
+
+def local_noon(*, days_ago: int) -> datetime:
+    """Midday of a past day on the UK clock. `now - timedelta(days=n)` is not n calendar
+    days back late in the evening across a clock change: run at 23:10 GMT, the looks 40 and
+    41 days back both fell on 25 October (23:10 GMT that day, and 00:10 BST), and the list,
+    which groups by the local day, showed 62 entries, not 63 (CI, 4 December 2026)."""
+    day = timezone.localdate() - timedelta(days=days_ago)
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def look(family, *, actor, role: str, subject: str = "case", action=AuditEvent.Action.VIEWED, summary="Viewed", n=1):
@@ -109,7 +118,7 @@ def test_the_list_comes_a_page_at_a_time_for_the_same_queries_however_long(famil
         with tenant_context(family.council):
             newest = list(AuditEvent.objects.filter(actor_role=StaffRole.CASEWORKER).order_by("-id")[:n])
             for days, event in enumerate(newest, start=first):  # one a day: each its own line
-                AuditEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(days=days))
+                AuditEvent.objects.filter(pk=event.pk).update(created_at=local_noon(days_ago=days))
 
     looks_on_days(0, 3)
     client.get(seen_path(family))  # warm the session and caches
