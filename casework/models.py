@@ -463,6 +463,25 @@ class Plan(models.Model):
         return f"Plan for case {self.case_id} (revision {self.revision})"
 
 
+class PlanRevision(models.Model):
+    """The plan's content as one save left it. A section saved from an older revision is
+    merged when nobody else changed that section meanwhile, and refused when they did
+    (casework.services.plans.plan_section_save); later, the versions the family sees."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    content = models.JSONField()
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "revision"]
+        constraints = [models.UniqueConstraint(fields=["plan", "revision"], name="one_plan_revision_each")]
+
+    def __str__(self) -> str:
+        return f"Revision {self.revision} of plan {self.plan_id}"
+
+
 class Milestone(models.Model):
     """A dated step recorded on a case. `key` is the name casework.clock gives the date
     (e.g. "decided_whether_to_assess", "draft_served", "final_issued")."""

@@ -79,7 +79,13 @@ class GovukForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        self.govuk_style(self.fields)
+
+    def govuk_style(self, names) -> None:
+        """Give these fields' widgets their GOV.UK classes: every field at first, and
+        fields a form adds itself after that, once each."""
+        for name in names:
+            field = self.fields[name]
             widget = field.widget
             # A plain RadioSelect or CheckboxSelectMultiple would get GOV.UK's hidden-input
             # class without the item and label markup that draws each choice: invisible.

@@ -75,14 +75,14 @@ def plan_findings(content: dict, template: PlanTemplate = NATIONAL) -> list[Find
                     "unquantified",
                     section.key,
                     item["id"],
-                    f"Provision {item['id']} does not say {_and(missing)}. Say exactly who provides it, how often "
-                    "and for how long, so that everyone knows what must happen.",
+                    f"Provision {item['id']} does not say {_joined(missing, 'or')}. Say exactly who provides it, "
+                    "how often and for how long, so that everyone knows what must happen.",
                 )
             )
         said = " ".join(item.get(field, "") for field in ("what", "who", "how_often", "how_long"))
         vague = vague_words(said)
         if vague:
-            quoted = _and([f"“{w}”" for w in vague])
+            quoted = _joined([f"“{w}”" for w in vague], "and")
             findings.append(
                 Finding(
                     "vague",
@@ -147,5 +147,6 @@ def _list(content: dict, section: str, part: str) -> list[dict]:
     return list((content or {}).get(section, {}).get(part, []))
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+def _joined(words: list[str], last: str) -> str:
+    """ "a", "a or b", "a, b or c" ("and" where every word is there: "says “x” and “y”")."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]

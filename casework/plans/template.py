@@ -69,6 +69,49 @@ KINDS: dict[str, dict] = {
 REQUIRED = {"need": ["id", "text"], "outcome": ["id", "text"], "provision": ["id", "what"], "advice": ["id", "title"]}
 
 
+# What each kind of item asks for on the drafting screen, in order: (field, label, hint).
+# `id`, the links (needs, outcomes), quotations and an advice's document and date are not typed.
+ITEM_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "need": (
+        ("area", "Area of need", "For example, communication and interaction"),
+        ("text", "The need", "What the child or young person finds hard, as the advice describes it"),
+    ),
+    "outcome": (
+        ("text", "The outcome", "What they will be able to do, that they cannot now"),
+        ("timeframe", "By when", "For example, by the end of Year 7"),
+    ),
+    "provision": (
+        ("what", "What will be provided", "Specific: the programme, the support, the equipment"),
+        ("who", "Who will provide it", "For example, a teaching assistant trained in Lego therapy"),
+        ("how_often", "How often", "For example, 3 sessions of 30 minutes a week"),
+        ("how_long", "For how long", "For example, until the annual review in July 2027"),
+    ),
+    "advice": (
+        ("title", "The advice", "For example, educational psychology advice"),
+        ("from", "From", "Who gave it"),
+    ),
+}
+LONG_FIELDS = {"text", "what"}  # typed in a textarea; the rest are a line
+
+# Where a new plan's section A starts: the family's own words from the council's form
+# (Cumbria's Section A, Somerset's Appendix A), by the form's question ids. Questions a
+# council's form does not have are skipped; each answer keeps its question as a heading.
+SECTION_A_FROM: dict[str, tuple[str, ...]] = {
+    "views": (
+        "important_to_me",
+        "take_part",
+        "going_well",
+        "not_going_well",
+        "might_help",
+        "child_views",
+        "parent_views",
+    ),
+    "interests": ("like_and_admire",),
+    "aspirations": ("hopes",),
+    "history": ("communication", "my_story"),
+}
+
+
 @dataclass(frozen=True)
 class Part:
     key: str  # "views", "needs", "provisions"…
@@ -90,6 +133,9 @@ class PlanTemplate:
     version: int
     title: str
     sections: tuple[Section, ...]
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
 
     def provision_for(self) -> dict[str, tuple[str, ...]]:
         """Each section of needs, and the sections whose provision meets them (Part.serves):
@@ -201,3 +247,31 @@ def items(content: dict, template: PlanTemplate = NATIONAL) -> Iterator[tuple[Se
                 continue
             for n, item in enumerate((content or {}).get(section.key, {}).get(part.key, [])):
                 yield section, part, f"$.{section.key}.{part.key}[{n}]", item
+
+
+def id_prefix(section_key: str) -> str:
+    """New items' ids in a section: f1, f2… in F; h1_1, h1_2… in H1."""
+    key = section_key.lower()
+    return f"{key}_" if key[-1].isdigit() else key
+
+
+def next_id(content: dict, section_key: str, taken: set[str] | None = None) -> str:
+    """The first id not yet used in the plan for a new item in this section."""
+    used = {item["id"] for *_, item in items(content)} | (taken or set())
+    prefix, n = id_prefix(section_key), 1
+    while f"{prefix}{n}" in used:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def without_dangling(content: dict, template: PlanTemplate = NATIONAL) -> dict:
+    """The content with every link to an item no longer in the plan removed: deleting a
+    need unlinks the provision that met it, rather than making the plan unsaveable."""
+    kinds = {item["id"]: part.kind for _s, part, _p, item in items(content, template)}
+    for _s, _part, _p, item in items(content, template):
+        for field, kind in (("needs", "need"), ("outcomes", "outcome")):
+            if field in item:
+                item[field] = [ref for ref in item[field] if kinds.get(ref) == kind]
+        if "quotes" in item:
+            item["quotes"] = [q for q in item["quotes"] if kinds.get(q.get("advice")) == "advice"]
+    return content

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from casework.views import cases as views
+from casework.views import plans
 
 urlpatterns = [
     path("", views.caseload_view, name="caseload"),
@@ -21,5 +22,7 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/caseworker/", views.case_caseworker, name="case-caseworker"),
     path("cases/<int:case_id>/review-setting/", views.case_review_setting, name="case-review-setting"),
+    path("cases/<int:case_id>/plan/", plans.plan_view, name="case-plan"),
+    path("cases/<int:case_id>/plan/<str:section>/", plans.plan_section, name="case-plan-section"),
     path("children/<int:child_id>/cases/new/", views.case_new, name="case-new"),
 ]

@@ -33,6 +33,7 @@ from casework.forms_cases import (
 from casework.forms_organisations import AdviceAskForm
 from casework.models import CaseKind
 from casework.permissions import CASEWORK, CORRECT_STEPS, DASHBOARD
+from casework.plans.findings import plan_findings
 from casework.selectors.access import child_for_staff
 from casework.selectors.cases import (
     EXCEPTION_REASONS,
@@ -60,6 +61,7 @@ from casework.selectors.cases import (
     timeliness_by_month,
     timeliness_summary,
 )
+from casework.selectors.plans import plan_for_case
 from casework.selectors.professionals import (
     advice_files_by_request,
     advice_forms_by_request,
@@ -150,6 +152,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
     through_portal = any(a.organisation_id for a in records.advice)
     advice_files = advice_files_by_request(case=case) if through_portal else {}
     advice_forms = advice_forms_by_request(case=case) if through_portal else {}
+    plan = plan_for_case(case)
     return render(
         request,
         f"{TEMPLATES}/case.html",
@@ -183,6 +186,8 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "family": list(case_family_members(case)),
             "audit_trail": case_audit_trail(case),
             "submissions": submissions_for_case(case=case),
+            "plan": plan,
+            "plan_findings": len(plan_findings(plan.content)) if plan else 0,
         },
     )
 

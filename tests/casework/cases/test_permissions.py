@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from casework.models import AuditEvent, CaseKind, Milestone, StaffRole
 from casework.services.cases import advice_request_record, case_open, milestone_record
+from casework.services.plans import plan_start
 
 from .conftest import TODAY, make_account, make_child
 
@@ -34,6 +35,8 @@ URLS = [
     ("staff:case-advice-received", ("case", "advice"), True, CASEWORK_ONLY),
     ("staff:case-caseworker", ("case",), True, CASEWORK_ONLY),
     ("staff:case-new", ("child",), True, CASEWORK_ONLY),
+    ("staff:case-plan", ("case",), True, CASEWORK_ONLY),
+    ("staff:case-plan-section", ("case", "section"), True, CASEWORK_ONLY),
 ]
 WHO = [
     "anonymous",
@@ -63,7 +66,15 @@ def objects(cumbria, in_council):
             case=case, key="decided_whether_to_assess", occurred_on=TODAY, outcome="yes", actor=worker, today=TODAY
         )
         advice = advice_request_record(case=case, adviser="the EP", requested_on=TODAY, actor=worker, today=TODAY)
-    return {"case": case.pk, "child": child.pk, "advice": advice.pk, "milestone": milestone.pk, "table": "plans"}
+        plan_start(case=case, actor=worker, actor_role=StaffRole.CASEWORKER)
+    return {
+        "case": case.pk,
+        "child": child.pk,
+        "advice": advice.pk,
+        "milestone": milestone.pk,
+        "table": "plans",
+        "section": "F",
+    }
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -108,6 +119,7 @@ def test_case_pages_permission_matrix(
         ),
         ("staff:case-new", ("child",), {"started_on_day": "1", "started_on_month": "6", "started_on_year": "2026"}),
         ("staff:case-step-correct", ("case", "milestone"), {"action": "withdraw", "reason": "A mistake"}),
+        ("staff:case-plan-section", ("case", "section"), {"revision": "1", "provisions-0-what": "Therapy"}),
     ],
 )
 def test_writes_by_someone_without_a_role_change_nothing(name, args, data, objects, cumbria, staff_client, in_council):

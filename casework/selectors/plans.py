@@ -1,0 +1,52 @@
+"""Reading a case's EHC plan for the drafting screens (issue 15)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casework.models import Case, Plan, PlanRevision
+from casework.plans.findings import Finding
+from casework.plans.template import NATIONAL, Part, Section
+
+
+def plan_for_case(case: Case) -> Plan | None:
+    return Plan.objects.filter(case=case).first()
+
+
+def plan_content_at(plan: Plan, revision: int) -> dict:
+    """The content as revision `revision` left it (the current content when that is the
+    revision asked for, or when it was never kept); revision 0 is the empty plan."""
+    if revision == plan.revision:
+        return plan.content or {}
+    if revision == 0:
+        return {}
+    kept = PlanRevision.objects.filter(plan=plan, revision=revision).values_list("content", flat=True).first()
+    return plan.content if kept is None else kept
+
+
+@dataclass
+class SectionShown:
+    section: Section
+    texts: list[tuple[Part, str]]  # text parts, with what they say ("" when empty)
+    listed: list[tuple[Part, list[dict]]]  # list parts, with their items
+    findings: list[Finding]
+
+    @property
+    def empty(self) -> bool:
+        return not any(text for _, text in self.texts) and not any(items for _, items in self.listed)
+
+
+def plan_sections(content: dict, findings: list[Finding]) -> list[SectionShown]:
+    """Every section of the template, with what the plan says in it and its findings."""
+    shown = []
+    for section in NATIONAL.sections:
+        held = (content or {}).get(section.key, {})
+        shown.append(
+            SectionShown(
+                section=section,
+                texts=[(part, held.get(part.key, "")) for part in section.parts if part.kind == "text"],
+                listed=[(part, held.get(part.key, [])) for part in section.parts if part.kind != "text"],
+                findings=[f for f in findings if f.section == section.key],
+            )
+        )
+    return shown

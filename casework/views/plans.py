@@ -1,0 +1,129 @@
+"""Staff screens for drafting a case's EHC plan as data (issue 15, items 2 and 3).
+
+The plan page (cases/<id>/plan/) shows every section with what it says and what a
+reader would flag in it; before there is a plan, one button starts it from the case's
+Section A and advice. Each section has its own page (cases/<id>/plan/<section>/): the
+form, and beside it the findings for that section, which fall as provision is quantified.
+A save names the revision the page showed: another caseworker's save of a different
+section meanwhile is merged; of the same section, refused by name with nothing lost."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from casework.decorators import staff_required
+from casework.forms_plans import PlanSectionForm
+from casework.models import AuditEvent
+from casework.permissions import CASEWORK
+from casework.plans.findings import plan_findings
+from casework.plans.template import NATIONAL
+from casework.selectors.cases import case_for_staff_page
+from casework.selectors.plans import plan_content_at, plan_for_case, plan_sections
+from casework.services.audit import audit_record
+from casework.services.plans import PlanChangedMeanwhile, plan_section_save, plan_start
+from themes.forms import add_errors
+
+TEMPLATES = "casework/staff/plans"
+
+
+def _actor(request: HttpRequest) -> dict:
+    return {"actor": request.user, "actor_role": request.staff_membership.role, "request": request}
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def plan_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The whole plan, section by section, with its findings; or, before it is started,
+    what it will start from and the button that starts it."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    plan = plan_for_case(case)
+    if request.method == "POST":
+        plan = plan_start(case=case, **_actor(request))
+        messages.success(request, "The plan is started. Section A holds the family's words and K the advice.")
+        return redirect("staff:case-plan", case_id=case.pk)
+    if plan is not None:
+        audit_record(
+            action=AuditEvent.Action.VIEWED,
+            subject=AuditEvent.Subject.PLAN,
+            subject_id=plan.pk,
+            case=case,
+            summary="Viewed the EHC plan",
+            **_actor(request),
+        )
+    findings = plan_findings(plan.content) if plan else []
+    return render(
+        request,
+        f"{TEMPLATES}/plan.html",
+        {
+            "page_title": f"EHC plan: {case.reference}",
+            "case": case,
+            "plan": plan,
+            "sections": plan_sections(plan.content, findings) if plan else [],
+            "findings": findings,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpResponse:
+    """One section's form, with its findings beside it."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    plan = plan_for_case(case)
+    template_section = NATIONAL.section(section)
+    if plan is None or template_section is None:
+        raise Http404
+    if request.method == "POST":
+        # The form is drawn from the revision the page showed, so each item's fields
+        # line up with what the caseworker saw, whatever was saved since.
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = plan.revision
+        form = PlanSectionForm(request.POST, section=template_section, content=plan_content_at(plan, revision))
+        if form.is_valid():
+            try:
+                plan = plan_section_save(
+                    case=case,
+                    section=section,
+                    parts=form.section_parts(),
+                    revision=None if form.cleaned_data["replace"] else form.cleaned_data["revision"],
+                    **_actor(request),
+                )
+            except PlanChangedMeanwhile as changed:
+                add_errors(form, changed)
+                form.data = form.data.copy()
+                form.data["replace"] = "1"  # they have been told: saving again replaces theirs
+            except ValidationError as refusal:
+                add_errors(form, refusal)
+            else:
+                messages.success(request, f"Section {section} saved.")
+                return redirect(reverse("staff:case-plan-section", args=[case.pk, section]) + "#findings")
+        plan = plan_for_case(case)
+    else:
+        form = PlanSectionForm(section=template_section, content=plan.content, initial={"revision": plan.revision})
+    findings = [f for f in plan_findings(plan.content) if f.section == section]
+    keys = [s.key for s in NATIONAL.sections]
+    at = keys.index(section)
+    return render(
+        request,
+        f"{TEMPLATES}/section.html",
+        {
+            "page_title": f"Section {section}: {template_section.title}",
+            "case": case,
+            "plan": plan,
+            "section": template_section,
+            "form": form,
+            "findings": findings,
+            "previous": NATIONAL.sections[at - 1] if at else None,
+            "next": NATIONAL.sections[at + 1] if at + 1 < len(keys) else None,
+        },
+    )
