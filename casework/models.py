@@ -482,6 +482,74 @@ class PlanRevision(models.Model):
         return f"Revision {self.revision} of plan {self.plan_id}"
 
 
+class PlanVersion(models.Model):
+    """A plan as it was issued: the draft (shared with the family with its 15-day window),
+    the final plan, or an amendment after a review. Frozen: later drafting changes the
+    Plan, never a version. `findings_open` is how many findings the plan had when it was
+    issued (findings never stop issuing; the case page and dashboard report them)."""
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", "Draft plan"
+        FINAL = "final", "Final plan"
+        AMENDMENT = "amendment", "Amended plan"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()  # 1, 2… in the order issued
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    content = models.JSONField()
+    revision = models.PositiveIntegerField()  # the drafting revision it was issued from
+    findings_open = models.PositiveSmallIntegerField(default=0)
+    issued_on = models.DateField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number} of plan {self.plan_id}"
+
+
+class PlanComment(models.Model):
+    """A family member's comment on an issued draft: on a section, or on one item in it
+    (a provision, a need, an outcome), and the SEND team's answer, which the family reads."""
+
+    class Answer(models.TextChoices):
+        CHANGED = "changed", "Changed"
+        NOT_CHANGED = "not_changed", "Not changed"
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="comments")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    section = models.CharField(max_length=4)  # "F"
+    item = models.CharField(max_length=40, blank=True)  # "f1", or "" for the whole section
+    text = models.TextField()
+    answer = models.CharField(max_length=12, choices=Answer.choices, blank=True)
+    answer_text = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.section}{' ' + self.item if self.item else ''}"
+
+    @property
+    def on(self) -> str:
+        """What it is about, in words: "section F", "provision f1 in section F"."""
+        from casework.plans.template import NATIONAL
+
+        if not self.item:
+            return f"section {self.section}"
+        section = NATIONAL.section(self.section)
+        kind = next((p.kind for p in section.parts if p.kind != "text"), "item") if section else "item"
+        return f"{kind} {self.item} in section {self.section}"
+
+
 class Milestone(models.Model):
     """A dated step recorded on a case. `key` is the name casework.clock gives the date
     (e.g. "decided_whether_to_assess", "draft_served", "final_issued")."""
@@ -886,6 +954,7 @@ class AuditEvent(models.Model):
         STAFF_MEMBERSHIP = "staff_membership", "Staff membership"
         TRUSTED_GRANT = "trusted_grant", "Someone the family trusts"
         PLAN = "plan", "EHC plan"
+        PLAN_COMMENT = "plan_comment", "Comment on an EHC plan"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_role = models.CharField(max_length=20)  # a StaffRole, "family", "professional" or "api"

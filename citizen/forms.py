@@ -12,6 +12,7 @@ from casework.clock import add_months
 from casework.file_checks import ACCEPTED, ACCEPTED_TEXT, size_text
 from casework.models import DraftPlanReply, Relationship, TrustedPersonKind, TrustedScope
 from casework.services.messages import MESSAGE_MAX_LENGTH
+from casework.services.plans import COMMENT_MAX_LENGTH
 from citizen.accounts.mobiles import UkMobileField
 from citizen.services_family import FILES_PER_UPLOAD, REPLY_MAX_LENGTH
 from themes.dates import GovukDateField
@@ -314,3 +315,16 @@ class TrustedInviteForm(GovukForm):
 
 class TrustedEndForm(GovukForm):
     """Confirm ending a grant: nothing to fill in but the button."""
+
+
+class PlanCommentForm(GovukForm):
+    text = forms.CharField(
+        label="Your comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What you would like changed, and why. The SEND team will answer it here.",
+        error_messages={
+            "required": "Enter your comment",
+            "max_length": f"Your comment must be {COMMENT_MAX_LENGTH:,} characters or fewer",
+        },
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casework.models import Case, Plan, PlanRevision
+from django.http import Http404
+
+from casework.models import Case, Plan, PlanComment, PlanRevision, PlanVersion
 from casework.plans.findings import Finding
 from casework.plans.template import NATIONAL, Part, Section
 
@@ -50,3 +52,23 @@ def plan_sections(content: dict, findings: list[Finding]) -> list[SectionShown]:
             )
         )
     return shown
+
+
+def plan_versions(case: Case) -> list[PlanVersion]:
+    """The plan's issued versions, oldest first (one query; none before a plan is issued)."""
+    return list(PlanVersion.objects.filter(plan__case=case).select_related("issued_by").order_by("number"))
+
+
+def plan_comments(version: PlanVersion) -> list[PlanComment]:
+    return list(version.comments.select_related("account", "answered_by"))
+
+
+def plan_comment_for_staff(*, case: Case, comment_id: int) -> PlanComment:
+    comment = (
+        PlanComment.objects.filter(pk=comment_id, version__plan__case=case)
+        .select_related("version__plan", "account")
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    return comment

@@ -10,6 +10,7 @@ that section since the revision the screen showed."""
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -18,13 +19,19 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from casework.models import AdviceRequest, AuditEvent, Case, Plan, PlanRevision
+from casework import clock
+from casework.models import AdviceRequest, AuditEvent, Case, Plan, PlanComment, PlanRevision, PlanVersion
+from casework.plans.findings import plan_findings
 from casework.plans.prefill import advice_from, section_a_from
-from casework.plans.template import NATIONAL, plan_problems, without_dangling
+from casework.plans.template import NATIONAL, items, plan_problems, without_dangling
+from casework.selectors.cases import case_family_members, case_records
 from casework.selectors.professionals import advice_files_by_request
 from casework.services.audit import audit_record
+from casework.services.cases import milestone_record
+from casework.services.messages import account_alert, family_alert, family_case_path, staff_alert_recipients
 from casework.submissions.models import FormSubmission
 from tenants.form_definitions import form_definition
+from tenants.outbox.services import email_queue
 
 if TYPE_CHECKING:
     from citizen.accounts.models import Account
@@ -178,3 +185,165 @@ def _changed_by(plan: Plan, section: str, *, since: int) -> str:
         f"{who} saved section {section} at {when}, while you were changing it. Your changes are below and "
         "have not been saved: compare them with the section as it is now, then save again to replace theirs."
     )
+
+
+# --- Issuing, and the family's comments --------------------------------------------------
+
+# The clock's step each kind of version records (casework.clock): the draft's 15 days to
+# comment run from the day it is served; the final plan stops the 20-week clock.
+ISSUE_STEPS = {PlanVersion.Kind.DRAFT: "draft_served", PlanVersion.Kind.FINAL: "final_issued"}
+COMMENT_MAX_LENGTH = 5000
+
+
+@transaction.atomic
+def plan_issue(
+    *,
+    case: Case,
+    kind: str,
+    actor: Account,
+    actor_role: str,
+    request: HttpRequest | None = None,
+    today: date | None = None,
+) -> PlanVersion:
+    """Issue the plan as it stands: the draft to the family (15 days to comment), or the
+    final plan. The step goes on the case's timeline (unless already recorded there, as
+    when the draft was a document); findings never stop it, and how many were open is
+    kept. Each family member is told, without detail."""
+    today = today or timezone.localdate()
+    plan = Plan.objects.select_for_update().filter(case=case).first()
+    if plan is None or not plan.content:
+        raise ValidationError("Write the plan before issuing it.")
+    issued = {version.kind for version in plan.versions.all()}
+    if PlanVersion.Kind.FINAL in issued:
+        raise ValidationError("The final plan has been issued. Changes now are amendments after an annual review.")
+    if kind == PlanVersion.Kind.DRAFT and PlanVersion.Kind.DRAFT in issued:
+        raise ValidationError(
+            "The draft has been issued already. Answer the family's comments, then issue the final plan."
+        )
+    if kind == PlanVersion.Kind.FINAL and PlanVersion.Kind.DRAFT not in issued:
+        raise ValidationError("Issue the draft first: the family has 15 days to comment on it before the final plan.")
+    step = ISSUE_STEPS[PlanVersion.Kind(kind)]
+    if step not in case_records(case).milestones:
+        milestone_record(
+            case=case, key=step, occurred_on=today, actor=actor, actor_role=actor_role, request=request, today=today
+        )
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=len(issued) + 1,
+        kind=kind,
+        content=plan.content,
+        revision=plan.revision,
+        findings_open=len(plan_findings(plan.content)),
+        issued_on=today,
+        issued_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        actor_role=actor_role,
+        action=AuditEvent.Action.CREATED,
+        subject=AuditEvent.Subject.PLAN,
+        subject_id=plan.pk,
+        case=case,
+        summary=f"Issued the {version.get_kind_display().lower()} ({version.findings_open} findings open)",
+        request=request,
+    )
+    for access in case_family_members(case):
+        if kind == PlanVersion.Kind.DRAFT:
+            last_day = clock.long_date(clock.comments_close(today))
+            subject, text = "The draft EHC plan is ready to read", f"The draft EHC plan is ready: reply by {last_day}"
+            lines = [
+                f"The SEND team has written the draft EHC plan (case {case.reference}). You can read it section by "
+                "section, comment on any part of it, name the school or college you want, and ask for a meeting.",
+                f"You have until {last_day} to reply.",
+            ]
+        else:
+            subject = text = "The final EHC plan has been issued"
+            lines = [
+                f"The SEND team has issued the final EHC plan (case {case.reference}). You can read it, see what "
+                "changed since the draft, and download it."
+            ]
+        family_alert(access=access, subject=subject, lines=lines, path=family_case_path(case.pk, "plan"), text=text)
+    return version
+
+
+def plan_comment_add(
+    *,
+    version: PlanVersion,
+    account: Account,
+    section: str,
+    item: str,
+    text: str,
+    request: HttpRequest | None = None,
+) -> PlanComment:
+    """A family member's comment on a section of the draft, or one item in it. Taken
+    until the final plan is issued; the SEND team is told."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter your comment"})
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise ValidationError({"text": f"Your comment must be {COMMENT_MAX_LENGTH:,} characters or fewer"})
+    if version.kind != PlanVersion.Kind.DRAFT or version.plan.versions.filter(kind=PlanVersion.Kind.FINAL).exists():
+        raise ValidationError("The final plan has been issued, so comments on the draft are closed.")
+    held = version.content.get(section)
+    if held is None and NATIONAL.section(section) is None:
+        raise ValidationError("That section is not in the plan.")
+    if item and item not in {i["id"] for s, _p, _path, i in items(version.content) if s.key == section}:
+        raise ValidationError("That part of the plan is not in the draft.")
+    comment = PlanComment.objects.create(version=version, account=account, section=section, item=item, text=text)
+    case = version.plan.case
+    audit_record(
+        actor=account,
+        actor_role="family",
+        action=AuditEvent.Action.CREATED,
+        subject=AuditEvent.Subject.PLAN_COMMENT,
+        subject_id=comment.pk,
+        case=case,
+        summary=f"Commented on {comment.on} of the draft plan",
+        request=request,
+    )
+    email_queue(
+        to=staff_alert_recipients(case),
+        subject=f"A family has commented on the draft plan on case {case.reference}",
+        body=f"A family member has commented on {comment.on} of the draft EHC plan on case {case.reference}.\n\n"
+        "Sign in to the portal to read and answer it.",
+    )
+    return comment
+
+
+def plan_comment_answer(
+    *,
+    comment: PlanComment,
+    answer: str,
+    answer_text: str,
+    actor: Account,
+    actor_role: str,
+    request: HttpRequest | None = None,
+) -> PlanComment:
+    """The SEND team's answer: changed, or not changed and why. The family reads it."""
+    answer_text = (answer_text or "").strip()
+    if answer not in PlanComment.Answer.values:
+        raise ValidationError({"answer": "Select whether you changed the plan"})
+    if answer == PlanComment.Answer.NOT_CHANGED and not answer_text:
+        raise ValidationError({"answer_text": "Enter why the plan was not changed: the family will read this"})
+    comment.answer, comment.answer_text = answer, answer_text
+    comment.answered_by, comment.answered_at = actor, timezone.now()
+    comment.save(update_fields=["answer", "answer_text", "answered_by", "answered_at"])
+    case = comment.version.plan.case
+    audit_record(
+        actor=actor,
+        actor_role=actor_role,
+        action=AuditEvent.Action.CHANGED,
+        subject=AuditEvent.Subject.PLAN_COMMENT,
+        subject_id=comment.pk,
+        case=case,
+        summary=f"Answered the family's comment on {comment.on} ({comment.get_answer_display().lower()})",
+        request=request,
+    )
+    if comment.account is not None:
+        account_alert(
+            account=comment.account,
+            subject="The SEND team has answered your comment on the draft plan",
+            lines=[f"The SEND team has answered your comment on the draft EHC plan (case {case.reference})."],
+            path=family_case_path(case.pk, "plan"),
+        )
+    return comment

@@ -9,6 +9,7 @@ section meanwhile is merged; of the same section, refused by name with nothing l
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,15 +20,29 @@ from django.views.decorators.http import require_http_methods
 
 from casework.decorators import staff_required
 from casework.forms_plans import PlanSectionForm
-from casework.models import AuditEvent
+from casework.models import AuditEvent, PlanComment, PlanVersion
 from casework.permissions import CASEWORK
+from casework.plans.changes import plan_changes
 from casework.plans.findings import plan_findings
 from casework.plans.template import NATIONAL
 from casework.selectors.cases import case_for_staff_page
-from casework.selectors.plans import plan_content_at, plan_for_case, plan_sections
+from casework.selectors.plans import (
+    plan_comment_for_staff,
+    plan_comments,
+    plan_content_at,
+    plan_for_case,
+    plan_sections,
+    plan_versions,
+)
 from casework.services.audit import audit_record
-from casework.services.plans import PlanChangedMeanwhile, plan_section_save, plan_start
-from themes.forms import add_errors
+from casework.services.plans import (
+    PlanChangedMeanwhile,
+    plan_comment_answer,
+    plan_issue,
+    plan_section_save,
+    plan_start,
+)
+from themes.forms import GovukForm, GovukRadioSelect, add_errors
 
 TEMPLATES = "casework/staff/plans"
 
@@ -58,6 +73,10 @@ def plan_view(request: HttpRequest, case_id: int) -> HttpResponse:
             **_actor(request),
         )
     findings = plan_findings(plan.content) if plan else []
+    versions = plan_versions(case) if plan else []
+    draft = next((v for v in versions if v.kind == PlanVersion.Kind.DRAFT), None)
+    comments = plan_comments(draft) if draft else []
+    final = next((v for v in versions if v.kind == PlanVersion.Kind.FINAL), None)
     return render(
         request,
         f"{TEMPLATES}/plan.html",
@@ -67,6 +86,13 @@ def plan_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "plan": plan,
             "sections": plan_sections(plan.content, findings) if plan else [],
             "findings": findings,
+            "versions": versions,
+            "draft": draft,
+            "final": final,
+            "comments": comments,
+            "unanswered": sum(1 for c in comments if not c.answer),
+            # Since the draft: what the final plan changed, or what the drafting has changed so far.
+            "changes": plan_changes(draft.content, (final or plan).content) if draft else [],
         },
     )
 
@@ -126,4 +152,90 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
             "previous": NATIONAL.sections[at - 1] if at else None,
             "next": NATIONAL.sections[at + 1] if at + 1 < len(keys) else None,
         },
+    )
+
+
+class IssueForm(GovukForm):
+    kind = forms.ChoiceField(choices=PlanVersion.Kind.choices[:2], widget=forms.HiddenInput)
+
+
+class AnswerForm(GovukForm):
+    answer = forms.ChoiceField(
+        label="Did you change the plan?",
+        choices=[
+            (PlanComment.Answer.CHANGED.value, "Yes, the plan is changed"),
+            (PlanComment.Answer.NOT_CHANGED.value, "No, it is not changed"),
+        ],
+        widget=GovukRadioSelect,
+        error_messages={"required": "Select whether you changed the plan"},
+    )
+    answer_text = forms.CharField(
+        label="What you changed, or why you did not (the family will read this)",
+        help_text="Needed if you did not change it.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "Your answer must be 5,000 characters or fewer"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def plan_issue_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Issue the draft (or, after it, the final plan): what will happen, how many findings
+    are still open (they never stop it), and the button."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    plan = plan_for_case(case)
+    if plan is None:
+        raise Http404
+    versions = plan_versions(case)
+    kinds = {v.kind for v in versions}
+    kind = PlanVersion.Kind.FINAL if PlanVersion.Kind.DRAFT in kinds else PlanVersion.Kind.DRAFT
+    form = IssueForm(request.POST if request.method == "POST" else None, initial={"kind": kind})
+    if form.is_valid():
+        try:
+            version = plan_issue(case=case, kind=form.cleaned_data["kind"], **_actor(request))
+        except ValidationError as refusal:
+            add_errors(form, refusal)
+        else:
+            messages.success(request, f"The {version.get_kind_display().lower()} is issued. The family has been told.")
+            return redirect("staff:case-plan", case_id=case.pk)
+    return render(
+        request,
+        f"{TEMPLATES}/issue.html",
+        {
+            "page_title": f"Issue the {PlanVersion.Kind(kind).label.lower()}",
+            "case": case,
+            "plan": plan,
+            "kind": kind,
+            "form": form,
+            "done": PlanVersion.Kind.FINAL in kinds,
+            "findings": plan_findings(plan.content),
+            "unanswered": sum(1 for v in versions for c in plan_comments(v) if not c.answer),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(roles=CASEWORK)
+@never_cache
+def plan_comment(request: HttpRequest, case_id: int, comment_id: int) -> HttpResponse:
+    """A family's comment on the draft, and the team's answer to it."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    comment = plan_comment_for_staff(case=case, comment_id=comment_id)
+    initial = {"answer": comment.answer, "answer_text": comment.answer_text}
+    form = AnswerForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
+        try:
+            plan_comment_answer(comment=comment, **form.cleaned_data, **_actor(request))
+        except ValidationError as refusal:
+            add_errors(form, refusal)
+        else:
+            messages.success(request, "Answered. The family can read your answer.")
+            return redirect(reverse("staff:case-plan", args=[case.pk]) + f"#section-{comment.section}")
+    return render(
+        request,
+        f"{TEMPLATES}/comment.html",
+        {"page_title": f"Answer the comment on {comment.on}", "case": case, "comment": comment, "form": form},
     )

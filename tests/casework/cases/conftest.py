@@ -4,13 +4,20 @@ bulk for query counts). Staff clients and accounts come from tests/casework/conf
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 
+import pytest
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django_tenants.utils import tenant_context
 
-from casework.models import Case, CaseKind, Child
-from tenants.models import ServiceArea
-from tests.casework.conftest import make_account  # noqa: F401 (the case tests import it from here)
+from casework.models import Case, CaseKind, Child, StaffRole
+from casework.submissions.models import FormDraft, FormSubmission
+from tenants.models import FormVersion, ServiceArea
+from tests.api.conftest import advice_make, case_make, document_make
+from tests.casework.conftest import make_account
 from tests.factories import ChildFactory
 
 TODAY = date(2026, 6, 15)  # a Monday
@@ -52,3 +59,100 @@ def bulk_cases(n: int, *, today: date = TODAY, caseworker=None) -> list[Case]:
         )
         for i, child in enumerate(children)
     )
+
+
+# --- The EHC plan's drafting screens (test_plan_drafting.py, test_plan_issuing.py) ---
+
+FAMILY_WORDS = {
+    # Cumbria's Section A
+    "important_to_me": "Being with my dog Biscuit and my friend Sam.",
+    "hopes": "To work with animals.",
+    "like_and_admire": "People say I am kind and funny.",
+    # Somerset's Appendix A
+    "parent_views": "We would like an assessment so that school understands his anxiety.",
+    "child_views": "I want a quiet place to go at lunch.",
+}
+
+
+def family_form_send(case) -> FormSubmission:
+    """The family's Section A (Cumbria) or request for an assessment (Somerset), sent."""
+    version = _family_version()
+    family = make_account()
+    draft = FormDraft.objects.create(
+        child=case.child, variant=version.variant, version=version, account=family, submitted_at=timezone.now()
+    )
+    return FormSubmission.objects.create(
+        reference=f"F-PLAN-{case.pk}",
+        draft=draft,
+        child=case.child,
+        case=case,
+        variant=version.variant,
+        version=version,
+        feeds=version.definition["feeds"],
+        answers=FAMILY_WORDS,
+        submitted_by=family,
+        speaking_as="parent",
+        submitted_at=timezone.now(),
+    )
+
+
+def _family_version() -> FormVersion:
+    from django.db import connection
+
+    return (
+        FormVersion.objects.filter(
+            variant__council_id=connection.tenant.pk,
+            published_at__isnull=False,
+            definition__feeds__in=["contribution", "new_request"],
+        )
+        .select_related("variant")
+        .order_by("-definition__feeds", "-number")  # Section A where the council has one
+        .first()
+    )
+
+
+def advice_received(case, *, title: str):
+    advice = advice_make(case)
+    advice.received_on = timezone.localdate()
+    advice.status = advice.Status.RECEIVED
+    advice.save()
+    document = document_make(case, title=title)
+    document.advice_request = advice
+    document.save(update_fields=["advice_request"])
+    return advice, document
+
+
+@pytest.fixture
+def drafting(site, staff_client):
+    """A case with the family's form and two pieces of advice received; a caseworker."""
+    with tenant_context(site.council):
+        case = case_make()
+        family_form_send(case)
+        first = advice_received(case, title="Educational psychology advice")
+        second = advice_received(case, title="Speech and language advice")
+    worker = staff_client(site.council, StaffRole.CASEWORKER, first_name="Casey", last_name="Worker")
+    return case, worker, (first, second)
+
+
+def plan_path(case, section: str | None = None) -> str:
+    if section:
+        return reverse("staff:case-plan-section", urlconf="config.urls_council", args=[case.pk, section])
+    return reverse("staff:case-plan", urlconf="config.urls_council", args=[case.pk])
+
+
+def fields(html: str) -> dict[str, str]:
+    """The form's fields as a browser would post them unchanged: inputs and text areas
+    with their values, ticked checkboxes."""
+    posted: dict[str, str | list] = {}
+    for tag in re.finditer(r"<input[^>]*>", html):
+        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', tag.group(0)))
+        if "name" not in attrs or attrs.get("type") == "submit":
+            continue
+        if attrs.get("type") == "checkbox":
+            if "checked" in tag.group(0):
+                posted.setdefault(attrs["name"], []).append(attrs["value"])
+            continue
+        posted[attrs["name"]] = attrs.get("value", "")
+    for area in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', html, re.S):
+        posted[area.group(1)] = area.group(2).replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")
+    return posted

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from casework.models import AuditEvent, CaseKind, Milestone, StaffRole
+from casework.models import AuditEvent, CaseKind, Milestone, PlanComment, PlanVersion, StaffRole
 from casework.services.cases import advice_request_record, case_open, milestone_record
 from casework.services.plans import plan_start
 
@@ -37,6 +37,8 @@ URLS = [
     ("staff:case-new", ("child",), True, CASEWORK_ONLY),
     ("staff:case-plan", ("case",), True, CASEWORK_ONLY),
     ("staff:case-plan-section", ("case", "section"), True, CASEWORK_ONLY),
+    ("staff:case-plan-issue", ("case",), True, CASEWORK_ONLY),
+    ("staff:case-plan-comment", ("case", "comment"), True, CASEWORK_ONLY),
 ]
 WHO = [
     "anonymous",
@@ -66,7 +68,9 @@ def objects(cumbria, in_council):
             case=case, key="decided_whether_to_assess", occurred_on=TODAY, outcome="yes", actor=worker, today=TODAY
         )
         advice = advice_request_record(case=case, adviser="the EP", requested_on=TODAY, actor=worker, today=TODAY)
-        plan_start(case=case, actor=worker, actor_role=StaffRole.CASEWORKER)
+        plan = plan_start(case=case, actor=worker, actor_role=StaffRole.CASEWORKER)
+        draft = PlanVersion.objects.create(plan=plan, number=1, kind="draft", content={}, revision=1, issued_on=TODAY)
+        comment = PlanComment.objects.create(version=draft, section="A", text="More about trains, please.")
     return {
         "case": case.pk,
         "child": child.pk,
@@ -74,6 +78,7 @@ def objects(cumbria, in_council):
         "milestone": milestone.pk,
         "table": "plans",
         "section": "F",
+        "comment": comment.pk,
     }
 
 
@@ -120,6 +125,8 @@ def test_case_pages_permission_matrix(
         ("staff:case-new", ("child",), {"started_on_day": "1", "started_on_month": "6", "started_on_year": "2026"}),
         ("staff:case-step-correct", ("case", "milestone"), {"action": "withdraw", "reason": "A mistake"}),
         ("staff:case-plan-section", ("case", "section"), {"revision": "1", "provisions-0-what": "Therapy"}),
+        ("staff:case-plan-issue", ("case",), {"kind": "final"}),
+        ("staff:case-plan-comment", ("case", "comment"), {"answer": "changed"}),
     ],
 )
 def test_writes_by_someone_without_a_role_change_nothing(name, args, data, objects, cumbria, staff_client, in_council):

@@ -18,7 +18,18 @@ import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from casework.models import AccessRequest, Case, CaseKind, Child, ChildAccess, Document, Relationship, StaffRole
+from casework.models import (
+    AccessRequest,
+    Case,
+    CaseKind,
+    Child,
+    ChildAccess,
+    Document,
+    Plan,
+    PlanVersion,
+    Relationship,
+    StaffRole,
+)
 from casework.services.cases import case_open, milestone_record
 from casework.services.documents import document_share, document_upload
 from citizen.accounts.models import Account
@@ -165,6 +176,11 @@ def family(site, today) -> Family:
             upload=upload("advice.pdf", pdf_bytes("Advice")),
             actor=caseworker,
             actor_role=StaffRole.CASEWORKER,
+        )
+        # The same draft, written in the portal: the family reads it as a page and comments on it.
+        plan = Plan.objects.create(case=case, content={"A": {"views": "I like trains."}}, revision=1)
+        PlanVersion.objects.create(
+            plan=plan, number=1, kind="draft", content=plan.content, revision=1, issued_on=date(2026, 6, 10)
         )
     return Family(
         council=council,

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django_tenants.utils import tenant_context
 
-from casework.models import Document, DraftPlanReply, Message, PrintedCopyRequest
+from casework.models import Document, DraftPlanReply, Message, PlanComment, PrintedCopyRequest
 
 from .conftest import anonymous, signed_in_client, without_two_step
 
@@ -40,6 +40,8 @@ def addresses(family) -> dict[str, str]:
         "child-sharing-choose": reverse("family:child-sharing-choose", args=[child, family.parent_access.pk]),
         "case": reverse("family:case", args=[case]),
         "case-reply": reverse("family:case-reply", args=[case]),
+        "case-plan": reverse("family:case-plan", args=[case]),
+        "case-plan-comment": reverse("family:case-plan-comment", args=[case]) + "?on=A",
         "case-documents": reverse("family:case-documents", args=[case]),
         "case-messages": reverse("family:case-messages", args=[case]),
         "case-printed-copy": reverse("family:case-printed-copy", args=[case]),
@@ -56,6 +58,8 @@ ABOUT_THE_CHILD = {
     "child-seen",
     "case",
     "case-reply",
+    "case-plan",
+    "case-plan-comment",
     "case-documents",
     "case-messages",
     "case-printed-copy",
@@ -165,6 +169,7 @@ def test_nobody_else_can_reply_upload_message_or_order_a_copy_and_nothing_is_wri
     case = family.case.pk
     writes = {
         reverse("family:case-reply", args=[case]): {"response": "agree"},
+        reverse("family:case-plan-comment", args=[case]) + "?on=A": {"text": "Let me comment"},
         reverse("family:case-messages", args=[case]): {"body": "Let me in"},
         reverse("family:case-printed-copy", args=[case]): {},
         reverse("family:child-sharing-choose", args=[family.child.pk, family.parent_access.pk]): {"keep": "no"},
@@ -178,6 +183,7 @@ def test_nobody_else_can_reply_upload_message_or_order_a_copy_and_nothing_is_wri
 
     with tenant_context(family.council):
         assert not DraftPlanReply.objects.exists()
+        assert not PlanComment.objects.exists()
         assert not Message.objects.exists()
         assert not PrintedCopyRequest.objects.exists()
         assert not Document.objects.filter(kind=Document.Kind.FAMILY_UPLOAD).exists()

@@ -1,0 +1,145 @@
+"""The EHC plan on the family's side (issue 15, items 4 and 5): the plan as issued, as a
+web page with a heading per section (not only a PDF); comments on any section or single
+provision while the draft is open, each with the SEND team's answer; and, once the final
+plan is issued, what changed since the draft, section by section, in words."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from casework import clock
+from casework.models import AuditEvent, PlanVersion
+from casework.plans.changes import plan_changes
+from casework.plans.template import NATIONAL
+from casework.selectors.plans import plan_comments, plan_sections, plan_versions
+from casework.services.audit import audit_record
+from casework.services.messages import FAMILY
+from casework.services.plans import plan_comment_add
+from citizen.forms import PlanCommentForm
+from themes.forms import add_errors
+
+from .cases import _case_context, _family_only, _seen_by_trusted
+from .common import send_area
+
+TEMPLATES = "citizen/cases"
+
+
+def _issued(case) -> tuple[PlanVersion | None, PlanVersion | None]:
+    versions = plan_versions(case)
+    draft = next((v for v in versions if v.kind == PlanVersion.Kind.DRAFT), None)
+    final = next((v for v in versions if v.kind == PlanVersion.Kind.FINAL), None)
+    return draft, final
+
+
+def _blocks(content: dict, comments: list) -> list[dict]:
+    """Each section with its comments, and each item with its own: what the page draws."""
+    on: dict[tuple[str, str], list] = {}
+    for comment in comments:
+        on.setdefault((comment.section, comment.item), []).append(comment)
+    return [
+        {
+            "shown": shown,
+            "comments": on.get((shown.section.key, ""), []),
+            "listed": [
+                (part, [(item, on.get((shown.section.key, item["id"]), [])) for item in listed])
+                for part, listed in shown.listed
+            ],
+        }
+        for shown in plan_sections(content, [])
+    ]
+
+
+@require_safe
+@send_area
+def case_plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The plan as last issued; the comments on the draft and their answers; what the
+    final plan changed."""
+    context = _case_context(request, case_id)
+    case = context["case"]
+    draft, final = _issued(case)
+    shown = final or draft
+    comments = plan_comments(draft) if draft else []
+    if shown is not None:
+        summary = f"Read the {shown.get_kind_display().lower()}"
+        if context["trusted"]:
+            _seen_by_trusted(request, context, subject="plan", summary=summary)
+        else:
+            audit_record(
+                actor=request.user,
+                actor_role=FAMILY,
+                action=AuditEvent.Action.VIEWED,
+                subject=AuditEvent.Subject.PLAN,
+                subject_id=shown.plan_id,
+                case=case,
+                summary=summary,
+                request=request,
+            )
+    return render(
+        request,
+        f"{TEMPLATES}/plan.html",
+        {
+            **context,
+            "page_title": "The EHC plan",
+            "current": "plan",
+            "shown": shown,
+            "blocks": _blocks(shown.content, comments) if shown else [],
+            "comments": comments,
+            "may_comment": draft is not None and final is None and not context["trusted"],
+            "last_day": clock.comments_close(draft.issued_on) if draft else None,
+            "changes": plan_changes(draft.content, final.content) if draft and final else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@send_area
+def case_plan_comment(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Comment on one section of the draft (?on=F) or one part of it (?on=F.f1)."""
+    context = _case_context(request, case_id)
+    _family_only(context)
+    case = context["case"]
+    draft, final = _issued(case)
+    section_key, _, item = (request.GET.get("on") or "").partition(".")
+    section = NATIONAL.section(section_key)
+    if draft is None or section is None:
+        raise Http404
+    held = draft.content.get(section_key, {})
+    found = [(p.kind, i) for p in section.parts if p.kind != "text" for i in held.get(p.key, []) if i["id"] == item]
+    if item and not found:
+        raise Http404
+    kind, shown = found[0] if found else ("", None)
+    on = f"{kind} {item}" if item else f"section {section_key}"
+    form = PlanCommentForm(request.POST if request.method == "POST" and final is None else None)
+    if form.is_valid():
+        try:
+            plan_comment_add(
+                version=draft,
+                account=request.user,
+                section=section_key,
+                item=item,
+                text=form.cleaned_data["text"],
+                request=request,
+            )
+        except ValidationError as refusal:
+            add_errors(form, refusal)
+        else:
+            messages.success(request, f"Your comment on {on} has been sent to the SEND team.")
+            return redirect(reverse("family:case-plan", args=[case.pk]) + f"#section-{section_key}")
+    return render(
+        request,
+        f"{TEMPLATES}/plan_comment.html",
+        {
+            **context,
+            "page_title": f"Comment on {on} of the draft plan",
+            "form": form,
+            "section": section,
+            "item": shown,
+            "on": on,
+            "closed": final is not None,
+        },
+    )
