@@ -9,7 +9,7 @@ namespace because emails link to it.
 | child, child-seen | children/<id>/, children/<id>/who-has-seen/ |
 | child-sharing, child-sharing-choose | children/<id>/sharing/, children/<id>/sharing/<access id>/ (young people) |
 | case, case-reply, case-documents, case-messages, case-printed-copy | cases/<id>/… |
-| case-plan, case-plan-comment | cases/<id>/plan/[comment/?on=F.f1] (the plan as issued; comments) |
+| case-plan, case-plan-comment, case-plan-pdf | cases/<id>/plan/[comment/?on=F.f1, versions/<n>/pdf/] |
 | document-download | documents/<id>/download/ |
 | child-trusted, child-trusted-invite, child-trusted-end | children/<id>/trusted/[invite/, <grant>/end/] |
 | invitations, invitation | invitations/, invitations/<grant>/ (for the person invited) |
@@ -47,6 +47,7 @@ urlpatterns = [
     path("cases/<int:case_id>/reply/", cases.case_reply, name="case-reply"),
     path("cases/<int:case_id>/plan/", plans.case_plan, name="case-plan"),
     path("cases/<int:case_id>/plan/comment/", plans.case_plan_comment, name="case-plan-comment"),
+    path("cases/<int:case_id>/plan/versions/<int:number>/pdf/", plans.case_plan_pdf, name="case-plan-pdf"),
     path("cases/<int:case_id>/documents/", cases.case_documents, name="case-documents"),
     path("cases/<int:case_id>/messages/", cases.case_messages, name="case-messages"),
     path("cases/<int:case_id>/printed-copy/", cases.case_printed_copy, name="case-printed-copy"),

@@ -72,3 +72,11 @@ def plan_comment_for_staff(*, case: Case, comment_id: int) -> PlanComment:
     if comment is None:
         raise Http404
     return comment
+
+
+def plan_version(*, case: Case, number: int) -> PlanVersion:
+    """An issued version of the case's plan, or 404."""
+    version = PlanVersion.objects.filter(plan__case=case, number=number).select_related("plan__case__child").first()
+    if version is None:
+        raise Http404
+    return version

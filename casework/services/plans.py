@@ -22,6 +22,7 @@ from django.utils import timezone
 from casework import clock
 from casework.models import AdviceRequest, AuditEvent, Case, Plan, PlanComment, PlanRevision, PlanVersion
 from casework.plans.findings import plan_findings
+from casework.plans.pdf import plan_pdf
 from casework.plans.prefill import advice_from, section_a_from
 from casework.plans.template import NATIONAL, items, plan_problems, without_dangling
 from casework.selectors.cases import case_family_members, case_records
@@ -30,6 +31,7 @@ from casework.services.audit import audit_record
 from casework.services.cases import milestone_record
 from casework.services.messages import account_alert, family_alert, family_case_path, staff_alert_recipients
 from casework.submissions.models import FormSubmission
+from tenants.current import current_council
 from tenants.form_definitions import form_definition
 from tenants.outbox.services import email_queue
 
@@ -347,3 +349,19 @@ def plan_comment_answer(
             path=family_case_path(case.pk, "plan"),
         )
     return comment
+
+
+def plan_version_pdf(*, version: PlanVersion, web_address: str = "") -> bytes:
+    """An issued version as a PDF with the council's branding, made from its data."""
+    council = current_council()
+    case = version.plan.case
+    return plan_pdf(
+        council_name=council.name,
+        council_colour=council.primary_colour,
+        child=case.child.full_name,
+        case_reference=case.reference,
+        kind=version.get_kind_display(),
+        issued_on=version.issued_on,
+        content=version.content,
+        web_address=web_address,
+    )

@@ -32,12 +32,14 @@ NOT_ANSWERED = "Not answered"
 logging.getLogger("fpdf.output").setLevel(logging.ERROR)
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
+def rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
-class _SubmissionPDF(FPDF):
+class PortalPDF(FPDF):
+    """An A4 page in DejaVu Sans with a footer naming the council and the document."""
+
     def __init__(self, *, footer_text: str):
         super().__init__(format="A4")
         self.footer_text = footer_text
@@ -70,7 +72,7 @@ def submission_pdf(
     """The submission as a PDF for the case file: whom it is about (`child`, with the date
     of birth), who sent it and as whom (`speaking_as`), whose words the answers are where
     the form asks, then every answer shown to the family, section by section."""
-    pdf = _SubmissionPDF(footer_text=f"{council_name} · {definition.short_title} · {reference}")
+    pdf = PortalPDF(footer_text=f"{council_name} · {definition.short_title} · {reference}")
     pdf.set_title(f"{definition.short_title} {reference}")
     pdf.set_author(council_name)
     pdf.set_creator("SEND Citizen Portal")
@@ -78,7 +80,7 @@ def submission_pdf(
     pdf.add_page()
 
     # The council's band: its name in white on its colour (checked for 4.5:1 contrast).
-    pdf.set_fill_color(*_rgb(council_colour))
+    pdf.set_fill_color(*rgb(council_colour))
     pdf.rect(0, 0, pdf.w, 24, style="F")
     pdf.set_xy(PAGE_MARGIN, 8)
     pdf.set_text_color(255, 255, 255)
@@ -110,7 +112,7 @@ def submission_pdf(
     pdf.ln(4)
 
     for section in answers_by_section(definition, answers):
-        pdf.set_draw_color(*_rgb(council_colour))
+        pdf.set_draw_color(*rgb(council_colour))
         pdf.set_line_width(0.6)
         pdf.line(PAGE_MARGIN, pdf.get_y(), pdf.w - PAGE_MARGIN, pdf.get_y())
         pdf.ln(2)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/<int:case_id>/caseworker/", views.case_caseworker, name="case-caseworker"),
     path("cases/<int:case_id>/review-setting/", views.case_review_setting, name="case-review-setting"),
     path("cases/<int:case_id>/plan/", plans.plan_view, name="case-plan"),
+    path("cases/<int:case_id>/plan/versions/<int:number>/pdf/", plans.plan_pdf, name="case-plan-pdf"),
     path("cases/<int:case_id>/plan/issue/", plans.plan_issue_view, name="case-plan-issue"),
     path("cases/<int:case_id>/plan/comments/<int:comment_id>/", plans.plan_comment, name="case-plan-comment"),
     path("cases/<int:case_id>/plan/<str:section>/", plans.plan_section, name="case-plan-section"),  # after issue/

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.decorators import staff_required
 from casework.forms_plans import PlanSectionForm
@@ -32,6 +32,7 @@ from casework.selectors.plans import (
     plan_content_at,
     plan_for_case,
     plan_sections,
+    plan_version,
     plan_versions,
 )
 from casework.services.audit import audit_record
@@ -41,6 +42,7 @@ from casework.services.plans import (
     plan_issue,
     plan_section_save,
     plan_start,
+    plan_version_pdf,
 )
 from themes.forms import GovukForm, GovukRadioSelect, add_errors
 
@@ -239,3 +241,23 @@ def plan_comment(request: HttpRequest, case_id: int, comment_id: int) -> HttpRes
         f"{TEMPLATES}/comment.html",
         {"page_title": f"Answer the comment on {comment.on}", "case": case, "comment": comment, "form": form},
     )
+
+
+@require_safe
+@staff_required(roles=CASEWORK)
+@never_cache
+def plan_pdf(request: HttpRequest, case_id: int, number: int) -> HttpResponse:
+    """An issued version as a PDF."""
+    case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
+    version = plan_version(case=case, number=number)
+    audit_record(
+        action=AuditEvent.Action.DOWNLOADED,
+        subject=AuditEvent.Subject.PLAN,
+        subject_id=version.plan_id,
+        case=case,
+        summary=f"Downloaded the {version.get_kind_display().lower()} as a PDF",
+        **_actor(request),
+    )
+    response = HttpResponse(plan_version_pdf(version=version), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ehc-plan-{case.reference}-{version.kind}.pdf"'
+    return response

@@ -16,10 +16,10 @@ from casework import clock
 from casework.models import AuditEvent, PlanVersion
 from casework.plans.changes import plan_changes
 from casework.plans.template import NATIONAL
-from casework.selectors.plans import plan_comments, plan_sections, plan_versions
+from casework.selectors.plans import plan_comments, plan_sections, plan_version, plan_versions
 from casework.services.audit import audit_record
 from casework.services.messages import FAMILY
-from casework.services.plans import plan_comment_add
+from casework.services.plans import plan_comment_add, plan_version_pdf
 from citizen.forms import PlanCommentForm
 from themes.forms import add_errors
 
@@ -143,3 +143,31 @@ def case_plan_comment(request: HttpRequest, case_id: int) -> HttpResponse:
             "closed": final is not None,
         },
     )
+
+
+@require_safe
+@send_area
+def case_plan_pdf(request: HttpRequest, case_id: int, number: int) -> HttpResponse:
+    """An issued version as a PDF, with a link back to the web page."""
+    context = _case_context(request, case_id)
+    case = context["case"]
+    version = plan_version(case=case, number=number)
+    summary = f"Downloaded the {version.get_kind_display().lower()} as a PDF"
+    if context["trusted"]:
+        _seen_by_trusted(request, context, subject="plan", summary=summary)
+    else:
+        audit_record(
+            actor=request.user,
+            actor_role=FAMILY,
+            action=AuditEvent.Action.DOWNLOADED,
+            subject=AuditEvent.Subject.PLAN,
+            subject_id=version.plan_id,
+            case=case,
+            summary=summary,
+            request=request,
+        )
+    page = request.build_absolute_uri(reverse("family:case-plan", args=[case.pk]))
+    content = plan_version_pdf(version=version, web_address=page)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ehc-plan-{case.reference}-{version.kind}.pdf"'
+    return response

@@ -38,6 +38,7 @@ URLS = [
     ("staff:case-plan", ("case",), True, CASEWORK_ONLY),
     ("staff:case-plan-section", ("case", "section"), True, CASEWORK_ONLY),
     ("staff:case-plan-issue", ("case",), True, CASEWORK_ONLY),
+    ("staff:case-plan-pdf", ("case", "number"), True, CASEWORK_ONLY),
     ("staff:case-plan-comment", ("case", "comment"), True, CASEWORK_ONLY),
 ]
 WHO = [
@@ -79,6 +80,7 @@ def objects(cumbria, in_council):
         "table": "plans",
         "section": "F",
         "comment": comment.pk,
+        "number": draft.number,
     }
 
 

@@ -6,12 +6,15 @@ draft in words. Someone the family trusts reads it but cannot comment."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
 from django_tenants.utils import tenant_context
+from pypdf import PdfReader
 
 from casework import clock
-from casework.models import ChildAccess, Milestone, PlanComment, PlanVersion, Relationship, StaffRole
+from casework.models import AuditEvent, ChildAccess, Milestone, PlanComment, PlanVersion, Relationship, StaffRole
 from casework.plans.changes import plan_changes
 from tenants.outbox.models import OutboundEmail
 from tests.casework.test_plan_findings import GOOD
@@ -142,6 +145,22 @@ def test_the_final_plan_closes_comments_and_the_family_sees_what_changed(written
     assert "Provision f1: how often was “Regular”, now “20 minutes every school day”" in page
     assert "Provision f1: who will provide it was not said, now “A trained teaching assistant”" in page
     assert "Comment on provision f1" not in page
+    pdf = family.get(reverse("family:case-plan-pdf", urlconf="config.urls_council", args=[case.pk, 2]))
+    assert pdf["Content-Type"] == "application/pdf" and "final.pdf" in pdf["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(pdf.content))
+    words = "".join(p.extract_text() for p in reader.pages)
+    assert site.council.name in words and "Final plan, issued" in words
+    assert "How often: 20 minutes every school day" in words
+    assert [o.title for o in reader.outline][:2] == [
+        "Section A: The views, interests and aspirations of the child or young person and their parents",
+        "Section B: Special educational needs",
+    ]
+    assert reader.pdf_header and reader.trailer["/Root"]["/Lang"] == "en-GB"
+    staff_pdf = worker.get(staff_path("case-plan-pdf", case.pk, 1))
+    assert "Draft plan, issued" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(staff_pdf.content)).pages)
+    assert worker.get(staff_path("case-plan-pdf", case.pk, 3)).status_code == 404
+    with tenant_context(site.council):
+        assert AuditEvent.objects.filter(subject="plan", action="downloaded").count() == 2
     closed = post(family, family_path("case-plan-comment", case, "?on=F"), {"text": "Late comment"})
     assert "comments on the draft are closed" in closed.content.decode()
     with tenant_context(site.council):
