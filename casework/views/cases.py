@@ -61,7 +61,7 @@ from casework.selectors.cases import (
     timeliness_by_month,
     timeliness_summary,
 )
-from casework.selectors.plans import plan_for_case, plan_versions
+from casework.selectors.plans import plan_for_case, plan_quality_summary, plan_versions
 from casework.selectors.professionals import (
     advice_files_by_request,
     advice_forms_by_request,
@@ -505,6 +505,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "summary": timeliness_summary(today=today),
             "months": timeliness_by_month(today=today),
             "overdue_advice": overdue_advice_by_organisation(today=today),
+            "plan_quality": plan_quality_summary(today=today),
         },
     )
 
@@ -530,6 +531,9 @@ def _dashboard_table(table: str, today) -> tuple[list[str], list[list]]:
                 )
             ],
         ]
+    if table == "plan-quality":
+        head = ["Plans written in the portal", "Issued", "With nothing flagged", "Findings open on average"]
+        return head, [[r.kind, r.issued, r.nothing_flagged, r.average] for r in plan_quality_summary(today=today)]
     if table == "plans-by-month":
         head = ["Month", "Final plans issued", "Within 20 weeks, including exceptions", "Within, excluding exceptions"]
         return head, [

@@ -212,3 +212,20 @@ def test_changes_between_versions_in_words():
     assert plan_changes(GOOD, GOOD) == []
     emptied = [line for c in plan_changes(GOOD, {}) for line in c.lines]
     assert emptied and all("taken out" in line.lower() for line in emptied)
+
+
+def test_the_dashboard_shows_what_was_open_across_plans_when_issued(written, site, post, staff_client):
+    case, worker, _ = written
+    post(worker, staff_path("case-plan-issue", case.pk), {"kind": "draft"})
+    with tenant_context(site.council):
+        findings = PlanVersion.objects.get(plan__case=case).findings_open
+    manager = staff_client(site.council, StaffRole.TEAM_MANAGER)
+
+    page = manager.get(staff_path("dashboard")).content.decode()
+    table = page.split('id="plan-quality"')[1].split("</table>")[0]
+    csv = manager.get(reverse("staff:dashboard-csv", urlconf="config.urls_council", args=["plan-quality"]))
+
+    assert 'Draft plan</th><td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in table
+    assert f"{findings:.1f}" in table
+    assert "Final plan" in table
+    assert f"Draft plan,1,0,{findings:.1f}" in csv.content.decode()
