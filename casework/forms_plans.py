@@ -19,6 +19,7 @@ from themes.forms import GovukCheckboxSelectMultiple, GovukForm
 
 REQUIRED_FIELD = {"need": "text", "outcome": "text", "provision": "what", "advice": "title"}
 NOUN = {"need": "need", "outcome": "outcome", "provision": "provision", "advice": "advice"}
+ADD = {"need": "Add a need", "outcome": "Add an outcome", "provision": "Add a provision", "advice": "Add advice"}
 QUOTED_IN = ("need", "outcome", "provision")  # the kinds of item that may quote advice
 
 
@@ -161,7 +162,7 @@ class PlanSectionForm(GovukForm):
         for part, n, item in self.item_prefixes:
             prefix = f"{part.key}-{n}-"
             fields = [self[name] for name in self.fields if name.startswith(prefix)]
-            legend = _label(item, part.kind) if item else f"Add a {NOUN[part.kind]}"
+            legend = _label(item, part.kind) if item else ADD[part.kind]
             drawn.setdefault(part.key, []).append(
                 ItemGroup(legend, item["id"] if item else "", fields, (item or {}).get("quotes", []))
             )

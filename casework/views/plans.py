@@ -12,9 +12,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -117,6 +118,9 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
         except ValueError:
             revision = plan.revision
         form = PlanSectionForm(request.POST, section=template_section, content=plan_content_at(plan, revision))
+        autosave = "application/json" in request.headers.get("Accept", "")
+        if autosave and not form.is_valid():
+            return JsonResponse({"message": "Not saved yet: select Save to see what needs changing."}, status=400)
         if form.is_valid():
             try:
                 plan = plan_section_save(
@@ -127,12 +131,17 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
                     **_actor(request),
                 )
             except PlanChangedMeanwhile as changed:
+                if autosave:
+                    return JsonResponse({"message": f"Not saved: {changed.messages[0]}"}, status=409)
                 add_errors(form, changed)
                 form.data = form.data.copy()
                 form.data["replace"] = "1"  # they have been told: saving again replaces theirs
             except ValidationError as refusal:
                 add_errors(form, refusal)
             else:
+                if autosave:
+                    saved_at = timezone.localtime(plan.updated_at).strftime("%-I:%M%p").lower()
+                    return JsonResponse({"revision": plan.revision, "saved_at": saved_at})
                 messages.success(request, f"Section {section} saved.")
                 return redirect(reverse("staff:case-plan-section", args=[case.pk, section]) + "#findings")
         plan = plan_for_case(case)

@@ -171,7 +171,11 @@ def test_a_plan_drafted_checked_commented_on_answered_and_issued(debug, committe
         staff.fill("[name='outcomes-0-text']", "Eats lunch calmly with a friend most days.")
         staff.fill("[name='outcomes-0-timeframe']", "By the end of Year 5")
         staff.check("input[name='outcomes-0-needs'][value='b1']")
+        # Saved as they type: the line under the form says when, then Save finds nothing lost.
+        staff.locator("[data-autosave-status]").filter(has_text="Saved at").wait_for(timeout=15_000)
         staff.get_by_role("button", name="Save section E").click()
+        assert staff.content().count("Eats lunch calmly with a friend most days.") >= 1
+        assert "Outcome e2" not in staff.content()  # the autosaved outcome is e1, not saved twice
         staff.goto(f"{base}staff/cases/{ids['case']}/plan/F/")
         staff.fill("[name='provisions-0-what']", "Access to a quiet space as required")
         staff.check("input[name='provisions-0-needs'][value='b1']")

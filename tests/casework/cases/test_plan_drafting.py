@@ -189,3 +189,34 @@ def test_another_councils_case_and_a_section_that_is_not_there_are_not_found(dra
     elsewhere = staff_client(site.other, StaffRole.COUNCIL_ADMIN)
     assert elsewhere.get(plan_path(case)).status_code == 404
     assert elsewhere.get(plan_path(case, "A")).status_code == 404
+
+
+def test_autosave_keeps_a_new_item_once_and_says_when_it_cannot_save(drafting, site, staff_client):
+    """What the page's script sends (the form, as JSON wanted): saved with the new
+    revision; a new provision saved by one autosave is the same provision in the next,
+    not a second; a colleague's save of the section meanwhile, and a field to fix, are
+    said, and nothing is saved."""
+    case, worker, _ = drafting
+    worker.post(plan_path(case))
+    form = fields(worker.get(plan_path(case, "F")).content.decode())
+    json = {"HTTP_ACCEPT": "application/json"}
+
+    first = worker.post(plan_path(case, "F"), form | {"provisions-0-what": "Speech thera"}, **json)
+    assert first.status_code == 200 and first.json()["revision"] == 2 and "saved_at" in first.json()
+    second = worker.post(
+        plan_path(case, "F"), form | {"provisions-0-what": "Speech therapy weekly", "revision": "2"}, **json
+    )
+    assert second.json()["revision"] == 3
+    with tenant_context(site.council):
+        assert [p["what"] for p in Plan.objects.get(case=case).content["F"]["provisions"]] == ["Speech therapy weekly"]
+
+    colleague = staff_client(site.council, StaffRole.CASEWORKER, first_name="Robin", last_name="Mills")
+    theirs = fields(colleague.get(plan_path(case, "F")).content.decode())
+    colleague.post(plan_path(case, "F"), theirs | {"provisions-0-who": "A therapist"})
+    stale = worker.post(plan_path(case, "F"), form | {"provisions-0-what": "Mine", "revision": "3"}, **json)
+    assert stale.status_code == 409 and "Not saved: Robin Mills saved section F" in stale.json()["message"]
+    bad = worker.post(plan_path(case, "F"), form | {"provisions-0-quote_page": "x", "revision": "4"}, **json)
+    assert bad.status_code == 400 and "select Save to see" in bad.json()["message"]
+    with tenant_context(site.council):
+        plan = Plan.objects.get(case=case)
+    assert plan.revision == 4 and plan.content["F"]["provisions"][0]["what"] == "Speech therapy weekly"
