@@ -93,7 +93,7 @@ class PlanQualityRow:
 
     @property
     def average(self) -> str:
-        return f"{self.findings_open / self.issued:.1f}" if self.issued else "–"
+        return f"{self.findings_open / self.issued:.1f}" if self.issued else "None issued"
 
 
 def plan_quality_summary(*, today: date) -> list[PlanQualityRow]:
