@@ -105,14 +105,16 @@ def plan_quality_summary(*, today: date) -> list[PlanQualityRow]:
         row["kind"]: row
         for row in PlanVersion.objects.filter(issued_on__gt=since, issued_on__lte=today)
         .values("kind")
-        .annotate(issued=Count("id"), clean=Count("id", filter=Q(findings_open=0)), open=Sum("findings_open"))
+        .annotate(
+            issued=Count("id"), nothing_flagged=Count("id", filter=Q(findings_open=0)), findings=Sum("findings_open")
+        )
     }
     return [
         PlanQualityRow(
             kind=label,
             issued=counted.get(kind, {}).get("issued", 0),
-            nothing_flagged=counted.get(kind, {}).get("clean", 0),
-            findings_open=counted.get(kind, {}).get("open", 0) or 0,
+            nothing_flagged=counted.get(kind, {}).get("nothing_flagged", 0),
+            findings_open=counted.get(kind, {}).get("findings", 0) or 0,
         )
         for kind, label in PlanVersion.Kind.choices
     ]
