@@ -46,6 +46,7 @@ from casework.file_checks import ACCEPTED, DOCUMENT_MAX_BYTES, FileRefused
 from casework.models import AccessRequest, AdviceRequest, AuditEvent, Case, CaseKind, Child, Document, Message, Plan
 from casework.plans.findings import plan_findings
 from casework.selectors.cases import STAGE_LABELS
+from casework.selectors.plans import plan_template
 from casework.services import access as access_services
 from casework.services import documents as document_services
 from casework.services import messages as message_services
@@ -908,7 +909,7 @@ class FormDefinitionDetail(ApiView, generics.RetrieveAPIView):
 
 
 def _plan_answer(plan) -> dict:
-    plan.findings = plan_findings(plan.content)
+    plan.findings = plan_findings(plan.content, plan_template(plan))
     return PlanSerializer(plan).data
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 
-from casework.plans.template import ITEM_FIELDS, LONG_FIELDS, NATIONAL, Part, Section, next_id
+from casework.plans.template import ITEM_FIELDS, LONG_FIELDS, NATIONAL, Part, PlanTemplate, Section, next_id
 from themes.forms import GovukCheckboxSelectMultiple, GovukForm
 
 REQUIRED_FIELD = {"need": "text", "outcome": "text", "provision": "what", "advice": "title"}
@@ -48,8 +48,9 @@ class PlanSectionForm(GovukForm):
     # caseworker has been told, and saving again replaces their change.
     replace = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, section: Section, content: dict, **kwargs):
+    def __init__(self, *args, section: Section, content: dict, template: PlanTemplate = NATIONAL, **kwargs):
         self.widths = {}
+        self.template = template
         super().__init__(*args, **kwargs)
         self.section = section
         self.content = content or {}
@@ -212,7 +213,11 @@ class PlanSectionForm(GovukForm):
                 typed = {f: (data.get(f"{prefix}-{f}") or "").strip() for f, *_ in ITEM_FIELDS[part.kind]}
                 if existing is None and not any(typed.values()):
                     continue
-                item = copy.deepcopy(existing) if existing else {"id": next_id(self.content, self.section.key, taken)}
+                item = (
+                    copy.deepcopy(existing)
+                    if existing
+                    else {"id": next_id(self.content, self.section.key, taken, self.template)}
+                )
                 taken.add(item["id"])
                 for field, value in typed.items():
                     if value:

@@ -544,6 +544,42 @@ class FormVersion(models.Model):
         return self.published_at is not None
 
 
+class PlanTemplateVersion(models.Model):
+    """A council's own version of the EHC plan template: the national template's sections
+    retitled, relabelled or added to (casework.plans.template.template_problems checks it
+    when saved). A draft while its admins edit it; frozen once published, since plans
+    written on it are read with it. A council without one uses the national template."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="plan_templates")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["council", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "number"], name="plan_template_number_unique"),
+            models.UniqueConstraint(
+                fields=["council"], condition=models.Q(published_at__isnull=True), name="one_draft_plan_template"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council} plan template {self.number}{'' if self.published_at else ' (draft)'}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and type(self).objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise FrozenVersion("A published plan template cannot be changed; make a new draft instead.")
+        super().save(*args, **kwargs)
+
+
 class StageExplanation(models.Model):
     """The council's own words for a step of a case's timeline, shown to families beside
     the statutory wording. `case_kind` is a casework.models.CaseKind value and `stage_key`

@@ -255,9 +255,9 @@ def id_prefix(section_key: str) -> str:
     return f"{key}_" if key[-1].isdigit() else key
 
 
-def next_id(content: dict, section_key: str, taken: set[str] | None = None) -> str:
+def next_id(content: dict, section_key: str, taken: set[str] | None = None, template: PlanTemplate = NATIONAL) -> str:
     """The first id not yet used in the plan for a new item in this section."""
-    used = {item["id"] for *_, item in items(content)} | (taken or set())
+    used = {item["id"] for *_, item in items(content, template)} | (taken or set())
     prefix, n = id_prefix(section_key), 1
     while f"{prefix}{n}" in used:
         n += 1
@@ -275,3 +275,135 @@ def without_dangling(content: dict, template: PlanTemplate = NATIONAL) -> dict:
         if "quotes" in item:
             item["quotes"] = [q for q in item["quotes"] if kinds.get(q.get("advice")) == "advice"]
     return content
+
+
+# --- A council's own variant (tenants.PlanTemplateVersion) --------------------------------
+
+TEMPLATE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+        "sections": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 30,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "key": {"type": "string", "pattern": "^[A-Z][A-Z0-9]{0,3}$"},
+                    "title": {"type": "string", "minLength": 1, "maxLength": 300},
+                    "parts": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 20,
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"},
+                                "label": {"type": "string", "minLength": 1, "maxLength": 200},
+                                "kind": {"enum": ["text", *KINDS]},
+                                "serves": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+                            },
+                            "required": ["key", "label"],
+                            "additionalProperties": False,
+                        },
+                    },
+                },
+                "required": ["key", "title", "parts"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["title", "sections"],
+    "additionalProperties": False,
+}
+
+
+def template_definition(template: PlanTemplate = NATIONAL) -> dict:
+    """A template as the JSON a council edits to make its own variant."""
+    return {
+        "title": template.title,
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "parts": [
+                    {
+                        "key": part.key,
+                        "label": part.label,
+                        **({"kind": part.kind} if part.kind != "text" else {}),
+                        **({"serves": list(part.serves)} if part.serves else {}),
+                    }
+                    for part in section.parts
+                ],
+            }
+            for section in template.sections
+        ],
+    }
+
+
+def template_problems(definition: Any) -> list[Problem]:
+    """Everything wrong with a council's variant, by JSON path: its shape first, then what
+    a schema cannot say. A variant may retitle and relabel, add sections and text parts,
+    and reorder; it keeps every structured part of the national template (its needs,
+    outcomes, provision and advice, with what the provision meets), so findings, the
+    family's comments and the API mean the same on every council."""
+    errors = sorted(
+        Draft202012Validator(TEMPLATE_SCHEMA).iter_errors(definition),
+        key=lambda e: (list(map(str, e.absolute_path)), e.message),
+    )
+    if errors:
+        return [Problem(e.json_path, e.message) for e in errors]
+    problems: list[Problem] = []
+    sections: dict[str, dict] = {}
+    for n, section in enumerate(definition["sections"]):
+        if section["key"] in sections:
+            problems.append(Problem(f"$.sections[{n}].key", f"Section {section['key']} is there twice"))
+        sections.setdefault(section["key"], section)
+        keys = [part["key"] for part in section["parts"]]
+        for m, key in enumerate(keys):
+            if key in keys[:m]:
+                problems.append(
+                    Problem(f"$.sections[{n}].parts[{m}].key", f"{key!r} is there twice in {section['key']}")
+                )
+    for section in NATIONAL.sections:
+        for part in section.parts:
+            if part.kind == "text":
+                continue
+            theirs = next((p for p in sections.get(section.key, {}).get("parts", []) if p["key"] == part.key), None)
+            if theirs is None or theirs.get("kind", "text") != part.kind:
+                problems.append(
+                    Problem(
+                        "$.sections",
+                        f"Section {section.key} must keep its {part.label.lower()} ({part.key}, a list of "
+                        f"{part.kind}s): findings, comments and the API rely on it",
+                    )
+                )
+            elif sorted(theirs.get("serves", [])) != sorted(part.serves):
+                problems.append(
+                    Problem(
+                        "$.sections",
+                        f"Section {section.key}'s provision must meet the needs in {', '.join(part.serves)}",
+                    )
+                )
+    return problems
+
+
+def template_from(definition: dict, *, slug: str, version: int) -> PlanTemplate:
+    """A stored variant (checked by template_problems when saved) as a PlanTemplate."""
+    return PlanTemplate(
+        slug=slug,
+        version=version,
+        title=definition["title"],
+        sections=tuple(
+            Section(
+                section["key"],
+                section["title"],
+                tuple(
+                    Part(part["key"], part["label"], part.get("kind", "text"), tuple(part.get("serves", ())))
+                    for part in section["parts"]
+                ),
+            )
+            for section in definition["sections"]
+        ),
+    )

@@ -2,19 +2,55 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from casework.models import Case, Plan, PlanComment, PlanRevision, PlanVersion
 from casework.plans.findings import Finding
-from casework.plans.template import NATIONAL, Part, Section
+from casework.plans.template import NATIONAL, Part, PlanTemplate, Section, template_from
+from tenants.current import current_council
+from tenants.models import PlanTemplateVersion
 
 
 def plan_for_case(case: Case) -> Plan | None:
     return Plan.objects.filter(case=case).first()
+
+
+COUNCIL_TEMPLATE = "council"  # Plan.template for a plan on its council's own variant
+
+
+def council_plan_template() -> PlanTemplate:
+    """The template a new plan in this council starts on: the council's latest published
+    variant, else the national template."""
+    row = (
+        PlanTemplateVersion.objects.filter(council=current_council(), published_at__isnull=False)
+        .order_by("-number")
+        .first()
+    )
+    return _variant(row.definition, row.number) if row else NATIONAL
+
+
+def plan_template(plan: Plan) -> PlanTemplate:
+    """The template a plan was written on (a published variant never changes)."""
+    if plan.template != COUNCIL_TEMPLATE:
+        return NATIONAL
+    row = PlanTemplateVersion.objects.filter(council=current_council(), number=plan.template_version).first()
+    return _variant(row.definition, row.number) if row else NATIONAL
+
+
+def _variant(definition: dict, number: int) -> PlanTemplate:
+    return _parsed(json.dumps(definition, sort_keys=True), number)
+
+
+@lru_cache(maxsize=64)
+def _parsed(text: str, number: int) -> PlanTemplate:
+    # One object per definition, so the schema cached for it (content_schema) is reused.
+    return template_from(json.loads(text), slug=COUNCIL_TEMPLATE, version=number)
 
 
 def plan_content_at(plan: Plan, revision: int) -> dict:
@@ -40,10 +76,10 @@ class SectionShown:
         return not any(text for _, text in self.texts) and not any(items for _, items in self.listed)
 
 
-def plan_sections(content: dict, findings: list[Finding]) -> list[SectionShown]:
+def plan_sections(content: dict, findings: list[Finding], template: PlanTemplate = NATIONAL) -> list[SectionShown]:
     """Every section of the template, with what the plan says in it and its findings."""
     shown = []
-    for section in NATIONAL.sections:
+    for section in template.sections:
         held = (content or {}).get(section.key, {})
         shown.append(
             SectionShown(
@@ -58,7 +94,7 @@ def plan_sections(content: dict, findings: list[Finding]) -> list[SectionShown]:
 
 def plan_versions(case: Case) -> list[PlanVersion]:
     """The plan's issued versions, oldest first (one query; none before a plan is issued)."""
-    return list(PlanVersion.objects.filter(plan__case=case).select_related("issued_by").order_by("number"))
+    return list(PlanVersion.objects.filter(plan__case=case).select_related("issued_by", "plan").order_by("number"))
 
 
 def plan_comments(version: PlanVersion) -> list[PlanComment]:

@@ -24,8 +24,9 @@ from casework.models import AdviceRequest, AuditEvent, Case, Plan, PlanComment, 
 from casework.plans.findings import plan_findings
 from casework.plans.pdf import plan_pdf
 from casework.plans.prefill import advice_from, section_a_from
-from casework.plans.template import NATIONAL, items, plan_problems, without_dangling
+from casework.plans.template import items, plan_problems, without_dangling
 from casework.selectors.cases import case_family_members, case_records
+from casework.selectors.plans import council_plan_template, plan_template
 from casework.selectors.professionals import advice_files_by_request
 from casework.services.audit import audit_record
 from casework.services.cases import milestone_record
@@ -56,11 +57,12 @@ def plan_save(
 ) -> Plan:
     """Replace the plan's content. `revision`: the revision the caller read (0 for a new
     plan); None only to replace whatever is there, knowingly."""
-    problems = plan_problems(content)
+    starting = council_plan_template()
+    Plan.objects.get_or_create(case=case, defaults={"template": starting.slug, "template_version": starting.version})
+    plan = Plan.objects.select_for_update().get(case=case)
+    problems = plan_problems(content, plan_template(plan))
     if problems:
         raise ValidationError({"content": [str(problem) for problem in problems]})
-    Plan.objects.get_or_create(case=case, defaults={"template": NATIONAL.slug, "template_version": NATIONAL.version})
-    plan = Plan.objects.select_for_update().get(case=case)
     if revision is not None and revision != plan.revision:
         raise PlanChangedMeanwhile(
             f"This plan has been saved since revision {revision}: it is at revision {plan.revision} now. "
@@ -170,7 +172,7 @@ def plan_section_save(
         del content[section]
     return plan_save(
         case=case,
-        content=without_dangling(content),
+        content=without_dangling(content, plan_template(plan)),
         revision=plan.revision,
         actor=actor,
         actor_role=actor_role,
@@ -235,7 +237,7 @@ def plan_issue(
         kind=kind,
         content=plan.content,
         revision=plan.revision,
-        findings_open=len(plan_findings(plan.content)),
+        findings_open=len(plan_findings(plan.content, plan_template(plan))),
         issued_on=today,
         issued_by=actor,
     )
@@ -286,10 +288,10 @@ def plan_comment_add(
         raise ValidationError({"text": f"Your comment must be {COMMENT_MAX_LENGTH:,} characters or fewer"})
     if version.kind != PlanVersion.Kind.DRAFT or version.plan.versions.filter(kind=PlanVersion.Kind.FINAL).exists():
         raise ValidationError("The final plan has been issued, so comments on the draft are closed.")
-    held = version.content.get(section)
-    if held is None and NATIONAL.section(section) is None:
+    template = plan_template(version.plan)
+    if template.section(section) is None:
         raise ValidationError("That section is not in the plan.")
-    if item and item not in {i["id"] for s, _p, _path, i in items(version.content) if s.key == section}:
+    if item and item not in {i["id"] for s, _p, _path, i in items(version.content, template) if s.key == section}:
         raise ValidationError("That part of the plan is not in the draft.")
     comment = PlanComment.objects.create(version=version, account=account, section=section, item=item, text=text)
     case = version.plan.case
@@ -364,4 +366,5 @@ def plan_version_pdf(*, version: PlanVersion, web_address: str = "") -> bytes:
         issued_on=version.issued_on,
         content=version.content,
         web_address=web_address,
+        template=plan_template(version.plan),
     )

@@ -49,6 +49,7 @@ urlpatterns = [
     path("settings/colour/", settings.colour, name="settings-colour"),
     path("settings/feedback/", settings.feedback, name="settings-feedback"),
     path("settings/texts/", settings.texts, name="settings-texts"),
+    path("settings/plan-template/", settings.plan_template, name="settings-plan-template"),
     path("settings/family-area/", settings.family_area, name="settings-family-area"),
     path("settings/professionals/", settings.professionals, name="settings-professionals"),
     path("settings/sign-in/", settings.sign_in, name="settings-sign-in"),

@@ -61,7 +61,7 @@ from casework.selectors.cases import (
     timeliness_by_month,
     timeliness_summary,
 )
-from casework.selectors.plans import plan_for_case, plan_quality_summary, plan_versions
+from casework.selectors.plans import plan_for_case, plan_quality_summary, plan_template, plan_versions
 from casework.selectors.professionals import (
     advice_files_by_request,
     advice_forms_by_request,
@@ -187,7 +187,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "audit_trail": case_audit_trail(case),
             "submissions": submissions_for_case(case=case),
             "plan": plan,
-            "plan_findings": len(plan_findings(plan.content)) if plan else 0,
+            "plan_findings": len(plan_findings(plan.content, plan_template(plan))) if plan else 0,
             "plan_versions": plan_versions(case) if plan else [],
         },
     )

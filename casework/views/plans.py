@@ -33,6 +33,7 @@ from casework.selectors.plans import (
     plan_content_at,
     plan_for_case,
     plan_sections,
+    plan_template,
     plan_version,
     plan_versions,
 )
@@ -75,7 +76,8 @@ def plan_view(request: HttpRequest, case_id: int) -> HttpResponse:
             summary="Viewed the EHC plan",
             **_actor(request),
         )
-    findings = plan_findings(plan.content) if plan else []
+    template = plan_template(plan) if plan else NATIONAL
+    findings = plan_findings(plan.content, template) if plan else []
     versions = plan_versions(case) if plan else []
     draft = next((v for v in versions if v.kind == PlanVersion.Kind.DRAFT), None)
     comments = plan_comments(draft) if draft else []
@@ -87,7 +89,7 @@ def plan_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "page_title": f"EHC plan: {case.reference}",
             "case": case,
             "plan": plan,
-            "sections": plan_sections(plan.content, findings) if plan else [],
+            "sections": plan_sections(plan.content, findings, template) if plan else [],
             "findings": findings,
             "versions": versions,
             "draft": draft,
@@ -95,7 +97,7 @@ def plan_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "comments": comments,
             "unanswered": sum(1 for c in comments if not c.answer),
             # Since the draft: what the final plan changed, or what the drafting has changed so far.
-            "changes": plan_changes(draft.content, (final or plan).content) if draft else [],
+            "changes": plan_changes(draft.content, (final or plan).content, template) if draft else [],
         },
     )
 
@@ -107,8 +109,11 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
     """One section's form, with its findings beside it."""
     case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
     plan = plan_for_case(case)
-    template_section = NATIONAL.section(section)
-    if plan is None or template_section is None:
+    if plan is None:
+        raise Http404
+    template = plan_template(plan)
+    template_section = template.section(section)
+    if template_section is None:
         raise Http404
     if request.method == "POST":
         # The form is drawn from the revision the page showed, so each item's fields
@@ -117,7 +122,9 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
             revision = int(request.POST.get("revision", ""))
         except ValueError:
             revision = plan.revision
-        form = PlanSectionForm(request.POST, section=template_section, content=plan_content_at(plan, revision))
+        form = PlanSectionForm(
+            request.POST, section=template_section, content=plan_content_at(plan, revision), template=template
+        )
         autosave = "application/json" in request.headers.get("Accept", "")
         if autosave and not form.is_valid():
             return JsonResponse({"message": "Not saved yet: select Save to see what needs changing."}, status=400)
@@ -146,9 +153,11 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
                 return redirect(reverse("staff:case-plan-section", args=[case.pk, section]) + "#findings")
         plan = plan_for_case(case)
     else:
-        form = PlanSectionForm(section=template_section, content=plan.content, initial={"revision": plan.revision})
-    findings = [f for f in plan_findings(plan.content) if f.section == section]
-    keys = [s.key for s in NATIONAL.sections]
+        form = PlanSectionForm(
+            section=template_section, content=plan.content, template=template, initial={"revision": plan.revision}
+        )
+    findings = [f for f in plan_findings(plan.content, template) if f.section == section]
+    keys = [s.key for s in template.sections]
     at = keys.index(section)
     return render(
         request,
@@ -160,8 +169,8 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
             "section": template_section,
             "form": form,
             "findings": findings,
-            "previous": NATIONAL.sections[at - 1] if at else None,
-            "next": NATIONAL.sections[at + 1] if at + 1 < len(keys) else None,
+            "previous": template.sections[at - 1] if at else None,
+            "next": template.sections[at + 1] if at + 1 < len(keys) else None,
         },
     )
 
@@ -222,7 +231,7 @@ def plan_issue_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "kind": kind,
             "form": form,
             "done": PlanVersion.Kind.FINAL in kinds,
-            "findings": plan_findings(plan.content),
+            "findings": plan_findings(plan.content, plan_template(plan)),
             "unanswered": sum(1 for v in versions for c in plan_comments(v) if not c.answer),
         },
     )

@@ -3,9 +3,11 @@ and render; casework.services.settings validates, saves and audits."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -37,6 +39,7 @@ from casework.forms_settings import (
 )
 from casework.models import CaseKind
 from casework.permissions import COUNCIL_SETTINGS
+from casework.plans.template import NATIONAL, template_definition
 from casework.selectors.settings import (
     council_fresh,
     council_help_links,
@@ -49,11 +52,12 @@ from casework.selectors.settings import (
     texts_examples,
 )
 from casework.services import settings as services
+from casework.services.plan_templates import plan_template_save
 from citizen.accounts.passwords import policy_rules
-from tenants.models import CouncilLink, ServiceArea, Tile
+from tenants.models import CouncilLink, PlanTemplateVersion, ServiceArea, Tile
 from tenants.outbox.selectors import texts_usage
 from tenants.storage import StorageRefused
-from themes.forms import add_errors
+from themes.forms import GovukForm, add_errors
 
 TEMPLATES = "casework/staff/settings"
 SAVED = "Your changes have been saved. Families see them on the site straight away."
@@ -527,5 +531,62 @@ def stage_explanation_edit(request: HttpRequest, case_kind: str, stage_key: str)
             "kind_label": CaseKind(case_kind).label,
             "form": form,
             "breadcrumbs": _crumbs(("Explanations of each stage", reverse("staff:settings-stages"))),
+        },
+    )
+
+
+class PlanTemplateForm(GovukForm):
+    definition = forms.CharField(
+        label="The template, as JSON",
+        help_text="Sections (key, title, parts), each part a key, a label and, for a list, its kind: need, outcome, "
+        "provision (with the sections whose needs it meets) or advice. Keep every list the national template has; "
+        "retitle, relabel, reorder and add as you need.",
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"}),
+        error_messages={"required": "Enter the template"},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@admin_only
+def plan_template(request: HttpRequest) -> HttpResponse:
+    """The council's EHC plan template: which one new plans start on, its versions, and
+    the draft to edit (starting from the template in use) and publish."""
+    council = request.tenant
+    versions = list(PlanTemplateVersion.objects.filter(council=council).order_by("-number"))
+    draft = next((v for v in versions if v.published_at is None), None)
+    in_use = next((v for v in versions if v.published_at is not None), None)
+    start = draft.definition if draft else (in_use.definition if in_use else template_definition(NATIONAL))
+    form = PlanTemplateForm(_data(request), initial={"definition": json.dumps(start, indent=2, ensure_ascii=False)})
+    if form.is_valid():
+        publish = "publish" in request.POST
+        try:
+            saved = plan_template_save(
+                council=council,
+                text=form.cleaned_data["definition"],
+                publish=publish,
+                actor=request.user,
+                actor_role=request.staff_membership.role,
+                request=request,
+            )
+        except ValidationError as refusal:
+            add_errors(form, refusal)
+        else:
+            messages.success(
+                request,
+                f"Version {saved.number} is published: new plans start on it."
+                if publish
+                else f"Version {saved.number} is saved as a draft. Plans still start on the template in use.",
+            )
+            return redirect("staff:settings-plan-template")
+    return render(
+        request,
+        "casework/staff/settings/plan_template.html",
+        {
+            "page_title": "EHC plan template",
+            "form": form,
+            "versions": versions,
+            "draft": draft,
+            "in_use": in_use,
         },
     )

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from casework import clock
 from casework.models import AuditEvent, PlanVersion
 from casework.plans.changes import plan_changes
-from casework.plans.template import NATIONAL
-from casework.selectors.plans import plan_comments, plan_sections, plan_version, plan_versions
+from casework.plans.template import PlanTemplate
+from casework.selectors.plans import plan_comments, plan_sections, plan_template, plan_version, plan_versions
 from casework.services.audit import audit_record
 from casework.services.messages import FAMILY
 from casework.services.plans import plan_comment_add, plan_version_pdf
@@ -36,7 +36,7 @@ def _issued(case) -> tuple[PlanVersion | None, PlanVersion | None]:
     return draft, final
 
 
-def _blocks(content: dict, comments: list) -> list[dict]:
+def _blocks(content: dict, comments: list, template: PlanTemplate) -> list[dict]:
     """Each section with its comments, and each item with its own: what the page draws."""
     on: dict[tuple[str, str], list] = {}
     for comment in comments:
@@ -50,7 +50,7 @@ def _blocks(content: dict, comments: list) -> list[dict]:
                 for part, listed in shown.listed
             ],
         }
-        for shown in plan_sections(content, [])
+        for shown in plan_sections(content, [], template)
     ]
 
 
@@ -87,11 +87,11 @@ def case_plan(request: HttpRequest, case_id: int) -> HttpResponse:
             "page_title": "The EHC plan",
             "current": "plan",
             "shown": shown,
-            "blocks": _blocks(shown.content, comments) if shown else [],
+            "blocks": _blocks(shown.content, comments, plan_template(shown.plan)) if shown else [],
             "comments": comments,
             "may_comment": draft is not None and final is None and not context["trusted"],
             "last_day": clock.comments_close(draft.issued_on) if draft else None,
-            "changes": plan_changes(draft.content, final.content) if draft and final else [],
+            "changes": plan_changes(draft.content, final.content, plan_template(final.plan)) if draft and final else [],
         },
     )
 
@@ -105,7 +105,7 @@ def case_plan_comment(request: HttpRequest, case_id: int) -> HttpResponse:
     case = context["case"]
     draft, final = _issued(case)
     section_key, _, item = (request.GET.get("on") or "").partition(".")
-    section = NATIONAL.section(section_key)
+    section = plan_template(draft.plan).section(section_key) if draft else None
     if draft is None or section is None:
         raise Http404
     held = draft.content.get(section_key, {})

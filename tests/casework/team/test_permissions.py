@@ -72,6 +72,8 @@ PAGES = [
     ("get", "/staff/settings/stages/assessment/final_plan/", admin_only()),
     ("post", "/staff/settings/stages/assessment/final_plan/", admin_only(302)),
     ("get", "/staff/settings/professionals/", admin_only()),
+    ("get", "/staff/settings/plan-template/", admin_only()),
+    ("post", "/staff/settings/plan-template/", admin_only(200)),  # nothing posted: the form's errors
     ("get", "/staff/organisations/", admin_only()),
     ("get", "/staff/organisations/add/", admin_only()),
     ("post", "/staff/organisations/add/", admin_only()),  # nothing posted: the form's errors
