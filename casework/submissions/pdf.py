@@ -48,6 +48,18 @@ class PortalPDF(FPDF):
         self.set_margins(PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN)
         self.set_auto_page_break(auto=True, margin=PAGE_MARGIN)
 
+    def council_band(self, council_name: str, council_colour: str) -> None:
+        """The council's band across the top: its name in white on its colour (checked for
+        4.5:1 contrast when the colour is set); the text below starts under it."""
+        self.set_fill_color(*rgb(council_colour))
+        self.rect(0, 0, self.w, 24, style="F")
+        self.set_xy(PAGE_MARGIN, 8)
+        self.set_text_color(255, 255, 255)
+        self.set_font(FONT, "B", 14)
+        self.cell(0, 8, council_name)
+        self.set_text_color(11, 12, 12)
+        self.set_y(32)
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FONT, "", 8)
@@ -79,16 +91,7 @@ def submission_pdf(
     pdf.alias_nb_pages()
     pdf.add_page()
 
-    # The council's band: its name in white on its colour (checked for 4.5:1 contrast).
-    pdf.set_fill_color(*rgb(council_colour))
-    pdf.rect(0, 0, pdf.w, 24, style="F")
-    pdf.set_xy(PAGE_MARGIN, 8)
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_font(FONT, "B", 14)
-    pdf.cell(0, 8, council_name)
-    pdf.set_text_color(11, 12, 12)
-    pdf.set_y(32)
-
+    pdf.council_band(council_name, council_colour)
     pdf.set_font(FONT, "B", 16)
     pdf.multi_cell(0, 8, definition.title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)

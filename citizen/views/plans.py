@@ -36,6 +36,24 @@ def _issued(case) -> tuple[PlanVersion | None, PlanVersion | None]:
     return draft, final
 
 
+def _looked(request: HttpRequest, context: dict, version: PlanVersion, action: str, summary: str) -> None:
+    """A family member's look at the plan is an audit event; someone they trust's is
+    listed in "who has seen the records" as well."""
+    if context["trusted"]:
+        _seen_by_trusted(request, context, subject="plan", summary=summary)
+        return
+    audit_record(
+        actor=request.user,
+        actor_role=FAMILY,
+        action=action,
+        subject=AuditEvent.Subject.PLAN,
+        subject_id=version.plan_id,
+        case=context["case"],
+        summary=summary,
+        request=request,
+    )
+
+
 def _blocks(content: dict, comments: list, template: PlanTemplate) -> list[dict]:
     """Each section with its comments, and each item with its own: what the page draws."""
     on: dict[tuple[str, str], list] = {}
@@ -65,20 +83,7 @@ def case_plan(request: HttpRequest, case_id: int) -> HttpResponse:
     shown = final or draft
     comments = plan_comments(draft) if draft else []
     if shown is not None:
-        summary = f"Read the {shown.get_kind_display().lower()}"
-        if context["trusted"]:
-            _seen_by_trusted(request, context, subject="plan", summary=summary)
-        else:
-            audit_record(
-                actor=request.user,
-                actor_role=FAMILY,
-                action=AuditEvent.Action.VIEWED,
-                subject=AuditEvent.Subject.PLAN,
-                subject_id=shown.plan_id,
-                case=case,
-                summary=summary,
-                request=request,
-            )
+        _looked(request, context, shown, AuditEvent.Action.VIEWED, f"Read the {shown.get_kind_display().lower()}")
     return render(
         request,
         f"{TEMPLATES}/plan.html",
@@ -153,19 +158,7 @@ def case_plan_pdf(request: HttpRequest, case_id: int, number: int) -> HttpRespon
     case = context["case"]
     version = plan_version(case=case, number=number)
     summary = f"Downloaded the {version.get_kind_display().lower()} as a PDF"
-    if context["trusted"]:
-        _seen_by_trusted(request, context, subject="plan", summary=summary)
-    else:
-        audit_record(
-            actor=request.user,
-            actor_role=FAMILY,
-            action=AuditEvent.Action.DOWNLOADED,
-            subject=AuditEvent.Subject.PLAN,
-            subject_id=version.plan_id,
-            case=case,
-            summary=summary,
-            request=request,
-        )
+    _looked(request, context, version, AuditEvent.Action.DOWNLOADED, summary)
     page = request.build_absolute_uri(reverse("family:case-plan", args=[case.pk]))
     content = plan_version_pdf(version=version, web_address=page)
     response = HttpResponse(content, content_type="application/pdf")
