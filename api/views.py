@@ -43,10 +43,10 @@ from api.serializers import (
 from api.services import api_call_record
 from api.sync import EMPTY_PARAMETER, SyncPagination
 from casework.file_checks import ACCEPTED, DOCUMENT_MAX_BYTES, FileRefused
-from casework.models import AccessRequest, AdviceRequest, AuditEvent, Case, CaseKind, Child, Document, Message, Plan
+from casework.models import AccessRequest, AdviceRequest, AuditEvent, Case, CaseKind, Child, Document, Message
 from casework.plans.findings import plan_findings
 from casework.selectors.cases import STAGE_LABELS
-from casework.selectors.plans import plan_template
+from casework.selectors.plans import plan_for_case, plan_template
 from casework.services import access as access_services
 from casework.services import documents as document_services
 from casework.services import messages as message_services
@@ -928,7 +928,7 @@ class CasePlan(ApiView):
     )
     def get(self, request, pk: int):
         case = selectors.api_case_plain(case_id=pk)
-        plan = Plan.objects.filter(case=case).first()
+        plan = plan_for_case(case)  # on an annual review, the child's plan it amends
         if plan is None:
             raise Http404
         audit_reads(request, [(AuditEvent.Subject.PLAN, plan.pk, case.child_id, case.pk)], "Read the EHC plan")

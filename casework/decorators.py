@@ -81,3 +81,9 @@ def is_council_staff(account) -> bool:
         active_staff_membership(account) is not None
         or OrganisationMembership.objects.filter(account=account, is_active=True).exists()
     )
+
+
+def staff_actor(request: HttpRequest) -> dict:
+    """Who a staff page's service call acts as (actor, role, request), for the audit trail:
+    only behind staff_required, which sets request.staff_membership."""
+    return {"actor": request.user, "actor_role": request.staff_membership.role, "request": request}

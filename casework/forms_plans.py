@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 
+from casework.plans.changes import plan_changes
 from casework.plans.template import ITEM_FIELDS, LONG_FIELDS, NATIONAL, Part, PlanTemplate, Section, next_id
 from themes.forms import GovukCheckboxSelectMultiple, GovukForm
 
@@ -252,3 +253,38 @@ def _items(content: dict, section: str, part: str) -> list[dict]:
 
 def section_of(key: str) -> Section | None:
     return NATIONAL.section(key)
+
+
+class PlanCompareForm(GovukForm):
+    """Which two issued versions of a plan to compare: a form sent by GET, so it works
+    without JavaScript and the comparison has an address. Staff and families both use it."""
+
+    before = forms.TypedChoiceField(label="Compare", coerce=int, error_messages={"required": "Choose a version"})
+    after = forms.TypedChoiceField(label="with", coerce=int, error_messages={"required": "Choose a version"})
+
+    def __init__(self, data, *, versions: list, **kwargs):
+        super().__init__(data, **kwargs)
+        self.versions = {version.number: version for version in versions}
+        choices = [
+            (version.number, f"{version.get_kind_display()} ({version.issued_on:%-d %B %Y})") for version in versions
+        ]
+        for name in ("before", "after"):
+            self.fields[name].choices = choices
+            self.fields[name].error_messages["invalid_choice"] = "Choose one of the plan's issued versions"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("before") is not None and cleaned.get("before") == cleaned.get("after"):
+            self.add_error("after", "Choose two different versions to compare")
+        return cleaned
+
+    def compared(self, template: PlanTemplate) -> tuple[Any, Any, list] | None:
+        """(earlier, later, what changed from one to the other), whichever order they were
+        chosen in; None until two different versions are chosen."""
+        if not self.is_valid():
+            return None
+        earlier, later = sorted(
+            (self.versions[self.cleaned_data["before"]], self.versions[self.cleaned_data["after"]]),
+            key=lambda v: v.number,
+        )
+        return earlier, later, plan_changes(earlier.content, later.content, template)

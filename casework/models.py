@@ -484,16 +484,22 @@ class PlanRevision(models.Model):
 
 class PlanVersion(models.Model):
     """A plan as it was issued: the draft (shared with the family with its 15-day window),
-    the final plan, or an amendment after a review. Frozen: later drafting changes the
-    Plan, never a version. `findings_open` is how many findings the plan had when it was
-    issued (findings never stop issuing; the case page and dashboard report them)."""
+    the final plan, or, after an annual review that decided to amend it, the proposed
+    changes (15 days again) and the amended plan. Frozen: later drafting changes the Plan,
+    never a version. `case` is the case whose clock the issue was recorded on: the plan's
+    own case for the draft and final plan, the annual review for an amendment.
+    `findings_open` is how many findings the plan had when it was issued (findings never
+    stop issuing; the case page and dashboard report them)."""
 
     class Kind(models.TextChoices):
         DRAFT = "draft", "Draft plan"
         FINAL = "final", "Final plan"
+        PROPOSED = "proposed", "Proposed amendments"
         AMENDMENT = "amendment", "Amended plan"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    # Null only for versions issued before amendments existed (their plan's own case).
+    case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="plan_versions_issued")
     number = models.PositiveSmallIntegerField()  # 1, 2… in the order issued
     kind = models.CharField(max_length=10, choices=Kind.choices)
     content = models.JSONField()
@@ -509,6 +515,24 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number} of plan {self.plan_id}"
+
+    @property
+    def called(self) -> str:
+        """How a sentence names it: "the draft", "the proposed amendments"."""
+        return PLAN_VERSION_CALLED[self.kind]
+
+
+PLAN_VERSION_CALLED: dict[str, str] = {
+    PlanVersion.Kind.DRAFT: "the draft",
+    PlanVersion.Kind.FINAL: "the final plan",
+    PlanVersion.Kind.PROPOSED: "the proposed amendments",
+    PlanVersion.Kind.AMENDMENT: "the amended plan",
+}
+# The version that closes comments on each version the family may comment on.
+PLAN_VERSION_CLOSED_BY: dict[str, str] = {
+    PlanVersion.Kind.DRAFT: PlanVersion.Kind.FINAL,
+    PlanVersion.Kind.PROPOSED: PlanVersion.Kind.AMENDMENT,
+}
 
 
 class PlanComment(models.Model):

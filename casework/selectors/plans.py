@@ -10,15 +10,94 @@ from functools import lru_cache
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 
-from casework.models import Case, Plan, PlanComment, PlanRevision, PlanVersion
+from casework.models import Case, CaseKind, Plan, PlanComment, PlanRevision, PlanVersion
 from casework.plans.findings import Finding
 from casework.plans.template import NATIONAL, Part, PlanTemplate, Section, template_from
 from tenants.current import current_council
 from tenants.models import PlanTemplateVersion
 
+# Cases that amend the child's plan rather than write their own: an annual review that
+# decides to amend sends the proposed changes and issues the amended plan on its own clock.
+AMENDING_KINDS = frozenset({CaseKind.ANNUAL_REVIEW})
+
 
 def plan_for_case(case: Case) -> Plan | None:
-    return Plan.objects.filter(case=case).first()
+    """The plan a case's pages read and write: the case's own (an assessment writes one);
+    for an annual review, the child's plan in force (the one whose final plan was issued
+    last), which the review amends. None before there is one."""
+    if case.kind not in AMENDING_KINDS:
+        return Plan.objects.filter(case=case).first()
+    in_force = (
+        PlanVersion.objects.filter(plan__case__child_id=case.child_id, kind=PlanVersion.Kind.FINAL)
+        .select_related("plan")
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+    return in_force.plan if in_force else None
+
+
+@dataclass(frozen=True)
+class PlanRound:
+    """The pair of versions one case issues: on the plan's own case the draft (15 days to
+    comment) and the final plan; on an annual review the proposed amendments (15 days
+    again) and the amended plan. `in_force` is the plan as last finally issued, on any case."""
+
+    opening_kind: str
+    closing_kind: str
+    opening: PlanVersion | None
+    closing: PlanVersion | None
+    in_force: PlanVersion | None
+    before: PlanVersion | None  # what this round's changes are read against
+
+    @property
+    def amending(self) -> bool:
+        return self.opening_kind == PlanVersion.Kind.PROPOSED
+
+    @property
+    def next_kind(self) -> str | None:
+        """What this case issues next, or None when it has issued both."""
+        if self.opening is None:
+            return self.opening_kind
+        return self.closing_kind if self.closing is None else None
+
+    @property
+    def open_for_comments(self) -> bool:
+        return self.opening is not None and self.closing is None
+
+    @property
+    def opening_label(self) -> str:
+        return PlanVersion.Kind(self.opening_kind).label.lower()
+
+    @property
+    def closing_label(self) -> str:
+        return PlanVersion.Kind(self.closing_kind).label.lower()
+
+
+CLOSING_KINDS = (PlanVersion.Kind.FINAL, PlanVersion.Kind.AMENDMENT)
+
+
+def plan_round(plan: Plan, case: Case, versions: list[PlanVersion]) -> PlanRound:
+    """Where `case` is in issuing `plan`, from its versions (plan_versions: no queries)."""
+    amending = plan.case_id != case.pk
+    opening_kind, closing_kind = (
+        (PlanVersion.Kind.PROPOSED, PlanVersion.Kind.AMENDMENT)
+        if amending
+        else (PlanVersion.Kind.DRAFT, PlanVersion.Kind.FINAL)
+    )
+    mine = [v for v in versions if (v.case_id or plan.case_id) == case.pk]
+    opening = next((v for v in reversed(mine) if v.kind == opening_kind), None)
+    closing = next(
+        (v for v in reversed(mine) if v.kind == closing_kind and opening and v.number > opening.number), None
+    )
+    in_force = next((v for v in reversed(versions) if v.kind in CLOSING_KINDS), None)
+    if amending:
+        upto = opening.number if opening else None
+        before = next(
+            (v for v in reversed(versions) if v.kind in CLOSING_KINDS and (upto is None or v.number < upto)), None
+        )
+    else:
+        before = opening
+    return PlanRound(opening_kind, closing_kind, opening, closing, in_force, before)
 
 
 COUNCIL_TEMPLATE = "council"  # Plan.template for a plan on its council's own variant
@@ -92,29 +171,28 @@ def plan_sections(content: dict, findings: list[Finding], template: PlanTemplate
     return shown
 
 
-def plan_versions(case: Case) -> list[PlanVersion]:
-    """The plan's issued versions, oldest first (one query; none before a plan is issued)."""
-    return list(PlanVersion.objects.filter(plan__case=case).select_related("issued_by", "plan").order_by("number"))
+def plan_versions(plan: Plan) -> list[PlanVersion]:
+    """The plan's issued versions, oldest first, on whichever case each was issued (one
+    query; none before a plan is issued)."""
+    return list(PlanVersion.objects.filter(plan=plan).select_related("issued_by", "plan", "case").order_by("number"))
 
 
 def plan_comments(version: PlanVersion) -> list[PlanComment]:
     return list(version.comments.select_related("account", "answered_by"))
 
 
-def plan_comment_for_staff(*, case: Case, comment_id: int) -> PlanComment:
+def plan_comment_for_staff(*, plan: Plan | None, comment_id: int) -> PlanComment:
     comment = (
-        PlanComment.objects.filter(pk=comment_id, version__plan__case=case)
-        .select_related("version__plan", "account")
-        .first()
+        PlanComment.objects.filter(pk=comment_id, version__plan=plan).select_related("version__plan", "account").first()
     )
     if comment is None:
         raise Http404
     return comment
 
 
-def plan_version(*, case: Case, number: int) -> PlanVersion:
-    """An issued version of the case's plan, or 404."""
-    version = PlanVersion.objects.filter(plan__case=case, number=number).select_related("plan__case__child").first()
+def plan_version(*, plan: Plan | None, number: int) -> PlanVersion:
+    """An issued version of the plan (plan_for_case), or 404."""
+    version = PlanVersion.objects.filter(plan=plan, number=number).select_related("plan__case__child").first()
     if version is None:
         raise Http404
     return version

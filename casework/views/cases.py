@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casework import clock
-from casework.decorators import staff_required
+from casework.decorators import staff_actor, staff_required
 from casework.forms_cases import (
     AdviceReceivedForm,
     AdviceRequestForm,
@@ -61,7 +61,7 @@ from casework.selectors.cases import (
     timeliness_by_month,
     timeliness_summary,
 )
-from casework.selectors.plans import plan_for_case, plan_quality_summary, plan_template, plan_versions
+from casework.selectors.plans import AMENDING_KINDS, plan_for_case, plan_quality_summary, plan_template, plan_versions
 from casework.selectors.professionals import (
     advice_files_by_request,
     advice_forms_by_request,
@@ -86,10 +86,6 @@ from themes.wording import in_sentence
 
 TEMPLATES = "casework/staff/cases"
 PER_PAGE = 50
-
-
-def _actor(request: HttpRequest) -> dict:
-    return {"actor": request.user, "actor_role": request.staff_membership.role, "request": request}
 
 
 # --- The caseload ---------------------------------------------------------------------------
@@ -148,7 +144,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
     records = case_records(case)
     timeline = case_timeline(case, today, records)
     replies = family_replies(case)
-    case_view_record(case=case, **_actor(request))
+    case_view_record(case=case, **staff_actor(request))
     through_portal = any(a.organisation_id for a in records.advice)
     advice_files = advice_files_by_request(case=case) if through_portal else {}
     advice_forms = advice_forms_by_request(case=case) if through_portal else {}
@@ -188,7 +184,8 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "submissions": submissions_for_case(case=case),
             "plan": plan,
             "plan_findings": len(plan_findings(plan.content, plan_template(plan))) if plan else 0,
-            "plan_versions": plan_versions(case) if plan else [],
+            "plan_versions": plan_versions(plan) if plan else [],
+            "plan_amending": case.kind in AMENDING_KINDS,
         },
     )
 
@@ -221,7 +218,7 @@ def case_step(request: HttpRequest, case_id: int) -> HttpResponse:
                 outcome=form.cleaned_data.get("outcome", ""),
                 note=form.cleaned_data["note"],
                 today=today,
-                **_actor(request),
+                **staff_actor(request),
             )
         except ValidationError as refusal:
             add_errors(form, refusal)
@@ -295,7 +292,7 @@ def case_exception(request: HttpRequest, case_id: int) -> HttpResponse:
     form = CaseExceptionForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            case_exception_record(case=case, **form.cleaned_data, **_actor(request))
+            case_exception_record(case=case, **form.cleaned_data, **staff_actor(request))
         except ValidationError as refusal:
             add_errors(form, refusal)
         else:
@@ -319,7 +316,7 @@ def case_advice(request: HttpRequest, case_id: int) -> HttpResponse:
     form = AdviceRequestForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            advice_request_record(case=case, **form.cleaned_data, **_actor(request))
+            advice_request_record(case=case, **form.cleaned_data, **staff_actor(request))
         except ValidationError as refusal:
             add_errors(form, refusal)
         else:
@@ -344,7 +341,7 @@ def case_review_setting(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.error(request, "Choose an organisation registered with the council")
         return redirect(reverse("staff:case", args=[case.pk]) + "#review-setting")
     try:
-        review_setting_set(case=case, organisation=organisation, **_actor(request))
+        review_setting_set(case=case, organisation=organisation, **staff_actor(request))
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
@@ -374,7 +371,7 @@ def case_advice_ask(request: HttpRequest, case_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 cover=form.cleaned_data["cover"],
                 family_consent=form.cleaned_data["family_consent"],
-                **_actor(request),
+                **staff_actor(request),
             )
         except ValidationError as refusal:
             add_errors(form, refusal)
@@ -397,7 +394,7 @@ def case_advice_received(request: HttpRequest, case_id: int, advice_id: int) -> 
     form = AdviceReceivedForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            advice_received(advice_request=advice, received_on=form.cleaned_data["received_on"], **_actor(request))
+            advice_received(advice_request=advice, received_on=form.cleaned_data["received_on"], **staff_actor(request))
         except ValidationError as refusal:
             add_errors(form, refusal)
         else:
@@ -424,7 +421,7 @@ def case_caseworker(request: HttpRequest, case_id: int) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            case_assign(case=case, caseworker=form.chosen_caseworker, **_actor(request))
+            case_assign(case=case, caseworker=form.chosen_caseworker, **staff_actor(request))
         except ValidationError as refusal:
             add_errors(form, refusal)
         else:
@@ -466,7 +463,7 @@ def case_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 started_on=form.cleaned_data["started_on"],
                 transfer_kind=form.cleaned_data.get("transfer_kind", ""),
                 caseworker=form.chosen_caseworker,
-                **_actor(request),
+                **staff_actor(request),
             )
         except ValidationError as refusal:
             add_errors(form, refusal)

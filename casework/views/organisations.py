@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework.decorators import staff_required
+from casework.decorators import staff_actor, staff_required
 from casework.forms_organisations import MemberInviteForm, OrganisationChangeForm, OrganisationForm
 from casework.permissions import COUNCIL_SETTINGS
 from casework.selectors.professionals import (
@@ -24,10 +24,6 @@ from casework.services.organisations import organisation_invitation_create, orga
 from themes.forms import add_errors
 
 TEMPLATES = "casework/staff/organisations"
-
-
-def _actor(request: HttpRequest) -> dict:
-    return {"actor": request.user, "actor_role": request.staff_membership.role, "request": request}
 
 
 @never_cache
@@ -48,7 +44,7 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            organisation = organisation_save(organisation=None, **form.cleaned_data, **_actor(request))
+            organisation = organisation_save(organisation=None, **form.cleaned_data, **staff_actor(request))
         except ValidationError as refused:
             add_errors(form, refused)
         else:
@@ -72,7 +68,7 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     invite = MemberInviteForm(posted if action == "invite" else None, prefix="invite", initial={"is_admin": True})
     if action == "details" and details.is_valid():
         try:
-            organisation_save(organisation=row, **details.cleaned_data, **_actor(request))
+            organisation_save(organisation=row, **details.cleaned_data, **staff_actor(request))
         except ValidationError as refused:
             add_errors(details, refused)
         else:

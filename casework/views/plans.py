@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from casework.decorators import staff_required
-from casework.forms_plans import PlanSectionForm
+from casework.decorators import staff_actor, staff_required
+from casework.forms_plans import PlanCompareForm, PlanSectionForm
 from casework.models import AuditEvent, PlanComment, PlanVersion
 from casework.permissions import CASEWORK
 from casework.plans.changes import plan_changes
@@ -28,10 +28,12 @@ from casework.plans.findings import plan_findings
 from casework.plans.template import NATIONAL
 from casework.selectors.cases import case_for_staff_page
 from casework.selectors.plans import (
+    AMENDING_KINDS,
     plan_comment_for_staff,
     plan_comments,
     plan_content_at,
     plan_for_case,
+    plan_round,
     plan_sections,
     plan_template,
     plan_version,
@@ -51,20 +53,20 @@ from themes.forms import GovukForm, GovukRadioSelect, add_errors
 TEMPLATES = "casework/staff/plans"
 
 
-def _actor(request: HttpRequest) -> dict:
-    return {"actor": request.user, "actor_role": request.staff_membership.role, "request": request}
-
-
 @require_http_methods(["GET", "POST"])
 @staff_required(roles=CASEWORK)
 @never_cache
 def plan_view(request: HttpRequest, case_id: int) -> HttpResponse:
     """The whole plan, section by section, with its findings; or, before it is started,
-    what it will start from and the button that starts it."""
+    what it will start from and the button that starts it. On an annual review, the
+    child's plan in force, which the review amends: the proposed amendments and the
+    amended plan are issued from here, on the review's clock."""
     case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
     plan = plan_for_case(case)
     if request.method == "POST":
-        plan = plan_start(case=case, **_actor(request))
+        if plan is None and case.kind in AMENDING_KINDS:
+            return redirect("staff:case-plan", case_id=case.pk)  # nothing to start: the page says why
+        plan = plan_start(case=case, **staff_actor(request))
         messages.success(request, "The plan is started. Section A holds the family's words and K the advice.")
         return redirect("staff:case-plan", case_id=case.pk)
     if plan is not None:
@@ -74,14 +76,15 @@ def plan_view(request: HttpRequest, case_id: int) -> HttpResponse:
             subject_id=plan.pk,
             case=case,
             summary="Viewed the EHC plan",
-            **_actor(request),
+            **staff_actor(request),
         )
     template = plan_template(plan) if plan else NATIONAL
     findings = plan_findings(plan.content, template) if plan else []
-    versions = plan_versions(case) if plan else []
-    draft = next((v for v in versions if v.kind == PlanVersion.Kind.DRAFT), None)
-    comments = plan_comments(draft) if draft else []
-    final = next((v for v in versions if v.kind == PlanVersion.Kind.FINAL), None)
+    versions = plan_versions(plan) if plan else []
+    issuing = plan_round(plan, case, versions) if plan else None
+    comments = plan_comments(issuing.opening) if issuing and issuing.opening else []
+    before = issuing.before if issuing else None
+    compare = PlanCompareForm(request.GET if "before" in request.GET else None, versions=versions)
     return render(
         request,
         f"{TEMPLATES}/plan.html",
@@ -92,12 +95,18 @@ def plan_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "sections": plan_sections(plan.content, findings, template) if plan else [],
             "findings": findings,
             "versions": versions,
-            "draft": draft,
-            "final": final,
+            "issuing": issuing,
+            "amending": case.kind in AMENDING_KINDS,
             "comments": comments,
             "unanswered": sum(1 for c in comments if not c.answer),
-            # Since the draft: what the final plan changed, or what the drafting has changed so far.
-            "changes": plan_changes(draft.content, (final or plan).content, template) if draft else [],
+            # Since the draft (or, on a review, the plan as it was): what the final (or
+            # amended) plan changed, or what the drafting has changed so far.
+            "before": before,
+            "changes": plan_changes(before.content, (issuing.closing or plan).content, template)
+            if issuing and before
+            else [],
+            "compare_form": compare,
+            "comparison": compare.compared(template) if compare.is_bound else None,
         },
     )
 
@@ -135,7 +144,7 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
                     section=section,
                     parts=form.section_parts(),
                     revision=None if form.cleaned_data["replace"] else form.cleaned_data["revision"],
-                    **_actor(request),
+                    **staff_actor(request),
                 )
             except PlanChangedMeanwhile as changed:
                 if autosave:
@@ -152,6 +161,7 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
                 messages.success(request, f"Section {section} saved.")
                 return redirect(reverse("staff:case-plan-section", args=[case.pk, section]) + "#findings")
         plan = plan_for_case(case)
+        assert plan is not None
     else:
         form = PlanSectionForm(
             section=template_section, content=plan.content, template=template, initial={"revision": plan.revision}
@@ -176,7 +186,7 @@ def plan_section(request: HttpRequest, case_id: int, section: str) -> HttpRespon
 
 
 class IssueForm(GovukForm):
-    kind = forms.ChoiceField(choices=PlanVersion.Kind.choices[:2], widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=PlanVersion.Kind.choices, widget=forms.HiddenInput)
 
 
 class AnswerForm(GovukForm):
@@ -203,23 +213,29 @@ class AnswerForm(GovukForm):
 @staff_required(roles=CASEWORK)
 @never_cache
 def plan_issue_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    """Issue the draft (or, after it, the final plan): what will happen, how many findings
-    are still open (they never stop it), and the button."""
+    """Issue the draft (or, after it, the final plan; on an annual review, the proposed
+    amendments and then the amended plan): what will happen, how many findings are still
+    open (they never stop it), and the button."""
     case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
     plan = plan_for_case(case)
     if plan is None:
         raise Http404
-    versions = plan_versions(case)
-    kinds = {v.kind for v in versions}
-    kind = PlanVersion.Kind.FINAL if PlanVersion.Kind.DRAFT in kinds else PlanVersion.Kind.DRAFT
+    versions = plan_versions(plan)
+    issuing = plan_round(plan, case, versions)
+    kind = issuing.next_kind or issuing.closing_kind
     form = IssueForm(request.POST if request.method == "POST" else None, initial={"kind": kind})
     if form.is_valid():
         try:
-            version = plan_issue(case=case, kind=form.cleaned_data["kind"], **_actor(request))
+            version = plan_issue(case=case, kind=form.cleaned_data["kind"], **staff_actor(request))
         except ValidationError as refusal:
             add_errors(form, refusal)
         else:
-            messages.success(request, f"The {version.get_kind_display().lower()} is issued. The family has been told.")
+            done = (
+                "The proposed amendments are sent"
+                if version.kind == PlanVersion.Kind.PROPOSED
+                else f"The {version.get_kind_display().lower()} is issued"
+            )
+            messages.success(request, f"{done}. The family has been told.")
             return redirect("staff:case-plan", case_id=case.pk)
     return render(
         request,
@@ -229,10 +245,12 @@ def plan_issue_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "plan": plan,
             "kind": kind,
+            "label": PlanVersion.Kind(kind).label.lower(),
+            "issuing": issuing,
             "form": form,
-            "done": PlanVersion.Kind.FINAL in kinds,
+            "done": issuing.next_kind is None,
             "findings": plan_findings(plan.content, plan_template(plan)),
-            "unanswered": sum(1 for v in versions for c in plan_comments(v) if not c.answer),
+            "unanswered": sum(1 for c in plan_comments(issuing.opening) if not c.answer) if issuing.opening else 0,
         },
     )
 
@@ -243,12 +261,12 @@ def plan_issue_view(request: HttpRequest, case_id: int) -> HttpResponse:
 def plan_comment(request: HttpRequest, case_id: int, comment_id: int) -> HttpResponse:
     """A family's comment on the draft, and the team's answer to it."""
     case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
-    comment = plan_comment_for_staff(case=case, comment_id=comment_id)
+    comment = plan_comment_for_staff(plan=plan_for_case(case), comment_id=comment_id)
     initial = {"answer": comment.answer, "answer_text": comment.answer_text}
     form = AnswerForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         try:
-            plan_comment_answer(comment=comment, **form.cleaned_data, **_actor(request))
+            plan_comment_answer(comment=comment, **form.cleaned_data, **staff_actor(request))
         except ValidationError as refusal:
             add_errors(form, refusal)
         else:
@@ -267,14 +285,14 @@ def plan_comment(request: HttpRequest, case_id: int, comment_id: int) -> HttpRes
 def plan_pdf(request: HttpRequest, case_id: int, number: int) -> HttpResponse:
     """An issued version as a PDF."""
     case = case_for_staff_page(membership=request.staff_membership, case_id=case_id)
-    version = plan_version(case=case, number=number)
+    version = plan_version(plan=plan_for_case(case), number=number)
     audit_record(
         action=AuditEvent.Action.DOWNLOADED,
         subject=AuditEvent.Subject.PLAN,
         subject_id=version.plan_id,
         case=case,
         summary=f"Downloaded the {version.get_kind_display().lower()} as a PDF",
-        **_actor(request),
+        **staff_actor(request),
     )
     response = HttpResponse(plan_version_pdf(version=version), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ehc-plan-{case.reference}-{version.kind}.pdf"'

@@ -6,12 +6,15 @@ refused, every problem named by its JSON path."""
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from api.models import Scope
-from casework.models import AuditEvent, Plan
+from casework.models import AuditEvent, CaseKind, Plan, PlanVersion
+from casework.services.cases import case_open
 from tests.casework.test_plan_findings import GOOD
 
 from .conftest import api_client_make, case_make
@@ -92,3 +95,35 @@ def test_another_councils_case_is_not_found(site, api):
     assert api.call.put(f"/api/v1/cases/{case.pk}/plan/", {"revision": 0, "content": GOOD}).status_code == 404
     with tenant_context(site.other):
         assert not Plan.objects.exists()
+
+
+def test_an_annual_review_reads_and_writes_the_plan_it_amends(site, api):
+    """On a review, the plan is the child's plan in force (issued on the assessment); a
+    review of a child with no plan written here is refused, and no second plan is made."""
+    with tenant_context(site.council):
+        assessment = case_make()
+        review = case_open(
+            child=assessment.child,
+            kind=CaseKind.ANNUAL_REVIEW,
+            started_on=timezone.localdate() - timedelta(days=300),
+            actor=None,
+        )
+    path = f"/api/v1/cases/{review.pk}/plan/"
+    assert api.call.get(path).status_code == 404
+    refused = api.call.put(path, {"revision": 0, "content": GOOD})
+    assert refused.status_code == 400 and "nothing for this annual review to amend" in refused.content.decode()
+    api.call.put(f"/api/v1/cases/{assessment.pk}/plan/", {"revision": 0, "content": GOOD})
+    with tenant_context(site.council):
+        plan = Plan.objects.get()
+        PlanVersion.objects.create(
+            plan=plan, case=assessment, number=1, kind="final", content=GOOD, revision=1, issued_on=timezone.localdate()
+        )
+
+    read = api.call.get(path)
+
+    assert read.status_code == 200 and read.json()["case"] == assessment.pk
+    changed = copy.deepcopy(GOOD)
+    changed["A"]["views"] = "Amended after the review."
+    assert api.call.put(path, {"revision": 1, "content": changed}).status_code == 200
+    with tenant_context(site.council):
+        assert Plan.objects.get().content["A"]["views"] == "Amended after the review."

@@ -3,7 +3,9 @@ a caseworker starts the plan from the family's form and two pieces of advice, wr
 need, an outcome and two provisions, and watches what a reader would flag fall as the
 provision is quantified and the advice quoted → issues the draft → the parent reads it as
 a page, comments on both provisions and names a school → the caseworker answers both
-and issues the final plan → the parent sees what changed and downloads the PDF. Every
+and issues the final plan → the parent sees what changed and downloads the PDF → a year
+on, an annual review amends it: proposed amendments, compared and agreed, then the
+amended plan. Every
 page passes axe-core; the family's pages and the drafting screen reflow at 320 px."""
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
 from casework.demo import CUMBRIA, SOMERSET
-from casework.models import CaseKind, ChildAccess, Document, Relationship, StaffRole
+from casework.models import Case, CaseKind, ChildAccess, Document, Relationship, StaffRole
 from casework.services.cases import advice_received, advice_request_record, case_open, milestone_record
 from casework.services.children import child_create
 from casework.services.documents import document_upload
@@ -115,6 +117,21 @@ def plan_case_create(*, slug: str, emails: SimpleNamespace, reference: str) -> d
             submitted_at=timezone.now(),
         )
         return {"case": case.pk}
+
+
+def review_open(*, slug: str, case_id: int, email: str) -> int:
+    """A year on: the child's annual review, held three weeks ago, decided to amend the plan."""
+    today = timezone.localdate()
+    with tenant_context(Council.objects.get(slug=slug)):
+        who = {"actor": Account.objects.get(email=email), "actor_role": StaffRole.CASEWORKER, "today": today}
+        child = Case.objects.get(pk=case_id).child
+        review = case_open(child=child, kind=CaseKind.ANNUAL_REVIEW, started_on=today - timedelta(days=330), **who)
+        milestone_record(case=review, key="meeting", occurred_on=today - timedelta(days=21), **who)
+        milestone_record(case=review, key="report_sent", occurred_on=today - timedelta(days=14), **who)
+        milestone_record(
+            case=review, key="decision_notified", occurred_on=today - timedelta(days=7), outcome="amend", **who
+        )
+        return review.pk
 
 
 def plan_rows_remove(*, slug: str, emails: list[str], reference: str) -> None:
@@ -271,5 +288,44 @@ def test_a_plan_drafted_checked_commented_on_answered_and_issued(debug, committe
             parent.get_by_role("link", name="Download the final plan (PDF)").click()
         words = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
         assert "Final plan, issued" in words and "Twice a week" in words
+
+        # A year on, the annual review decides to amend the plan: the caseworker changes a
+        # provision on the review's page and sends the proposed amendments; the parent reads
+        # the change, compares the draft with the proposals, and agrees; the amended plan is issued.
+        review = committed(review_open, slug=demo.slug, case_id=ids["case"], email=emails.caseworker)
+        staff.goto(f"{base}staff/cases/{review}/plan/")
+        assert "This annual review amends the plan issued on case" in staff.content()
+        _checked(staff)
+        staff.goto(f"{base}staff/cases/{review}/plan/F/")
+        staff.fill("[name='provisions-1-how_long']", "Until the next annual review")
+        staff.get_by_role("button", name="Save section F").click()
+        staff.goto(f"{base}staff/cases/{review}/plan/")
+        staff.get_by_role("link", name="Send the proposed amendments to the family").click()
+        _checked(staff)
+        staff.get_by_role("button", name="Send the proposed amendments").click()
+        assert "The proposed amendments are sent. The family has been told." in staff.content()
+
+        parent.goto(f"{base}send/cases/{review}/plan/")
+        page = parent.content()
+        assert "Proposed amendments, issued" in page and "The changes proposed" in page
+        assert "Provision f2: for how long was “One term”, now “Until the next annual review”" in page
+        _checked(parent, narrow=True)
+        parent.select_option("[name='before']", "1")
+        parent.select_option("[name='after']", "3")
+        parent.get_by_role("button", name="Compare").click()
+        compared = parent.locator("#compare").inner_text()
+        assert "What changed from the draft plan" in compared and "now “Twice a week”" in compared
+        _checked(parent, narrow=True)
+        parent.get_by_role("link", name="reply to the proposed changes").click()
+        parent.get_by_label("Yes, I agree with it").check()
+        parent.get_by_role("button", name="Send your reply").click()
+        staff.goto(f"{base}staff/cases/{review}/plan/")
+        staff.get_by_role("link", name="Issue the amended plan").click()
+        staff.get_by_role("button", name="Issue the amended plan").click()
+        assert "The amended plan is issued. The family has been told." in staff.content()
+        parent.goto(f"{base}send/cases/{review}/plan/")
+        assert "Amended plan, issued" in parent.content()
+        assert "What changed from the plan before the review" in parent.content()
+        _checked(parent, narrow=True)
     finally:
         committed(plan_rows_remove, slug=demo.slug, emails=list(vars(emails).values()), reference=reference)

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from casework.models import Case, CaseKind, Child, StaffRole
+from casework.models import Case, CaseKind, Child, ChildAccess, Relationship, StaffRole
 from casework.submissions.models import FormDraft, FormSubmission
 from tenants.models import FormVersion, ServiceArea
 from tests.api.conftest import advice_make, case_make, document_make
-from tests.casework.conftest import make_account
+from tests.casework.conftest import make_account, signed_in_client
 from tests.factories import ChildFactory
 
 TODAY = date(2026, 6, 15)  # a Monday
@@ -156,3 +156,29 @@ def fields(html: str) -> dict[str, str]:
     for area in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', html, re.S):
         posted[area.group(1)] = area.group(2).replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")
     return posted
+
+
+def staff_path(name: str, *args) -> str:
+    return reverse(f"staff:{name}", urlconf="config.urls_council", args=args)
+
+
+def family_path(name: str, case, query: str = "") -> str:
+    return reverse(f"family:{name}", urlconf="config.urls_council", args=[case.pk]) + query
+
+
+@pytest.fixture
+def written(drafting, site, post):
+    """The drafting case with a plan written (one provision to quantify), and a parent."""
+    case, worker, _ = drafting
+    worker.post(plan_path(case))
+    form = fields(worker.get(plan_path(case, "B")).content.decode())
+    worker.post(plan_path(case, "B"), form | {"needs-0-text": "Finds reading hard."})
+    form = fields(worker.get(plan_path(case, "F")).content.decode())
+    worker.post(
+        plan_path(case, "F"),
+        form | {"provisions-0-what": "Daily reading with an adult", "provisions-0-how_often": "Regular"},
+    )
+    parent = make_account(first_name="Pat", last_name="Reader")
+    with tenant_context(site.council):
+        ChildAccess.objects.create(child=case.child, account=parent, relationship=Relationship.PARENT)
+    return case, worker, signed_in_client(site.council, parent)

@@ -20,35 +20,9 @@ from tenants.outbox.models import OutboundEmail
 from tests.casework.test_plan_findings import GOOD
 
 from ..conftest import make_account, signed_in_client
-from .conftest import fields, plan_path
+from .conftest import family_path, fields, plan_path, staff_path
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_path(name: str, *args) -> str:
-    return reverse(f"staff:{name}", urlconf="config.urls_council", args=args)
-
-
-def family_path(name: str, case, query: str = "") -> str:
-    return reverse(f"family:{name}", urlconf="config.urls_council", args=[case.pk]) + query
-
-
-@pytest.fixture
-def written(drafting, site, post):
-    """The drafting case with a plan written (one provision to quantify), and a parent."""
-    case, worker, _ = drafting
-    worker.post(plan_path(case))
-    form = fields(worker.get(plan_path(case, "B")).content.decode())
-    worker.post(plan_path(case, "B"), form | {"needs-0-text": "Finds reading hard."})
-    form = fields(worker.get(plan_path(case, "F")).content.decode())
-    worker.post(
-        plan_path(case, "F"),
-        form | {"provisions-0-what": "Daily reading with an adult", "provisions-0-how_often": "Regular"},
-    )
-    parent = make_account(first_name="Pat", last_name="Reader")
-    with tenant_context(site.council):
-        ChildAccess.objects.create(child=case.child, account=parent, relationship=Relationship.PARENT)
-    return case, worker, signed_in_client(site.council, parent)
 
 
 def test_the_draft_goes_to_the_family_as_a_page_with_its_fifteen_days(written, site, post):
