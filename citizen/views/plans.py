@@ -106,9 +106,8 @@ def case_plan(request: HttpRequest, case_id: int) -> HttpResponse:
         _looked(request, context, shown, AuditEvent.Action.VIEWED, f"Read the {shown.get_kind_display().lower()}")
     # What changed: the final plan since the draft; proposed amendments, and the amended
     # plan, since the plan as it stood before the review.
-    changes_from = issuing.before if this_round and issuing and shown is not issuing.before else None
-    if changes_from is not None and not issuing.amending and shown is not issuing.closing:
-        changes_from = None  # the draft itself: nothing to compare it with yet
+    # The draft itself has nothing before it to compare with.
+    changes_from = issuing.before if this_round and issuing and (issuing.amending or shown is issuing.closing) else None
     template = plan_template(shown.plan) if shown else None
     compare = PlanCompareForm(request.GET if "before" in request.GET else None, versions=versions)
     proposed_elsewhere = next(
