@@ -126,12 +126,41 @@ def browser(chromium_path, live_server_port):
         try:
             browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
             _watch_every_context(browser)
+            _read_pages_once_loaded(monkeypatch)
             yield browser
             browser.close()
         finally:
             WATCH.stop_reports(reports)
             connections.close_all()
             playwright.stop()
+
+
+def _read_pages_once_loaded(monkeypatch) -> None:
+    """`page.content()` and `page.title()` read the page a person would see: the one
+    loaded after a click, not the moment between two documents.
+
+    A click that submits a form returns once the navigation has started; read straight
+    after, the new document can still be empty, and a test then finds "" (CI saw both:
+    an empty title after a form's errors, empty content after an answer's). Every page
+    here has a title and a body, so an empty read is that moment: wait for the page to
+    load and read again (for two seconds at most).
+    """
+    from playwright.sync_api import Page
+
+    def once_loaded(read):
+        def reading(page):
+            for _ in range(20):
+                page.wait_for_load_state("load")
+                text = read(page)
+                if text:
+                    return text
+                page.wait_for_timeout(100)
+            return text
+
+        return reading
+
+    monkeypatch.setattr(Page, "content", once_loaded(Page.content))
+    monkeypatch.setattr(Page, "title", once_loaded(Page.title))
 
 
 def _watch_every_context(browser) -> None:
