@@ -41,7 +41,7 @@ class CaseloadFilterForm(GovukForm):
     caseworker = forms.ChoiceField(label="Caseworker", required=False)
     deadline = forms.ChoiceField(label="Next deadline", required=False, choices=DEADLINE_CHOICES)
 
-    def __init__(self, *args, service_areas, caseworkers, **kwargs):
+    def __init__(self, *args, service_areas, caseworkers: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         open_stages = [(key, label) for key, label in STAGE_LABELS.items() if key != FINISHED]
         self.fields["stage"].choices = [("", "All open cases"), *open_stages, (FINISHED, "Finished")]
@@ -50,7 +50,7 @@ class CaseloadFilterForm(GovukForm):
             ("", "Anyone"),
             ("mine", "My cases"),
             ("none", "Not assigned"),
-            *_caseworker_choices(caseworkers),
+            *((str(pk), name) for pk, name in caseworkers),
         ]
 
     def filters(self) -> CaseloadFilters:

@@ -49,6 +49,7 @@ from casework.selectors.cases import (
     case_timeline,
     caseload,
     caseload_rows,
+    caseworker_names,
     council_service_areas,
     family_replies,
     milestone_for_case,
@@ -97,8 +98,9 @@ PER_PAGE = 50
 def caseload_view(request: HttpRequest) -> HttpResponse:
     """Every case of the council, soonest deadline first, filtered and searched (GET)."""
     today = timezone.localdate()
-    caseworkers = list(staff_caseworkers())
-    form = CaseloadFilterForm(request.GET or None, service_areas=list(council_service_areas()), caseworkers=caseworkers)
+    form = CaseloadFilterForm(
+        request.GET or None, service_areas=list(council_service_areas()), caseworkers=caseworker_names()
+    )
     page = Paginator(caseload(account=request.user, filters=form.filters(), today=today), PER_PAGE).get_page(
         request.GET.get("page")
     )

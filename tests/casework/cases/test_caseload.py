@@ -76,6 +76,7 @@ def test_open_cases_soonest_deadline_first_with_days_left_or_overdue(caseworker,
     assert "Overdue by 3 days" in html and "1 day left" in html and "20 days left" in html
     assert "Final plan" in html and "Review meeting" in html  # the stage in words
     assert "Casey Worker" in html and "Not assigned" in html
+    assert '"Kind">Phase transfer</td>' in html and '"Kind">Annual review</td>' in html  # the kind in words
     assert 'method="get"' in html  # filters work without JavaScript
 
 
