@@ -18,6 +18,28 @@ def test_an_unknown_host_is_not_found(host, settings):
     assert b"admin" not in response.content.lower()
 
 
+def test_after_a_council_request_an_unknown_host_reads_no_council(cumbria_client, settings):
+    """The connection outlives the request: a 404 for an unknown host (and whatever runs
+    after it) must not be left on the last request's council."""
+    settings.ALLOWED_HOSTS = ["*"]
+    assert cumbria_client.get("/").status_code == 200
+    assert connection.schema_name == "cumbria"
+    assert Client(HTTP_HOST="unknown.localhost").get("/").status_code == 404
+    assert connection.schema_name == "public"
+
+
+def test_each_request_has_its_own_copy_of_its_council(cumbria_client):
+    """What one request writes on request.tenant is not seen by the next."""
+    first = cumbria_client.get("/").wsgi_request.tenant
+    first.written_by_a_request = True
+    first._state.fields_cache["written"] = True
+    second = cumbria_client.get("/").wsgi_request.tenant
+    assert second is not first and second.slug == first.slug == "cumbria"
+    assert not hasattr(second, "written_by_a_request")
+    assert "written" not in second._state.fields_cache
+    assert second._state.db == first._state.db and second._state.adding is False
+
+
 def test_a_host_outside_allowed_hosts_is_not_found():
     assert Client(HTTP_HOST="not-allowed.example.com").get("/").status_code == 404
 
