@@ -100,6 +100,11 @@ def test_open_cases_soonest_deadline_first_with_days_left_or_overdue(caseworker,
         ({"search": "ehc-2026-00001"}, ["EHC-2026-00001"]),
         ({"search": "smith", "deadline": "this_week"}, ["AR-2026-00001"]),
         ({"search": "nobody"}, []),
+        # Typed characters are letters, not patterns: neither matches every name.
+        ({"search": "%"}, []),
+        ({"search": "_"}, []),
+        # Each word is looked for within one name, never across two.
+        ({"search": "rasmith"}, []),  # Cara Smith
     ],
 )
 def test_filters_and_search(query, expected, caseworker, cases):
