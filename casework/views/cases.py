@@ -82,6 +82,7 @@ from casework.services.cases import (
 from casework.services.corrections import milestone_correct, milestone_withdraw
 from casework.services.reviews import review_setting_set
 from casework.submissions.selectors import submissions_for_case
+from casework.views.caseload_table import caseload_rows_html
 from themes.forms import add_errors
 from themes.wording import in_sentence
 
@@ -105,6 +106,7 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    rows = caseload_rows(page.object_list, today=today)
     return render(
         request,
         f"{TEMPLATES}/caseload.html",
@@ -113,7 +115,8 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
             "filter_form": form,
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
             "page": page,
-            "rows": caseload_rows(page.object_list, today=today),
+            "rows": rows,
+            "rows_html": caseload_rows_html(rows),
             "page_links": _page_links(page),
             "query": query,
         },
