@@ -654,8 +654,9 @@ def _search_q(text: str) -> Q:
     children = Child.objects.filter(child_search_q(text)).values("pk")
     if search_date(text) is not None:
         return Q(child_id__in=children)
-    of_children = Case.objects.filter(child_id__in=children)
-    by_reference = Case.objects.filter(reference__iexact=text)
+    # Unordered: a case's default order would sort each side of the union for nothing.
+    of_children = Case.objects.filter(child_id__in=children).order_by()
+    by_reference = Case.objects.filter(reference__iexact=text).order_by()
     return Q(pk__in=by_reference.values("pk").union(of_children.values("pk")))
 
 
