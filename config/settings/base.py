@@ -39,7 +39,7 @@ SHARED_APPS = [
     "config.admin_apps.PlatformAdminConfig",  # django.contrib.admin, with a second factor
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "config.admin_apps.PortalStaticFilesConfig",  # django.contrib.staticfiles, without GOV.UK's sources
     "django.forms",  # its widget templates, for the GOV.UK form renderer
     # Its app config lets an index use an operator class (the trigram indexes on children's
     # names, casework 0012): without it Django writes `(UPPER(name) gin_trgm_ops)`.
