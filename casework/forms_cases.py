@@ -4,6 +4,8 @@ casework.services.cases; these parse what was typed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 
 from casework.models import CaseKind
@@ -17,7 +19,7 @@ from casework.selectors.cases import (
     StepKind,
 )
 from themes.dates import GovukDateField
-from themes.forms import GovukForm, GovukRadioSelect
+from themes.forms import Choices, GovukForm, GovukRadioSelect
 from themes.wording import in_sentence
 
 DEADLINE_CHOICES = (("", "Any time"), ("overdue", "Overdue"), ("this_week", "Due this week"))
@@ -25,6 +27,10 @@ DEADLINE_CHOICES = (("", "Any time"), ("overdue", "Overdue"), ("this_week", "Due
 
 def _caseworker_choices(memberships) -> list[tuple[str, str]]:
     return [(str(m.account_id), m.account.get_full_name() or m.account.email) for m in memberships]
+
+
+_OPEN_STAGES = [(key, label) for key, label in STAGE_LABELS.items() if key != FINISHED]
+_STAGE_CHOICES = Choices([("", "All open cases"), *_OPEN_STAGES, (FINISHED, "Finished")])
 
 
 class CaseloadFilterForm(GovukForm):
@@ -41,17 +47,15 @@ class CaseloadFilterForm(GovukForm):
     caseworker = forms.ChoiceField(label="Caseworker", required=False)
     deadline = forms.ChoiceField(label="Next deadline", required=False, choices=DEADLINE_CHOICES)
 
-    def __init__(self, *args, service_areas, caseworkers: list[tuple[int, str]], **kwargs):
+    drawn_in_python = True  # on every caseload page (themes.forms.GovukForm)
+
+    def __init__(self, *args, service_areas, caseworkers: Iterable[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        open_stages = [(key, label) for key, label in STAGE_LABELS.items() if key != FINISHED]
-        self.fields["stage"].choices = [("", "All open cases"), *open_stages, (FINISHED, "Finished")]
-        self.fields["service_area"].choices = [("", "All areas"), *((a.pk, a.name) for a in service_areas)]
-        self.fields["caseworker"].choices = [
-            ("", "Anyone"),
-            ("mine", "My cases"),
-            ("none", "Not assigned"),
-            *((str(pk), name) for pk, name in caseworkers),
-        ]
+        self.fields["stage"].choices = _STAGE_CHOICES
+        self.fields["service_area"].choices = Choices([("", "All areas"), *((a.pk, a.name) for a in service_areas)])
+        self.fields["caseworker"].choices = Choices(
+            [("", "Anyone"), ("mine", "My cases"), ("none", "Not assigned"), *((str(pk), n) for pk, n in caseworkers)]
+        )
 
     def filters(self) -> CaseloadFilters:
         """What to filter by; anything that does not parse is ignored (it is a GET form)."""
