@@ -6,7 +6,7 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework"
 
     def ready(self) -> None:
-        from casework import checks  # noqa: F401 (registers the start-up checks)
+        from casework import checks, signals  # noqa: F401 (start-up checks; the team names' cache)
         from citizen.accounts.roles import staff_lookup_register
 
         from .decorators import is_council_staff

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from casework.models import Case, CaseKind, Child, Document, Message, StaffMembership, StaffRole
+from casework.selectors.cases import forget_caseworker_names
 from casework.steps import FINISHED, STAGE_LABELS
 from citizen.accounts.models import Account
 from tenants.current import current_council
@@ -79,6 +80,7 @@ def caseload_seed(
         for number in range(caseworkers)
     )
     StaffMembership.objects.bulk_create(StaffMembership(account=a, role=StaffRole.CASEWORKER) for a in accounts)
+    forget_caseworker_names()  # a bulk insert sends no signal (casework.signals)
     areas: list[ServiceArea | None] = [*ServiceArea.objects.filter(council=current_council()).order_by("order")]
     areas = areas or [None]
     names = itertools.cycle(itertools.product(FIRST_NAMES, LAST_NAMES))

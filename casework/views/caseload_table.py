@@ -48,19 +48,18 @@ def caseload_rows_html(rows: Iterable[CaseloadRow]) -> SafeString:
     address = reverse("staff:case", args=[_MARKER])
     drawn = []
     for row in rows:
-        case, child = row.case, row.case.child
         drawn.append(
             _ROW.format(
-                url=escape(address.replace(str(_MARKER), str(case.pk))),
-                reference=escape(case.reference),
-                name=escape(child.full_name),
-                known_as=_KNOWN_AS.format(escape(child.known_as)) if child.known_as else "",
-                born=long_date(child.date_of_birth),
+                url=escape(address.replace(str(_MARKER), str(row.case_id))),
+                reference=escape(row.reference),
+                name=escape(row.child_name),
+                known_as=_KNOWN_AS.format(escape(row.known_as)) if row.known_as else "",
+                born=long_date(row.born),
                 kind=escape(row.kind),
                 stage=escape(row.stage),
                 deadline=(
-                    _DEADLINE.format(long_date(case.next_deadline), _tag(row), escape(row.deadline_text))
-                    if case.next_deadline
+                    _DEADLINE.format(long_date(row.next_deadline), _tag(row), escape(row.deadline_text))
+                    if row.next_deadline
                     else "None"
                 ),
                 caseworker=escape(row.caseworker or "Not assigned"),

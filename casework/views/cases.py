@@ -49,6 +49,7 @@ from casework.selectors.cases import (
     case_timeline,
     caseload,
     caseload_rows,
+    caseload_values,
     caseworker_names,
     council_service_areas,
     family_replies,
@@ -102,11 +103,10 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
     form = CaseloadFilterForm(
         request.GET or None, service_areas=list(council_service_areas()), caseworkers=caseworker_names()
     )
-    page = Paginator(caseload(account=request.user, filters=form.filters(), today=today), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    cases = caseload(account=request.user, filters=form.filters(), today=today)
+    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))  # counts the cases alone
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
-    rows = caseload_rows(page.object_list, today=today)
+    rows = caseload_rows(caseload_values(page.object_list), today=today)
     return render(
         request,
         f"{TEMPLATES}/caseload.html",

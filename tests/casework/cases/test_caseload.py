@@ -151,3 +151,33 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(cumbria, in_council,
         bulk_cases(495, caseworker=caseworker.account)
     many = queries()
     assert few == many
+
+
+def test_the_caseworker_filter_follows_the_team_at_once_and_reads_no_names_in_between(
+    cumbria, in_council, caseworker, staff_client, real_queries
+):
+    """The team's names are cached (casework.selectors.cases.caseworker_names): a
+    newcomer, a new name and someone taken off the team show on the next page."""
+    from casework.models import StaffMembership
+
+    def options() -> list[str]:
+        html = caseworker.get("/staff/").content.decode()
+        select = re.search(r'<select name="caseworker".*?</select>', html, re.S)[0]
+        return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+
+    assert options() == ["Casey Worker"]
+    with real_queries() as q:
+        caseworker.get("/staff/")
+    assert not [sql for sql in q.sql if "staffmembership" in sql.lower() and "first_name" in sql.lower()]
+
+    newcomer = staff_client(cumbria, StaffRole.CASEWORKER, first_name="Nia", last_name="New")
+    assert options() == ["Casey Worker", "Nia New"]
+    account = newcomer.account
+    account.first_name = "Aaliyah"
+    account.save()
+    assert options() == ["Aaliyah New", "Casey Worker"]
+    with in_council(cumbria):
+        membership = StaffMembership.objects.get(account=account)
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+    assert options() == ["Casey Worker"]
