@@ -181,3 +181,15 @@ def test_the_caseworker_filter_follows_the_team_at_once_and_reads_no_names_in_be
         membership.is_active = False
         membership.save(update_fields=["is_active"])
     assert options() == ["Casey Worker"]
+
+
+@pytest.mark.parametrize("at_most", [1, 500])
+def test_a_search_finds_the_same_cases_whether_read_as_ids_or_as_a_subquery(at_most, caseworker, cases):
+    """A search that finds more cases than SEARCH_IDS_AT_MOST looks them up by subquery
+    instead of by their ids: the same cases, in the same order, either way."""
+    with mock.patch("casework.selectors.cases.SEARCH_IDS_AT_MOST", at_most):
+        html = caseworker.get("/staff/", {"search": "smith", "stage": "finished"}).content.decode()
+        assert references(html) == ["EHC-2026-00003"]
+        html = caseworker.get("/staff/", {"search": "a"}).content.decode()
+        assert references(html) == ["PT-2026-00001", "AR-2026-00001", "EHC-2026-00001"]  # Amira, Cara: not Ben
+        assert "3 cases found" in html
