@@ -549,13 +549,8 @@ CASELOAD_VALUES = (
 
 
 def caseload(*, account: Account, filters: CaseloadFilters, today: date) -> QuerySet[Case]:
-    """This council's cases, soonest next deadline first (finished cases last), filtered.
-
-    The child and caseworker come in the same query, so a page of cases costs the same
-    whatever its length; and only the columns a row shows (CaseloadRow), since reading
-    and converting fifty rows' every column (an account's many dates) was most of the
-    page's time after its template (issue 13).
-    """
+    """This council's cases, soonest next deadline first (finished cases last), filtered:
+    counted as they are, and a page of them read through caseload_values (issue 13)."""
     cases = Case.objects.order_by(F("next_deadline").asc(nulls_last=True), "id")
     if filters.stage == FINISHED:
         cases = cases.filter(stage=FINISHED)
