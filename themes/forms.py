@@ -152,9 +152,9 @@ class GovukForm(forms.Form):
     drawn_in_python = False
 
     def render(self, template_name=None, context=None, renderer=None):
-        fields = list(self)
         if not self.drawn_in_python or template_name or context or renderer or self.non_field_errors():
             return super().render(template_name, context, renderer)
+        fields = list(self)
         if not all(_drawn_in_python(field) for field in fields):
             return super().render(template_name, context, renderer)
         return SafeString("".join(self._field_group(field) for field in fields))

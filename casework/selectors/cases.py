@@ -617,12 +617,17 @@ class CaseloadRow:
         return self.days_left is not None and self.days_left < 0
 
 
+def _account_name(first: str | None, last: str | None, email: str | None) -> str:
+    """Account.get_full_name(), else the email, from columns read as values (None for a
+    case with no caseworker)."""
+    return f"{first or ''} {last or ''}".strip() or email or ""
+
+
 def caseload_rows(values: Iterable[tuple], *, today: date) -> list[CaseloadRow]:
     """A page of the caseload (tuples in CASELOAD_VALUES' order) as rows: the kind and
     stage in words, the days to the next deadline, the caseworker's name."""
     rows = []
     for pk, reference, kind, stage, deadline, first, last, known_as, born, worker_first, worker_last, email in values:
-        worker = f"{worker_first or ''} {worker_last or ''}".strip() or email or ""
         rows.append(
             CaseloadRow(
                 case_id=pk,
@@ -634,7 +639,7 @@ def caseload_rows(values: Iterable[tuple], *, today: date) -> list[CaseloadRow]:
                 stage=stage_label(stage),
                 days_left=None if deadline is None else (deadline - today).days,
                 kind=_KIND_LABELS.get(kind, kind),
-                caseworker=worker,
+                caseworker=_account_name(worker_first, worker_last, email),
             )
         )
     return rows
@@ -712,7 +717,7 @@ def caseworker_names() -> tuple[tuple[int, str], ...]:
         rows = staff_caseworkers().values_list(
             "account_id", "account__first_name", "account__last_name", "account__email"
         )
-        found = tuple((pk, f"{first} {last}".strip() or email) for pk, first, last, email in rows)
+        found = tuple((pk, _account_name(first, last, email)) for pk, first, last, email in rows)
         cache.set(CASEWORKER_NAMES_KEY, found, CASEWORKER_NAMES_SECONDS)
     return found
 
