@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Case as Case_
-from django.db.models import CharField, Count, F, IntegerField, Max, QuerySet, Value, When
+from django.db.models import CharField, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -42,7 +42,7 @@ from casework.selectors.access import documents_family_member_sees, documents_fo
 from casework.selectors.cases import FINISHED, CaseRecords, case_records, case_timeline
 from casework.selectors.children import PENDING
 from casework.selectors.documents import draft_replies_for_case
-from casework.selectors.messages import unread_counts_for_cases
+from casework.selectors.messages import with_unread
 from casework.services.organisations import PROFESSIONAL
 from casework.steps import STAGE_TEXTS
 from citizen.accounts.models import Account
@@ -135,39 +135,31 @@ def family_accesses(*, account: Account) -> QuerySet[ChildAccess]:
     )
 
 
-def case_summaries(cases: Iterable[Case], *, account: Account, today: date) -> list[CaseSummary]:
-    """Cases as lines, with unread message counts (one query for all of them)."""
-    cases = list(cases)
-    unread = unread_counts_for_cases(cases, account)
+def case_summaries(cases: QuerySet[Case], *, account: Account, today: date) -> list[CaseSummary]:
+    """Cases as lines, with unread message counts (read with the cases: one query)."""
     return [
         CaseSummary(
             case=case,
             stage=stage_text(case.stage),
             next_deadline=case.next_deadline,
             overdue=case.next_deadline is not None and case.next_deadline < today and case.stage != FINISHED,
-            unread=unread[case.pk],
+            unread=case.unread,  # type: ignore[attr-defined]  # with_unread's annotation
         )
-        for case in cases
+        for case in with_unread(cases, account)
     ]
-
-
-def _cases_by_child(child_ids: list[int]) -> dict[int, list[Case]]:
-    by_child: dict[int, list[Case]] = {pk: [] for pk in child_ids}
-    if child_ids:
-        for case in Case.objects.filter(child_id__in=child_ids).order_by("-started_on", "-id"):
-            by_child[case.child_id].append(case)
-    return by_child
 
 
 def family_home(*, account: Account, today: date) -> FamilyHome:
     """What the SEND area's home page shows: the children the account is verified for,
     their cases with unread messages, and the account's requests still waiting or
-    declined. Five queries at most, however many children, cases and requests."""
+    declined. Four queries at most, however many children, cases and requests."""
     accesses = list(family_accesses(account=account))
-    by_child = _cases_by_child([a.child_id for a in accesses])
-    every_case = [case for cases in by_child.values() for case in cases]
-    summaries = {s.case.pk: s for s in case_summaries(every_case, account=account, today=today)}
-    children = [FamilyChild(a, [summaries[c.pk] for c in by_child[a.child_id]]) for a in accesses]
+    by_child: dict[int, list[CaseSummary]] = {a.child_id: [] for a in accesses}
+    if by_child:
+        cases = Case.objects.filter(child_id__in=list(by_child)).order_by("-started_on", "-id")
+        for summary in case_summaries(cases, account=account, today=today):
+            by_child[summary.case.child_id].append(summary)
+    children = [FamilyChild(a, by_child[a.child_id]) for a in accesses]
     requests = list(
         AccessRequest.objects.filter(account=account, status__in=REQUESTS_SHOWN).order_by("-created_at", "-id")
     )
@@ -630,19 +622,31 @@ def plan_for_family(*, case: Case) -> Document | None:
     )
 
 
-def case_documents_for_family(*, case: Case, account: Account) -> tuple[QuerySet[Document], QuerySet[Document]]:
-    """What the SEND team shared, and what the family sent, each newest first (a query
-    each, to page through). What `account` sent itself is listed while it is being
-    checked for viruses, and after a virus was found in it (the page says so); nobody
-    else sees either."""
-    documents = (
-        documents_family_member_sees(case=case, account=account)
-        .select_related("uploaded_by")
-        .order_by("-created_at", "-id")
+@dataclass(frozen=True)
+class FamilyDocuments:
+    """A case's documents as its family's page lists them: what the SEND team shared and
+    what the family sent, each newest first (a query for each page of each list), and
+    how many of each there are (one query for both counts)."""
+
+    shared: QuerySet[Document]
+    sent: QuerySet[Document]
+    shared_count: int
+    sent_count: int
+
+
+def case_documents_for_family(*, case: Case, account: Account) -> FamilyDocuments:
+    """What `account` sent itself is listed while it is being checked for viruses, and
+    after a virus was found in it (the page says so); nobody else sees either."""
+    documents = documents_family_member_sees(case=case, account=account)
+    from_family = Q(kind=Document.Kind.FAMILY_UPLOAD)
+    counts = documents.aggregate(shared=Count("pk", filter=~from_family), sent=Count("pk", filter=from_family))
+    listed = documents.select_related("uploaded_by").order_by("-created_at", "-id")
+    return FamilyDocuments(
+        shared=listed.exclude(from_family),
+        sent=listed.filter(from_family),
+        shared_count=counts["shared"],
+        sent_count=counts["sent"],
     )
-    sent = documents.filter(kind=Document.Kind.FAMILY_UPLOAD)
-    shared = documents.exclude(kind=Document.Kind.FAMILY_UPLOAD)
-    return shared, sent
 
 
 def printed_copy_latest(*, case: Case, account: Account) -> PrintedCopyRequest | None:

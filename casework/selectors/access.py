@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404
 
 from casework.models import (
@@ -60,15 +60,24 @@ def child_for_family(*, account: Account, child_id: int) -> Child:
     return child
 
 
-def case_for_family(*, account: Account, case_id: int) -> Case:
+def case_for_family(*, account: Account, case_id: int) -> tuple[Case, ChildAccess]:
+    """The case, its child and the account's live access to the child, in one query (a
+    join on that access, so the case and the access are read at the same moment): 404
+    when the account has no live access to the case's child, the same as a case that
+    does not exist."""
+    own = live_access("child__accesses__") & Q(child__accesses__account=account)
     case = (
-        Case.objects.select_related("child")
-        .filter(live_access("child__accesses__"), pk=case_id, child__accesses__account=account)
+        Case.objects.annotate(access=FilteredRelation("child__accesses", condition=own))
+        .filter(pk=case_id, access__isnull=False)
+        .select_related("child", "access")  # type: ignore[misc]  # django-stubs knows no FilteredRelation here
+        .order_by()
         .first()
     )
     if case is None:
         raise Http404
-    return case
+    access: ChildAccess = case.access  # the FilteredRelation's row
+    access.child = case.child
+    return case, access
 
 
 def _shared_with_family() -> Q:

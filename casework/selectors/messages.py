@@ -6,12 +6,10 @@ else wrote it after the account last read the thread (ThreadReadMarker)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateTimeField, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from casework.models import Case, ChildAccess, Message, ThreadReadMarker, live_access
@@ -59,28 +57,14 @@ def unread_count(case: Case, account: Account) -> int:
     return _unread(account).filter(case=case).count()
 
 
-def unread_counts_for_cases(cases: Iterable[Case] | QuerySet[Case], account: Account) -> defaultdict[int, int]:
-    """Unread messages per case, for many cases in ONE query (a family's home page, a
-    caseload): {case id: count}, answering 0 for any case with none. An unevaluated
-    queryset of cases goes into the same query as a subquery."""
-    if isinstance(cases, QuerySet) and cases._result_cache is None:
-        counts: defaultdict[int, int] = defaultdict(int)
-        wanted = Q(case_id__in=cases.order_by().values("pk"))
-    else:
-        counts = defaultdict(int, {case.pk: 0 for case in cases})
-        if not counts:
-            return counts
-        wanted = Q(case_id__in=list(counts))
-    rows = (
-        _unread(account)
-        .filter(wanted)
-        .order_by()
-        .values("case_id")
-        .annotate(unread=Count("id"))
-        .values_list("case_id", "unread")
+def with_unread(cases: QuerySet[Case], account: Account) -> QuerySet[Case]:
+    """The cases, each with `unread`: how many messages on its thread `account` has not
+    read. Counted in the same query as the cases (a family's home page, a child's page),
+    however many cases there are."""
+    per_case = (
+        _unread(account).filter(case_id=OuterRef("pk")).order_by().values("case_id").annotate(n=Count("id")).values("n")
     )
-    counts.update(rows)
-    return counts
+    return cases.annotate(unread=Coalesce(Subquery(per_case, output_field=IntegerField()), 0))
 
 
 def unread_message_ids(*, case: Case, account: Account) -> set[int]:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,10 +49,7 @@ DOCUMENTS_PER_PAGE = 20
 
 def _case_context(request: HttpRequest, case_id: int) -> dict:
     """The case (404 unless the account can see its child now), and how the pages name it."""
-    case = case_for_family(account=request.user, case_id=case_id)
-    access = family_access(account=request.user, child=case.child)
-    if access is None:  # it ended between the two reads
-        raise Http404
+    case, access = case_for_family(account=request.user, case_id=case_id)
     relationship = Relationship.PARENT if access.is_trusted else access.relationship
     return {
         "case": case,
@@ -157,6 +154,14 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _counted_page(items, count: int, number: str | None) -> Page:
+    """A page of documents whose number is known already (one query counted both lists):
+    the paginator does not count them again."""
+    paginator = Paginator(items, DOCUMENTS_PER_PAGE)
+    paginator.__dict__["count"] = count  # Paginator.count is a cached_property: filled in
+    return paginator.get_page(number)
+
+
 @require_http_methods(["GET", "POST"])
 @send_area
 def case_documents(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -205,10 +210,10 @@ def case_documents(request: HttpRequest, case_id: int) -> HttpResponse:
     if posted and _wants_json(request):
         errors = [str(e) for errors in form.errors.values() for e in errors]
         return _upload_json(None, errors=errors, status=400)
-    shared_all, sent_all = case_documents_for_family(case=case, account=request.user)
+    documents = case_documents_for_family(case=case, account=request.user)
     # Each list a page at a time (?shared=2, ?sent=2), keeping the other list's page.
-    shared = Paginator(shared_all, DOCUMENTS_PER_PAGE).get_page(request.GET.get("shared"))
-    sent_by_family = Paginator(sent_all, DOCUMENTS_PER_PAGE).get_page(request.GET.get("sent"))
+    shared = _counted_page(documents.shared, documents.shared_count, request.GET.get("shared"))
+    sent_by_family = _counted_page(documents.sent, documents.sent_count, request.GET.get("sent"))
     return render(
         request,
         f"{TEMPLATES}/documents.html",
@@ -273,7 +278,10 @@ def case_messages(request: HttpRequest, case_id: int) -> HttpResponse:
     for message in thread:
         message.author_label = "You" if message.author_id == request.user.pk else author_label(message)
         message.is_new = message.pk in new_ids
-    if thread and not page.has_previous():  # the newest seen: the whole thread is read
+    if new_ids and not page.has_previous():  # the newest seen: the whole thread is read
+        # Nothing new, nothing to record: a visit that finds no new message writes
+        # nothing (issue 13), and a message written before the newest but saved after
+        # the page was drawn stays unread.
         thread_mark_read(case=case, account=request.user, up_to=thread[-1].created_at)
     return render(
         request,

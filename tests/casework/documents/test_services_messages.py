@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casework.models import AuditEvent, CaseKind, Message, Relationship, StaffMembership, StaffRole
-from casework.selectors.messages import author_label, thread_for_case, unread_count, unread_counts_for_cases
+from casework.selectors.messages import author_label, thread_for_case, unread_count, with_unread
 from casework.services.messages import message_post, thread_mark_read
 from tenants.models import ServiceArea
 
@@ -170,7 +170,9 @@ def test_unread_counts_follow_the_read_marker(cumbria, in_council, make_case):
         assert unread_count(case=case, account=parent) == 1
 
 
-def test_unread_counts_for_many_cases_take_one_query(cumbria, in_council, make_case, real_queries):
+def test_unread_counts_come_with_the_cases_in_one_query(cumbria, in_council, make_case, real_queries):
+    from casework.models import Case
+
     staff, parent = make_account(), make_account()
 
     def counts_for(number_of_cases: int):
@@ -179,24 +181,13 @@ def test_unread_counts_for_many_cases_take_one_query(cumbria, in_council, make_c
             for index, case in enumerate(cases):
                 for _ in range(index % 3):
                     message_post(case=case, author=staff, from_send_team=True, body="Hello")
+            message_post(case=cases[0], author=parent, from_send_team=False, body="Mine")  # never unread to me
             thread_mark_read(case=cases[-1], account=parent)
-            with real_queries() as from_list:
-                counts = unread_counts_for_cases(cases, parent)
             ids = [c.pk for c in cases]
-            from casework.models import Case
-
-            with real_queries() as from_queryset:
-                counts_from_queryset = unread_counts_for_cases(Case.objects.filter(pk__in=ids), parent)
+            with real_queries() as queries:
+                counts = {c.pk: c.unread for c in with_unread(Case.objects.filter(pk__in=ids), parent)}
         expected = {case.pk: index % 3 for index, case in enumerate(cases)} | {cases[-1].pk: 0}
         assert counts == expected
-        assert {k: counts_from_queryset[k] for k in ids} == expected
-        return from_list.count, from_queryset.count
+        return queries.count
 
-    assert counts_for(5) == counts_for(40) == (1, 1)
-
-
-def test_unread_counts_of_nothing_take_no_query(cumbria, in_council, real_queries):
-    account = make_account()
-    with in_council(cumbria), real_queries() as queries:
-        assert unread_counts_for_cases([], account) == {}
-    assert queries.count == 0
+    assert counts_for(5) == counts_for(40) == 1
