@@ -54,7 +54,7 @@ def case_thread_for(context, case) -> CaseThread:
     for message in messages:
         message.author_label = author_label(message)
         message.is_new = message.pk in new_ids
-    if messages and signed_in:
+    if new_ids:  # nothing new, nothing to record (as on the family's page)
         thread_mark_read(case=case, account=account, up_to=messages[-1].created_at)
     return CaseThread(messages=messages, new_count=len(new_ids), form=MessageForm())
 

@@ -149,7 +149,7 @@ def message_post(request: HttpRequest, case_id: int) -> HttpResponse:
     for message in thread:
         message.author_label = author_label(message)
         message.is_new = message.pk in new_ids
-    if thread:
+    if new_ids:  # nothing new, nothing to record (as on the family's page)
         message_services.thread_mark_read(case=case, account=request.user, up_to=thread[-1].created_at)
     audit_record(
         actor=request.user,
