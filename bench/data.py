@@ -144,12 +144,12 @@ def family(council, *, documents: int, messages: int) -> Family:
     """A parent with one child, one assessment, `documents` shared files and `messages`
     messages, signed in with two-step done."""
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
     from casework.models import Case, CaseKind, Child, ChildAccess, Document, Message, Relationship
+    from casework.services.seed_caseload import analyze
     from citizen.accounts.models import Account, EmailCodeDevice
 
     number = next(_numbers)
@@ -191,11 +191,7 @@ def family(council, *, documents: int, messages: int) -> Family:
             Message(case=case, author=None if n % 2 else account, from_send_team=bool(n % 2), body=f"Message {n}")
             for n in range(messages)
         )
-        # A database in use has its statistics (autovacuum): without them the planner
-        # takes the bulk-inserted tables for empty and reads every row of a case.
-        with connection.cursor() as cursor:
-            for model in (Document, Message, ChildAccess, Case, Child):
-                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+        analyze(Document, Message, ChildAccess, Case, Child)  # a database in use has its statistics
         client = Client(HTTP_HOST=f"{council.slug}.localhost")
         client.force_login(account)
         session = client.session

@@ -59,7 +59,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from casework.steps import step_words
-from themes.dates import long_date
+from themes.wording import long_date
 
 # --- The rules ---------------------------------------------------------------------
 # Each time limit beside the provision that sets it.

@@ -21,26 +21,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(day: date) -> str:
-    """GOV.UK style: "14 March 2027"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
+from themes.wording import long_date
 
 PARTS = ("day", "month", "year")
 

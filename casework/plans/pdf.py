@@ -16,7 +16,7 @@ from fpdf import FPDF
 from fpdf.fonts import TextStyle
 
 from casework.submissions.pdf import FONT, PAGE_MARGIN, PortalPDF, rgb
-from themes.dates import long_date
+from themes.wording import long_date
 
 from .template import ITEM_FIELDS, NATIONAL, PlanTemplate
 

@@ -173,7 +173,7 @@ def _order_holds(*, case: Case, milestones: dict) -> None:
                 raise ValidationError(
                     {"reason": f"“{step.label}” is recorded and comes after this step: correct or withdraw it first."}
                 )
-            closes = clock.long_date(out.comments_close)  # type: ignore[arg-type]  # set when nothing is missing
+            closes = clock.long_date(out.comments_close)  # set when nothing is missing
             raise ValidationError(
                 {
                     "occurred_on": f"“{step.label}” would then fall within the family's 15 days to comment, "

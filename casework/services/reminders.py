@@ -36,7 +36,7 @@ from casework.services.messages import case_page_path, staff_alert_recipients
 from tenants.current import current_council, current_schema
 from tenants.links import council_url
 from tenants.outbox.services import email_queue
-from themes.dates import long_date
+from themes.wording import long_date
 
 logger = logging.getLogger(__name__)
 

@@ -52,7 +52,7 @@ from tenants.form_definitions import (
 )
 from tenants.models import FormVariant, FormVersion
 from tenants.outbox.services import email_queue
-from themes.dates import long_date
+from themes.wording import long_date
 
 from .answers import file_answers, is_answered
 from .flow import page_answered, progress, shown_answers
