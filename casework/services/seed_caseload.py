@@ -55,7 +55,6 @@ def _caseworker_email(number: int) -> str:
     return f"{SEEDED_EMAIL}{number}@{current_council().slug}.localhost"
 
 
-@transaction.atomic
 def analyze(*models) -> None:
     """Give the planner its figures for rows just bulk-inserted, as autovacuum would soon:
     without them it takes the tables for empty and reads every row of a case."""
@@ -64,6 +63,7 @@ def analyze(*models) -> None:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
+@transaction.atomic
 def caseload_seed(
     *,
     children: int,

@@ -47,3 +47,18 @@ def test_a_real_council_is_refused_without_force(cumbria):
         call_command("seed_caseload", "--council=kent", "--children=5", stdout=StringIO())
     with pytest.raises(CommandError, match="No council has the short name 'nowhere'"):
         call_command("seed_caseload", "--council=nowhere", stdout=StringIO())
+
+
+def test_a_seed_that_fails_part_way_leaves_nothing_behind(cumbria, monkeypatch):
+    from casework.services import seed_caseload
+
+    def fails(*models):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(seed_caseload, "analyze", fails)  # the last step, after every insert
+    with pytest.raises(RuntimeError, match="went away"):
+        call_command("seed_caseload", "--council=cumbria", "--children=20", "--caseworkers=2", stdout=StringIO())
+    with tenant_context(cumbria):
+        assert not Case.objects.filter(reference__startswith="EHC-SEED-").exists()
+        assert not Message.objects.filter(case__reference__startswith="EHC-SEED-").exists()
+    assert not Account.objects.filter(email__startswith="seed-caseworker-").exists()

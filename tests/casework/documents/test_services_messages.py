@@ -191,3 +191,12 @@ def test_unread_counts_come_with_the_cases_in_one_query(cumbria, in_council, mak
         return queries.count
 
     assert counts_for(5) == counts_for(40) == 1
+
+
+def test_unread_counts_of_no_cases_take_no_query(cumbria, in_council, real_queries):
+    from casework.models import Case
+
+    account = make_account()
+    with in_council(cumbria), real_queries() as queries:
+        assert list(with_unread(Case.objects.none(), account)) == []
+    assert queries.count == 0
